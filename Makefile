@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# XTCP: build the module out of tree, and drive the VM test harness.
+# `make help` lists the targets.
+
+KVER ?= $(shell uname -r)
+# The running kernel's build tree when it has one, else the newest
+# installed Debian 6.12 headers.  Evaluated lazily, after `deps` ran.
+KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
+		echo /lib/modules/$(KVER)/build; \
+	else \
+		ls -d /usr/src/linux-headers-6.12*-amd64 2>/dev/null | \
+			sort -V | tail -n 1; \
+	fi)
+
+.PHONY: all modules deps clean lint kernel-debug check demo help
+
+all modules: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+deps:
+	@scripts/deps.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build results
+
+lint: deps
+	scripts/lint.sh
+
+kernel-debug: deps
+	scripts/build-debug-kernel.sh
+
+check: deps
+	scripts/check.sh
+
+demo: deps
+	scripts/demo.sh
+
+help:
+	@echo 'make            build xtcp.ko for KDIR (default: running or newest 6.12 headers)'
+	@echo 'make deps       install the Debian packages everything here needs'
+	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
+	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
+	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
+	@echo 'make demo       boot a VM, load the module, show an AF_XTCP socket at work'

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP: a TCP-like reliable byte stream in the socket family AF_XTCP,
+ * carried over IPv4 with its own protocol number.
+ *
+ * Module load registers, in order: the struct proto (its slab), the
+ * per-namespace state, the IPv4 protocol handler, the socket family.
+ * Unload and every failed load step undo them in reverse order.
+ */
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/protocol.h>
+#include <net/xtcp.h>
+
+static int ipproto = IPPROTO_XTCP;
+module_param(ipproto, int, 0444);
+MODULE_PARM_DESC(ipproto,
+		 "IP protocol number carrying XTCP (default 253, RFC 3692 experimental)");
+
+u8 xtcp_ipproto __read_mostly;
+
+static const struct net_protocol xtcp_protocol = {
+	.handler	= xtcp_v4_rcv,
+};
+
+static int __init xtcp_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(sizeof(struct xtcphdr) != XTCP_HDR_LEN);
+
+	/* 0 is IPv6 hop-by-hop options and 255 is reserved (IANA). */
+	if (ipproto <= 0 || ipproto >= IPPROTO_RAW) {
+		pr_err("xtcp: ipproto=%d is not a usable IP protocol number (1..254)\n",
+		       ipproto);
+		return -EINVAL;
+	}
+	xtcp_ipproto = ipproto;
+
+	err = xtcp_proto_register();
+	if (err)
+		return err;
+
+	err = xtcp_net_register();
+	if (err)
+		goto out_proto;
+
+	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
+		pr_err("xtcp: IP protocol %u already has a handler; load with another ipproto=\n",
+		       xtcp_ipproto);
+		err = -EBUSY;
+		goto out_net;
+	}
+
+	err = sock_register(&xtcp_family_ops);
+	if (err) {
+		if (err == -EEXIST)
+			pr_err("xtcp: socket family %d is already registered by another module\n",
+			       PF_XTCP);
+		goto out_inet;
+	}
+
+	pr_info("xtcp: socket family %d, IP protocol %u\n", PF_XTCP,
+		xtcp_ipproto);
+	return 0;
+
+out_inet:
+	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+out_net:
+	xtcp_net_unregister();
+out_proto:
+	xtcp_proto_unregister();
+	return err;
+}
+
+static void __exit xtcp_exit(void)
+{
+	/* No socket exists: each holds a module reference. */
+	sock_unregister(PF_XTCP);
+	/* Waits (synchronize_net) for softirqs inside xtcp_v4_rcv(). */
+	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	xtcp_net_unregister();
+	xtcp_proto_unregister();
+}
+
+module_init(xtcp_init);
+module_exit(xtcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("XTCP: a TCP-like byte stream in socket family AF_XTCP");
+MODULE_ALIAS_NETPROTO(PF_XTCP);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP per-network-namespace state: counters and their /proc file.
+ *
+ * The state is created for every namespace, present and future, before the
+ * protocol handler is registered, and destroyed after it is gone, so the
+ * receive path always finds it.  Namespace exit runs after the namespace's
+ * devices are gone: no segment can arrive during or after it.
+ */
+
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/ip.h>
+#include <net/xtcp.h>
+
+unsigned int xtcp_net_id __read_mostly;
+
+static const struct snmp_mib xtcp_snmp_list[] = {
+	SNMP_MIB_ITEM("XtcpInSegs", XTCP_MIB_INSEGS),
+	SNMP_MIB_ITEM("XtcpInErrs", XTCP_MIB_INERRS),
+	SNMP_MIB_ITEM("XtcpInShortSegs", XTCP_MIB_INSHORT),
+	SNMP_MIB_ITEM("XtcpInBadDataOffset", XTCP_MIB_INBADDOFF),
+	SNMP_MIB_ITEM("XtcpInCsumErrors", XTCP_MIB_INCSUMERRORS),
+	SNMP_MIB_ITEM("XtcpInBadOptions", XTCP_MIB_INBADOPTS),
+	SNMP_MIB_ITEM("XtcpInNotHost", XTCP_MIB_INNOTHOST),
+	SNMP_MIB_ITEM("XtcpInNoSocket", XTCP_MIB_INNOSOCKET),
+	SNMP_MIB_SENTINEL
+};
+
+/* One "name value" line per counter, as /proc/net/sctp/snmp has them. */
+static int xtcp_snmp_seq_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned long buff[__XTCP_MIB_MAX];
+	int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(xtcp_snmp_list) != __XTCP_MIB_MAX + 1);
+
+	memset(buff, 0, sizeof(buff));
+	snmp_get_cpu_field_batch(buff, xtcp_snmp_list, xn->mib);
+	for (i = 0; xtcp_snmp_list[i].name; i++)
+		seq_printf(seq, "%-32s\t%lu\n", xtcp_snmp_list[i].name,
+			   buff[i]);
+	return 0;
+}
+
+static int __net_init xtcp_net_init(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
+
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_seq_show, NULL)) {
+		free_percpu(xn->mib);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void __net_exit xtcp_net_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+	free_percpu(xn->mib);
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init	= xtcp_net_init,
+	.exit	= xtcp_net_exit,
+	.id	= &xtcp_net_id,
+	.size	= sizeof(struct xtcp_net),
+};
+
+int xtcp_net_register(void)
+{
+	return register_pernet_subsys(&xtcp_net_ops);
+}
+
+void xtcp_net_unregister(void)
+{
+	unregister_pernet_subsys(&xtcp_net_ops);
+}
