@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Malformed XTCP segments, sent from a raw socket in one network namespace
+ * over veth to another, are dropped and counted there: each kind in its own
+ * counter of /proc/net/xtcp_snmp, by exactly the number sent.  Then a
+ * stream of random segments, half of them with a correct checksum, must
+ * leave every counter consistent (and, on the debug kernel, no report).
+ */
+
+#include "xtcp_test.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define NS_TX		"xtcp-mal-a"
+#define NS_RX		"xtcp-mal-b"
+#define ADDR_TX		"10.199.0.1"
+#define ADDR_RX		"10.199.0.2"
+#define ADDR_BCAST	"10.199.0.255"
+#define PER_KIND	7
+#define RANDOM_SEGS	3000
+
+static const char *const counters[] = {
+	"XtcpInSegs", "XtcpInErrs", "XtcpInShortSegs", "XtcpInBadDataOffset",
+	"XtcpInCsumErrors", "XtcpInBadOptions", "XtcpInNotHost",
+	"XtcpInNoSocket",
+};
+
+#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+
+enum { C_SEGS, C_ERRS, C_SHORT, C_DOFF, C_CSUM, C_OPTS, C_NOTHOST, C_NOSOCK };
+
+static void read_counters(long *v)
+{
+	unsigned int i;
+
+	netns_enter(NS_RX);
+	for (i = 0; i < NCOUNTERS; i++)
+		v[i] = xtcp_counter(counters[i]);
+	netns_enter(NS_TX);
+}
+
+/*
+ * Wait until the receiver's InSegs + InNotHost reach @want, the number of
+ * segments sent so far (veth delivers asynchronously), for up to 5 s.
+ */
+static void settle(long *v, long want)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		read_counters(v);
+		if (v[C_SEGS] + v[C_NOTHOST] >= want)
+			return;
+		usleep(10000);
+	}
+}
+
+static uint16_t csum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* Fill in the checksum over the pseudo-header with protocol @proto. */
+static void set_csum(uint8_t *seg, size_t len, uint8_t proto)
+{
+	uint32_t s = ntohl(inet_addr(ADDR_TX)), d = ntohl(inet_addr(ADDR_RX));
+	uint32_t sum = (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) +
+		       proto + len;
+	uint16_t c;
+
+	if (len < 18)
+		return;
+	seg[16] = seg[17] = 0;
+	c = csum16(seg, len, sum);
+	seg[16] = c >> 8;
+	seg[17] = c & 0xff;
+}
+
+/* A SYN to port 80, header @hdrlen bytes (options zero-filled = EOL). */
+static size_t make_syn(uint8_t *seg, unsigned int hdrlen, unsigned int doff)
+{
+	memset(seg, 0, hdrlen);
+	seg[0] = 0x9c; seg[1] = 0x40;		/* source port 40000 */
+	seg[2] = 0x00; seg[3] = 0x50;		/* destination port 80 */
+	seg[7] = 1;				/* seq 1 */
+	seg[12] = doff << 4;
+	seg[13] = 0x02;				/* SYN */
+	seg[14] = 0xfa; seg[15] = 0xf0;		/* window */
+	return hdrlen;
+}
+
+static int tx_fd;
+
+static void send_seg(const uint8_t *seg, size_t len, const char *dst)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = inet_addr(dst);
+	if (sendto(tx_fd, seg, len, 0, (struct sockaddr *)&sin, sizeof(sin)) !=
+	    (ssize_t)len)
+		tap_bail("sendto: %s", strerror(errno));
+}
+
+struct bad_kind {
+	const char *what;
+	int counter;	/* the counter it must land in */
+	/* Build the segment into @seg, return its length. */
+	size_t (*build)(uint8_t *seg);
+	const char *dst;
+};
+
+static size_t build_valid_syn(uint8_t *seg)
+{
+	static const uint8_t opts[] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0,
+		1, 3, 3, 7,
+	};
+	size_t len = make_syn(seg, 40, 10);
+
+	memcpy(seg + 20, opts, sizeof(opts));
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_valid_data(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 20, 5);
+
+	seg[13] = 0x18;				/* PSH, ACK */
+	memcpy(seg + 20, "some data, 23 bytes odd", 23);
+	len += 23;
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_empty(uint8_t *seg)
+{
+	(void)seg;
+	return 0;
+}
+
+static size_t build_short(uint8_t *seg)
+{
+	make_syn(seg, 20, 5);
+	return 19;
+}
+
+static size_t build_doff_small(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 20, 4);
+
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_doff_past_end(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 40, 15);	/* says 60 bytes, has 40 */
+
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_bad_csum(uint8_t *seg)
+{
+	size_t len = build_valid_syn(seg);
+
+	seg[17] ^= 0x01;
+	return len;
+}
+
+static size_t build_tcp_csum(uint8_t *seg)
+{
+	size_t len = build_valid_syn(seg);
+
+	/* Correct for TCP's pseudo-header, wrong for XTCP's. */
+	set_csum(seg, len, IPPROTO_TCP);
+	return len;
+}
+
+static size_t build_opt_len0(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 24, 6);
+
+	seg[20] = 30; seg[21] = 0; seg[22] = 1; seg[23] = 1;
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_opt_overrun(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 24, 6);
+
+	seg[20] = 1; seg[21] = 8; seg[22] = 10; seg[23] = 0;
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static size_t build_opt_mss_len3(uint8_t *seg)
+{
+	size_t len = make_syn(seg, 24, 6);
+
+	seg[20] = 2; seg[21] = 3; seg[22] = 5; seg[23] = 1;
+	set_csum(seg, len, IPPROTO_XTCP);
+	return len;
+}
+
+static const struct bad_kind kinds[] = {
+	{ "well-formed SYN with options", C_NOSOCK, build_valid_syn, ADDR_RX },
+	{ "well-formed segment with odd-length data", C_NOSOCK, build_valid_data, ADDR_RX },
+	{ "empty IP payload", C_SHORT, build_empty, ADDR_RX },
+	{ "19-byte header", C_SHORT, build_short, ADDR_RX },
+	{ "data offset 4", C_DOFF, build_doff_small, ADDR_RX },
+	{ "data offset past the end", C_DOFF, build_doff_past_end, ADDR_RX },
+	{ "checksum off by one bit", C_CSUM, build_bad_csum, ADDR_RX },
+	{ "checksum over TCP's pseudo-header", C_CSUM, build_tcp_csum, ADDR_RX },
+	{ "option of length 0", C_OPTS, build_opt_len0, ADDR_RX },
+	{ "option running past the header", C_OPTS, build_opt_overrun, ADDR_RX },
+	{ "MSS option of length 3", C_OPTS, build_opt_mss_len3, ADDR_RX },
+	{ "well-formed SYN to the broadcast address", C_NOTHOST, build_valid_syn, ADDR_BCAST },
+};
+
+static void check_kind(const struct bad_kind *k, long *sent)
+{
+	long before[NCOUNTERS], after[NCOUNTERS];
+	uint8_t seg[128];
+	unsigned int i;
+	size_t len;
+	int good = 1;
+
+	read_counters(before);
+	for (i = 0; i < PER_KIND; i++) {
+		len = k->build(seg);
+		send_seg(seg, len, k->dst);
+	}
+	*sent += PER_KIND;
+	settle(after, *sent);
+
+	for (i = 0; i < NCOUNTERS; i++) {
+		long want = 0, got = after[i] - before[i];
+
+		if (i == (unsigned int)k->counter)
+			want = PER_KIND;
+		if (k->counter != C_NOTHOST && i == C_SEGS)
+			want = PER_KIND;
+		if (k->counter != C_NOTHOST && k->counter != C_NOSOCK &&
+		    i == C_ERRS)
+			want = PER_KIND;
+		if (got != want) {
+			tap_diag("%s: %s changed by %ld, want %ld", k->what,
+				 counters[i], got, want);
+			good = 0;
+		}
+	}
+	tap_ok(good, "%s: counted in %s only", k->what, counters[k->counter]);
+}
+
+int main(void)
+{
+	long sent = 0, before[NCOUNTERS], after[NCOUNTERS];
+	long want[NCOUNTERS] = { 0 }, valid = 0;
+	int one = 1, i;
+	uint8_t seg[128];
+
+	tap_begin();
+	system("ip netns del " NS_TX " 2>/dev/null; ip netns del " NS_RX " 2>/dev/null");
+	sh("ip netns add " NS_TX " && ip netns add " NS_RX);
+	sh("ip -n " NS_TX " link add veth0 type veth peer name veth0 netns " NS_RX);
+	sh("ip -n " NS_TX " addr add " ADDR_TX "/24 brd + dev veth0");
+	sh("ip -n " NS_RX " addr add " ADDR_RX "/24 brd + dev veth0");
+	sh("ip -n " NS_TX " link set veth0 up && ip -n " NS_RX " link set veth0 up");
+
+	netns_enter(NS_TX);
+	tx_fd = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
+	if (tx_fd < 0)
+		tap_bail("raw socket: %s", strerror(errno));
+	setsockopt(tx_fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+
+	read_counters(before);
+	tap_ok(before[C_SEGS] == 0 && before[C_ERRS] == 0,
+	       "the receiving namespace starts with zeroed counters");
+
+	for (i = 0; i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
+		check_kind(&kinds[i], &sent);
+
+	/*
+	 * Random segments: random length and bytes; past the fixed header a
+	 * plausible data offset and a checksum, right for odd ones, wrong by
+	 * a bit for even ones.  The test knows where each must be counted;
+	 * only the split of checksummed ones between bad options and no
+	 * socket is left to the parser.
+	 */
+	srandom(0x58544350);
+	read_counters(before);
+	for (i = 0; i < RANDOM_SEGS; i++) {
+		size_t len = random() % (sizeof(seg) + 1), j;
+		unsigned int doff;
+
+		for (j = 0; j < len; j++)
+			seg[j] = random();
+		if (len < 20) {
+			want[C_SHORT]++;
+		} else {
+			doff = 5 + random() % 11;
+			seg[12] = doff << 4 | (seg[12] & 0x0f);
+			set_csum(seg, len, IPPROTO_XTCP);
+			if (doff * 4 > len)
+				want[C_DOFF]++;
+			else if (i & 1)
+				valid++;
+			else
+				want[C_CSUM]++;
+			if (!(i & 1))
+				seg[17] ^= 1 << (random() % 8);
+		}
+		send_seg(seg, len, ADDR_RX);
+	}
+	sent += RANDOM_SEGS;
+	settle(after, sent);
+	tap_ok(after[C_SEGS] - before[C_SEGS] == RANDOM_SEGS,
+	       "%d random segments all counted in InSegs (%ld)", RANDOM_SEGS,
+	       after[C_SEGS] - before[C_SEGS]);
+	for (i = C_SHORT; i <= C_CSUM; i++)
+		tap_ok(after[i] - before[i] == want[i],
+		       "random: %s grew by %ld (want %ld)", counters[i],
+		       after[i] - before[i], want[i]);
+	tap_ok(after[C_OPTS] - before[C_OPTS] + after[C_NOSOCK] -
+	       before[C_NOSOCK] == valid,
+	       "random: the %ld intact ones end in InBadOptions or InNoSocket",
+	       valid);
+	tap_ok(after[C_ERRS] - before[C_ERRS] ==
+	       (after[C_SHORT] - before[C_SHORT]) + (after[C_DOFF] - before[C_DOFF]) +
+	       (after[C_CSUM] - before[C_CSUM]) + (after[C_OPTS] - before[C_OPTS]),
+	       "InErrs is the sum of the per-cause counters");
+	tap_diag("random: %ld bad options, %ld no socket",
+		 after[C_OPTS] - before[C_OPTS], after[C_NOSOCK] - before[C_NOSOCK]);
+
+	close(tx_fd);
+	system("ip netns del " NS_TX "; ip netns del " NS_RX);
+	return tap_end();
+}
