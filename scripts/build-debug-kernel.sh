@@ -8,6 +8,8 @@
 # version and the hash of the fragment, so a run with nothing changed does
 # not rebuild.  The cache root is $XTCP_CACHE_DIR, else
 # $XDG_CACHE_HOME/xtcp, else ~/.cache/xtcp.
+#
+# With --source, only extract the tree (checkpatch needs no build).
 
 set -euo pipefail
 
@@ -24,6 +26,9 @@ tree=$cache/linux-$srcver-$cfghash
 stamp=$tree/.xtcp-built
 
 log() { echo "build-debug-kernel: $*" >&2; }
+
+source_only=0
+[ "${1:-}" = --source ] && source_only=1
 
 if [ -f "$stamp" ]; then
 	echo "$tree"
@@ -47,6 +52,10 @@ if [ ! -f "$tree/Makefile" ]; then
 	tar -xf "$src_tar" -C "$tree.tmp" --strip-components=1
 	rm -rf "$tree"
 	mv "$tree.tmp" "$tree"
+fi
+if [ "$source_only" = 1 ]; then
+	echo "$tree"
+	exit 0
 fi
 
 cc=gcc
@@ -84,5 +93,9 @@ jobs=$(nproc)
 log "building bzImage and modules with $jobs jobs (about 8 minutes cold)"
 make -s -j"$jobs" CC="$cc" bzImage modules >/dev/null
 touch "$stamp"
+# Trees of older sources or fragments are 2 GB each and never used again.
+for old in "$cache"/linux-*; do
+	[ "$old" = "$tree" ] || rm -rf "$old"
+done
 log "done: $tree"
 echo "$tree"
