@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The style and static checks, each one TAP line: checkpatch --strict (from
+# linux-source-6.12) on src/, include/, kunit/; W=1 and sparse (C=2) builds
+# against Debian's 6.12 headers and, when it is built, the debug kernel
+# (which adds the KUnit module).  Any warning fails its line.
+
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+n=0 failed=0
+log=$top/build/lint
+mkdir -p "$log"
+
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+tree=$(scripts/build-debug-kernel.sh --source)
+files=$(find src include kunit -name '*.[ch]' | sort)
+# shellcheck disable=SC2086
+"$tree/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+	-f $files > "$log/checkpatch.txt" 2>&1
+bad=$(grep -E ': (ERROR|WARNING|CHECK):' "$log/checkpatch.txt")
+[ -n "$bad" ] && echo "$bad"
+[ -z "$bad" ]
+result $? "checkpatch --strict on src/ include/ kunit/"
+
+# W=1 and sparse over a fresh copy, so every file is compiled and checked.
+build_checked() {
+	local kdir=$1 name=$2
+	rm -rf "$top/build/lint-$name"
+	if ! scripts/build-module.sh "$kdir" "$top/build/lint-$name" W=1 C=2 \
+		> "$log/build-$name.txt" 2>&1; then
+		cat "$log/build-$name.txt"
+		return 1
+	fi
+	if grep -E 'warning:|error:' "$log/build-$name.txt"; then
+		return 1
+	fi
+	grep -q CHECK "$log/build-$name.txt"
+}
+
+stock=$(ls -d /lib/modules/6.12.*/build 2>/dev/null | sort -V | tail -n 1)
+build_checked "$stock" stock
+result $? "W=1 and sparse clean against $(basename "$(dirname "$stock")")"
+
+if [ -f "$tree/.xtcp-built" ]; then
+	build_checked "$tree" debug
+	result $? "W=1 and sparse clean against the debug kernel (with KUnit)"
+else
+	echo "# debug kernel not built yet: its W=1/sparse build skipped"
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
