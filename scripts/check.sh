@@ -58,6 +58,11 @@ scripts/lint.sh > build/check-lint.log 2>&1
 cat build/check-lint.log
 count_tap build/check-lint.log
 
+section "harness self-test (vm-verdict on synthetic runs)"
+scripts/test-vm-verdict > build/check-verdict.log 2>&1
+grep '^not ok' build/check-verdict.log
+count_tap build/check-verdict.log
+
 vm_run() {
 	local kind=$1
 	shift
