@@ -23,7 +23,8 @@ static int parse(struct kunit *test, const u8 *bytes, unsigned int len,
 	u8 *buf = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	memcpy(buf, bytes, len);
+	if (len)
+		memcpy(buf, bytes, len);
 	return xtcp_parse_options(buf, len, syn, opts);
 }
 

@@ -7,34 +7,17 @@
  * It validates the segment before anything else looks at it: length, data
  * offset, checksum over the pseudo-header, option list.  A segment failing
  * any check is dropped and counted once in the namespace's counters.
+ *
+ * Still to come with the lifecycle: like tcp_v4_rcv(), segments to an IP
+ * broadcast or multicast address (RTCF_BROADCAST | RTCF_MULTICAST) must
+ * never get a reset; today they are counted as having no socket.
  */
 
 #include <linux/skbuff.h>
+#include <kunit/visibility.h>
 #include <net/dropreason.h>
 #include <net/ip.h>
 #include <net/xtcp.h>
-
-/* Drop causes, each with its counter and the drop reason tracing shows. */
-struct xtcp_drop {
-	enum xtcp_mib_field field;
-	enum skb_drop_reason reason;
-};
-
-static const struct xtcp_drop xtcp_drop_short = {
-	XTCP_MIB_INSHORT, SKB_DROP_REASON_PKT_TOO_SMALL,
-};
-
-static const struct xtcp_drop xtcp_drop_doff = {
-	XTCP_MIB_INBADDOFF, SKB_DROP_REASON_PKT_TOO_SMALL,
-};
-
-static const struct xtcp_drop xtcp_drop_csum = {
-	XTCP_MIB_INCSUMERRORS, SKB_DROP_REASON_TCP_CSUM,
-};
-
-static const struct xtcp_drop xtcp_drop_opts = {
-	XTCP_MIB_INBADOPTS, SKB_DROP_REASON_NOT_SPECIFIED,
-};
 
 static bool xtcp_checksum_ok(struct sk_buff *skb)
 {
@@ -44,32 +27,54 @@ static bool xtcp_checksum_ok(struct sk_buff *skb)
 }
 
 /*
- * Check a segment's header; on success the whole header, options included,
- * is in the linear area and @opts holds the parsed options.
+ * Check a segment's header.  On success the whole header, options
+ * included, is in the linear area and @opts holds the parsed options.
+ * A malformed segment gets its drop reason and, in @field, the counter of
+ * its cause; one that could not be pulled for want of memory gets
+ * SKB_DROP_REASON_NOMEM and @field stays __XTCP_MIB_MAX: it is not
+ * malformed.
+ *
+ * The format is TCP's, so TCP's drop reasons describe it; options have no
+ * reason of their own.
  */
-static const struct xtcp_drop *xtcp_validate(struct sk_buff *skb,
-					     struct xtcp_opts *opts)
+static enum skb_drop_reason xtcp_validate(struct sk_buff *skb,
+					  struct xtcp_opts *opts,
+					  enum xtcp_mib_field *field)
 {
+	enum skb_drop_reason reason;
 	const struct xtcphdr *th;
 	unsigned int hdrlen;
 
-	if (!pskb_may_pull(skb, XTCP_HDR_LEN))
-		return &xtcp_drop_short;
+	*field = __XTCP_MIB_MAX;
+	reason = pskb_may_pull_reason(skb, XTCP_HDR_LEN);
+	if (reason) {
+		if (reason == SKB_DROP_REASON_PKT_TOO_SMALL)
+			*field = XTCP_MIB_INSHORT;
+		return reason;
+	}
 
 	hdrlen = xtcp_hdrlen(xtcp_hdr(skb));
-	if (hdrlen < XTCP_HDR_LEN || hdrlen > skb->len ||
-	    !pskb_may_pull(skb, hdrlen))
-		return &xtcp_drop_doff;
+	if (hdrlen < XTCP_HDR_LEN || hdrlen > skb->len) {
+		*field = XTCP_MIB_INBADDOFF;
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	}
+	/* The length is checked: this fails only for want of memory. */
+	reason = pskb_may_pull_reason(skb, hdrlen);
+	if (reason)
+		return reason;
 
-	if (!xtcp_checksum_ok(skb))
-		return &xtcp_drop_csum;
+	if (!xtcp_checksum_ok(skb)) {
+		*field = XTCP_MIB_INCSUMERRORS;
+		return SKB_DROP_REASON_TCP_CSUM;
+	}
 
 	th = xtcp_hdr(skb);
 	if (xtcp_parse_options((const u8 *)(th + 1), hdrlen - XTCP_HDR_LEN,
-			       th->flags & XTCP_FLAG_SYN, opts))
-		return &xtcp_drop_opts;
-
-	return NULL;
+			       th->flags & XTCP_FLAG_SYN, opts)) {
+		*field = XTCP_MIB_INBADOPTS;
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
+	return SKB_NOT_DROPPED_YET;
 }
 
 /**
@@ -80,8 +85,9 @@ static const struct xtcp_drop *xtcp_validate(struct sk_buff *skb,
  */
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
-	struct net *net = dev_net(skb->dev);
-	const struct xtcp_drop *drop;
+	struct net *net = dev_net_rcu(skb->dev);
+	enum skb_drop_reason reason;
+	enum xtcp_mib_field field;
 	struct xtcp_opts opts;
 
 	if (skb->pkt_type != PACKET_HOST) {
@@ -92,11 +98,13 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
 
-	drop = xtcp_validate(skb, &opts);
-	if (drop) {
-		XTCP_INC_STATS(net, XTCP_MIB_INERRS);
-		XTCP_INC_STATS(net, drop->field);
-		kfree_skb_reason(skb, drop->reason);
+	reason = xtcp_validate(skb, &opts, &field);
+	if (reason) {
+		if (field != __XTCP_MIB_MAX) {
+			XTCP_INC_STATS(net, XTCP_MIB_INERRS);
+			XTCP_INC_STATS(net, field);
+		}
+		kfree_skb_reason(skb, reason);
 		return 0;
 	}
 
@@ -108,3 +116,4 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_rcv);

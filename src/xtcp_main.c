@@ -8,9 +8,12 @@
  * Unload and every failed load step undo them in reverse order.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <kunit/visibility.h>
 #include <net/protocol.h>
 #include <net/xtcp.h>
 
@@ -20,6 +23,7 @@ MODULE_PARM_DESC(ipproto,
 		 "IP protocol number carrying XTCP (default 253, RFC 3692 experimental)");
 
 u8 xtcp_ipproto __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
 
 static const struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,
@@ -33,7 +37,7 @@ static int __init xtcp_init(void)
 
 	/* 0 is IPv6 hop-by-hop options and 255 is reserved (IANA). */
 	if (ipproto <= 0 || ipproto >= IPPROTO_RAW) {
-		pr_err("xtcp: ipproto=%d is not a usable IP protocol number (1..254)\n",
+		pr_err("ipproto=%d is not a usable IP protocol number (1..254)\n",
 		       ipproto);
 		return -EINVAL;
 	}
@@ -48,7 +52,7 @@ static int __init xtcp_init(void)
 		goto out_proto;
 
 	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
-		pr_err("xtcp: IP protocol %u already has a handler; load with another ipproto=\n",
+		pr_err("IP protocol %u already has a handler; load with another ipproto=\n",
 		       xtcp_ipproto);
 		err = -EBUSY;
 		goto out_net;
@@ -57,12 +61,12 @@ static int __init xtcp_init(void)
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		if (err == -EEXIST)
-			pr_err("xtcp: socket family %d is already registered by another module\n",
+			pr_err("socket family %d is already registered by another module\n",
 			       PF_XTCP);
 		goto out_inet;
 	}
 
-	pr_info("xtcp: socket family %d, IP protocol %u\n", PF_XTCP,
+	pr_info("socket family %d, IP protocol %u\n", PF_XTCP,
 		xtcp_ipproto);
 	return 0;
 

@@ -11,10 +11,12 @@
 #include <linux/percpu.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <kunit/visibility.h>
 #include <net/ip.h>
 #include <net/xtcp.h>
 
 unsigned int xtcp_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);
 
 static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpInSegs", XTCP_MIB_INSEGS),
@@ -28,6 +30,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_SENTINEL
 };
 
+#ifdef CONFIG_PROC_FS
 /* One "name value" line per counter, as /proc/net/sctp/snmp has them. */
 static int xtcp_snmp_seq_show(struct seq_file *seq, void *v)
 {
@@ -46,18 +49,42 @@ static int xtcp_snmp_seq_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static int xtcp_proc_init(struct net *net)
+{
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_seq_show, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+static void xtcp_proc_exit(struct net *net)
+{
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+}
+#else
+static int xtcp_proc_init(struct net *net)
+{
+	return 0;
+}
+
+static void xtcp_proc_exit(struct net *net)
+{
+}
+#endif
+
 static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
+	int err;
 
 	xn->mib = alloc_percpu(struct xtcp_mib);
 	if (!xn->mib)
 		return -ENOMEM;
 
-	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
-				    xtcp_snmp_seq_show, NULL)) {
+	err = xtcp_proc_init(net);
+	if (err) {
 		free_percpu(xn->mib);
-		return -ENOMEM;
+		return err;
 	}
 	return 0;
 }
@@ -66,7 +93,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 
-	remove_proc_entry("xtcp_snmp", net->proc_net);
+	xtcp_proc_exit(net);
 	free_percpu(xn->mib);
 }
 

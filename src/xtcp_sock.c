@@ -23,11 +23,11 @@ static void xtcp_close(struct sock *sk, long timeout)
 	sock_prot_inuse_add(sock_net(sk), &xtcp_prot, -1);
 
 	lock_sock(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sk->sk_state = TCP_CLOSE;
+	sock_orphan(sk);
 	release_sock(sk);
 
-	sock_orphan(sk);
 	sock_put(sk);
 }
 
@@ -97,13 +97,11 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = &xtcp_stream_ops;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = xtcp_ipproto;
-	sk->sk_state = TCP_CLOSE;
 
+	/* sk_alloc() zeroed the rest; sock_init_data() set TCP_CLOSE. */
 	inet = inet_sk(sk);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
-	inet->mc_index = 0;
-	inet->mc_list = NULL;
 
 	/* The "sockets" column of /proc/net/protocols. */
 	sock_prot_inuse_add(net, &xtcp_prot, 1);

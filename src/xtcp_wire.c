@@ -132,7 +132,8 @@ static unsigned int xtcp_sacks_that_fit(const struct xtcp_opts *opts)
 	if (opts->has_tstamp)
 		room -= 12;
 	room -= 4;	/* NOP, NOP, kind, length */
-	return min_t(unsigned int, opts->num_sacks,
+	return min_t(unsigned int, min_t(unsigned int, opts->num_sacks,
+					 XTCP_MAX_SACKS),
 		     room / XTCPOLEN_SACK_PERBLOCK);
 }
 
@@ -213,7 +214,7 @@ unsigned int xtcp_build_options(u8 *ptr, const struct xtcp_opts *opts,
 		*ptr++ = XTCPOPT_NOP;
 		*ptr++ = XTCPOPT_WINDOW;
 		*ptr++ = XTCPOLEN_WINDOW;
-		*ptr++ = opts->wscale;
+		*ptr++ = min_t(u8, opts->wscale, XTCP_MAX_WSCALE);
 	}
 	n = syn ? 0 : xtcp_sacks_that_fit(opts);
 	if (n) {

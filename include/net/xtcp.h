@@ -15,8 +15,9 @@
 
 /*
  * Per-network-namespace counters, shown in /proc/net/xtcp_snmp.  Every
- * segment IP hands to XTCP counts in InSegs; every one dropped as malformed
- * counts in InErrs and in exactly one of the counters after it.
+ * segment IP hands to XTCP counts in InNotHost (link-layer broadcast or
+ * multicast, dropped at once) or in InSegs; every one dropped as malformed
+ * counts in InErrs and in exactly one of the four counters after it.
  */
 enum xtcp_mib_field {
 	XTCP_MIB_INSEGS,		/* segments received */
