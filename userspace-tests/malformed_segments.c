@@ -190,31 +190,33 @@ static size_t build_tcp_csum(uint8_t *seg)
 	return len;
 }
 
-static size_t build_opt_len0(uint8_t *seg)
+/* A SYN whose one option word is @o0..@o3, checksummed. */
+static size_t syn_with_option(uint8_t *seg, uint8_t o0, uint8_t o1,
+			      uint8_t o2, uint8_t o3)
 {
 	size_t len = make_syn(seg, 24, 6);
 
-	seg[20] = 30; seg[21] = 0; seg[22] = 1; seg[23] = 1;
+	seg[20] = o0;
+	seg[21] = o1;
+	seg[22] = o2;
+	seg[23] = o3;
 	set_csum(seg, len, IPPROTO_XTCP);
 	return len;
+}
+
+static size_t build_opt_len0(uint8_t *seg)
+{
+	return syn_with_option(seg, 30, 0, 1, 1);
 }
 
 static size_t build_opt_overrun(uint8_t *seg)
 {
-	size_t len = make_syn(seg, 24, 6);
-
-	seg[20] = 1; seg[21] = 8; seg[22] = 10; seg[23] = 0;
-	set_csum(seg, len, IPPROTO_XTCP);
-	return len;
+	return syn_with_option(seg, 1, 8, 10, 0);	/* NOP, TS past end */
 }
 
 static size_t build_opt_mss_len3(uint8_t *seg)
 {
-	size_t len = make_syn(seg, 24, 6);
-
-	seg[20] = 2; seg[21] = 3; seg[22] = 5; seg[23] = 1;
-	set_csum(seg, len, IPPROTO_XTCP);
-	return len;
+	return syn_with_option(seg, 2, 3, 5, 1);
 }
 
 static const struct bad_kind kinds[] = {

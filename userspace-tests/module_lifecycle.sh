@@ -49,23 +49,23 @@ echo "TAP version 13"
 loaded
 ok $? "xtcp is loaded"
 
-# A socket pins the module.
-hold_socket
-[ "$(refcnt)" -ge 1 ]
-ok $? "an open socket raises the module's reference count ($(refcnt))"
-rmmod xtcp 2>/dev/null
-[ $? != 0 ] && loaded
-ok $? "rmmod is refused while a socket is open"
-kill $holder
-wait $holder 2>/dev/null
+# A socket pins the module, in this namespace or another.
+refused_while_held() {
+	local what=$1
+	shift
+	hold_socket "$@"
+	[ "$(refcnt)" -ge 1 ]
+	ok $? "a socket open $what raises the module's reference count"
+	rmmod xtcp 2>/dev/null
+	[ $? != 0 ] && loaded
+	ok $? "rmmod is refused while a socket is open $what"
+	kill $holder
+	wait $holder 2>/dev/null
+}
 
+refused_while_held "here"
 ip netns add xtcp-lc
-hold_socket ip netns exec xtcp-lc
-rmmod xtcp 2>/dev/null
-[ $? != 0 ] && loaded
-ok $? "rmmod is refused while a socket is open in another namespace"
-kill $holder
-wait $holder 2>/dev/null
+refused_while_held "in another namespace" ip netns exec xtcp-lc
 ip netns del xtcp-lc
 
 [ "$(refcnt)" = 0 ]
