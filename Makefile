@@ -13,13 +13,16 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps clean lint kernel-debug check demo help
+.PHONY: all modules deps tools clean lint kernel-debug check demo help
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 deps:
 	@scripts/deps.sh
+
+tools: deps
+	$(MAKE) -C tools/xtcp-tcp-bridge
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -40,6 +43,7 @@ demo: deps
 help:
 	@echo 'make            build xtcp.ko for KDIR (default: running or newest 6.12 headers)'
 	@echo 'make deps       install the Debian packages everything here needs'
+	@echo 'make tools      build tools/ (the TCP bridge BPF objects)'
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
