@@ -126,6 +126,9 @@ if [ -d $fs ] && [ -w /proc/self/fail-nth ]; then
 	echo -1 > $fs/times
 	echo N > $fs/ignore-gfp-wait
 	echo 0 > $fs/verbose
+	# Failed loads print stack dumps (kmem_cache_create, execmem): keep
+	# them off the slow emulated console; the verdict reads dmesg anyway.
+	dmesg -n 1
 	# finit_module() straight from one process, fail-nth set just before
 	# it, so only the load's own allocations are counted.  The module is
 	# read from tmpfs: read over 9p, an injected failure trips a refcount
@@ -165,6 +168,7 @@ EOF
 	rmmod xtcp
 	echo 0 > $fs/probability
 	echo Y > $fs/ignore-gfp-wait
+	dmesg -n 5
 else
 	echo "# failslab not available on this kernel: fault-injection part skipped"
 fi
