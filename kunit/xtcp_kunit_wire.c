@@ -533,6 +533,55 @@ static void xtcp_seq_between_wrap(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_seq_between(5, 5, 5));
 }
 
+struct xtcp_accept_case {
+	u32 seq, len, rcv_nxt, rcv_wnd;
+	bool want;
+};
+
+/* RFC 9293 3.10.7.4, each row of the table, at and across the wrap. */
+static const struct xtcp_accept_case xtcp_accept_cases[] = {
+	/* Length 0, window 0: only SEG.SEQ = RCV.NXT. */
+	{ 1000, 0, 1000, 0, true },
+	{ 1001, 0, 1000, 0, false },
+	{ 999, 0, 1000, 0, false },
+	{ 0, 0, 0xffffffff, 0, false },
+	/* Length 0, window > 0: RCV.NXT =< SEG.SEQ < RCV.NXT + RCV.WND. */
+	{ 1000, 0, 1000, 100, true },
+	{ 1099, 0, 1000, 100, true },
+	{ 1100, 0, 1000, 100, false },
+	{ 999, 0, 1000, 100, false },
+	{ 0x10, 0, 0xfffffff0, 0x40, true },
+	{ 0x30, 0, 0xfffffff0, 0x40, false },
+	/* Length > 0, window 0: never. */
+	{ 1000, 1, 1000, 0, false },
+	{ 1000, 500, 1000, 0, false },
+	/* Length > 0, window > 0: first or last octet in the window. */
+	{ 1000, 10, 1000, 100, true },
+	{ 950, 60, 1000, 100, true },		/* last octet 1009 inside */
+	{ 950, 50, 1000, 100, false },		/* last octet 999 outside */
+	{ 1099, 500, 1000, 100, true },		/* first octet inside */
+	{ 1100, 1, 1000, 100, false },
+	{ 0xffffffe0, 0x30, 0x5, 0x100, true },	/* last octet 0xf across */
+	{ 0xffffffe0, 0x20, 0x5, 0x100, false },	/* ends at 0xffffffff */
+	{ 0xfffffff8, 4, 0xfffffff0, 0x20, true },
+	{ 0x20, 4, 0xfffffff0, 0x20, false },
+};
+
+static void xtcp_seq_acceptability(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_accept_cases); i++) {
+		const struct xtcp_accept_case *c = &xtcp_accept_cases[i];
+		bool got = xtcp_seq_acceptable(c->seq, c->len, c->rcv_nxt,
+					       c->rcv_wnd);
+
+		KUNIT_EXPECT_EQ_MSG(test, got, c->want,
+				    "row %u: seq %#x len %u nxt %#x wnd %u", i,
+				    c->seq, c->len, c->rcv_nxt, c->rcv_wnd);
+	}
+}
+
 static void xtcp_header_layout(struct kunit *test)
 {
 	struct xtcphdr th = {};
@@ -561,6 +610,7 @@ static struct kunit_case xtcp_seq_cases[] = {
 	KUNIT_CASE(xtcp_seq_compare_wrap),
 	KUNIT_CASE(xtcp_seq_compare_random),
 	KUNIT_CASE(xtcp_seq_between_wrap),
+	KUNIT_CASE(xtcp_seq_acceptability),
 	KUNIT_CASE(xtcp_header_layout),
 	{}
 };

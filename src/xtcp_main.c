@@ -42,6 +42,7 @@ static int __init xtcp_init(void)
 		return -EINVAL;
 	}
 	xtcp_ipproto = ipproto;
+	xtcp_isn_init();
 
 	err = xtcp_proto_register();
 	if (err)

@@ -5,6 +5,7 @@
 #ifndef _NET_XTCP_H
 #define _NET_XTCP_H
 
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
@@ -64,6 +65,14 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 extern const struct net_proto_family xtcp_family_ops;
 int xtcp_proto_register(void);
 void xtcp_proto_unregister(void);
+
+/* xtcp_isn.c */
+void xtcp_isn_init(void);
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 __xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+	       const siphash_key_t *key, u64 now_ns);
+#endif
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);

@@ -81,6 +81,28 @@ static inline bool xtcp_seq_between(u32 seq, u32 lo, u32 hi)
 	return hi - lo >= seq - lo;
 }
 
+/**
+ * xtcp_seq_acceptable - the segment acceptability test, RFC 9293 3.10.7.4
+ * @seq: SEG.SEQ
+ * @len: SEG.LEN, counting SYN and FIN
+ * @rcv_nxt: RCV.NXT
+ * @rcv_wnd: RCV.WND
+ *
+ * With an empty window only an empty segment at RCV.NXT is acceptable
+ * (the caller still processes valid ACKs and RSTs of unacceptable ones, as
+ * the RFC says); otherwise the segment's first or last octet must fall in
+ * the window.
+ */
+static inline bool xtcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt,
+				       u32 rcv_wnd)
+{
+	if (!rcv_wnd)
+		return !len && seq == rcv_nxt;
+	if (seq - rcv_nxt < rcv_wnd)
+		return true;
+	return len && seq + len - 1 - rcv_nxt < rcv_wnd;
+}
+
 /* Options, RFC 9293 section 3.2, RFC 7323, RFC 2018. */
 enum {
 	XTCPOPT_EOL		= 0,
