@@ -17,7 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/debug-kernel.config
 src_tar=/usr/src/linux-source-6.12.tar.xz
 
-cache=${XTCP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xtcp}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+cache=${XTCP_CACHE_DIR:-${XDG_CACHE_HOME:-$home/.cache}/xtcp}
 mkdir -p "$cache"
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
