@@ -4,7 +4,9 @@
  * as IPv4 would hand them, with the header and options in the linear area
  * or split into a page fragment, and in each checksum state a device may
  * leave.  Each segment must be counted in exactly the right counter of
- * init_net, and consumed (KASAN and kmemleak watch the skbs).
+ * init_net, and consumed (KASAN and kmemleak watch the skbs).  Crafted
+ * skbs carry no input route, so none is answered; the content of the reset
+ * a segment gets is checked on its own.
  */
 
 #include <kunit/test.h>
@@ -243,11 +245,70 @@ static void xtcp_rcv_not_host(struct kunit *test)
 	deliver_expect(test, skb, XTCP_MIB_INNOTHOST, false, "multicast");
 }
 
+struct reset_case {
+	const char *what;
+	u8 flags;
+	u32 seq, ack;
+	unsigned int seglen;
+	bool sent;
+	u8 rst_flags;
+	u32 rst_seq, rst_ack;
+};
+
+/* RFC 9293 3.10.7.1, the connection CLOSED. */
+static const struct reset_case reset_cases[] = {
+	{ "SYN", XTCP_FLAG_SYN, 0x01020304, 0, 1,
+	  true, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, 0x01020305 },
+	{ "ACK with data", XTCP_FLAG_ACK | XTCP_FLAG_PSH, 7, 0xdeadbeef, 10,
+	  true, XTCP_FLAG_RST, 0xdeadbeef, 0 },
+	{ "SYN-ACK", XTCP_FLAG_SYN | XTCP_FLAG_ACK, 100, 0x80000000, 1,
+	  true, XTCP_FLAG_RST, 0x80000000, 0 },
+	{ "FIN at the wrap", XTCP_FLAG_FIN, 0xffffffff, 0, 1,
+	  true, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, 0 },
+	{ "SYN, FIN and 5 bytes", XTCP_FLAG_SYN | XTCP_FLAG_FIN, 0xfffffffe,
+	  0, 7, true, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, 5 },
+	{ "bare data", 0, 1000, 0, 20,
+	  true, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, 1020 },
+	{ "RST", XTCP_FLAG_RST, 5, 0, 0, false },
+	{ "RST-ACK", XTCP_FLAG_RST | XTCP_FLAG_ACK, 5, 6, 0, false },
+};
+
+static void xtcp_reset_content(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(reset_cases); i++) {
+		const struct reset_case *c = &reset_cases[i];
+		struct xtcphdr th = {
+			.source = htons(40000), .dest = htons(80),
+			.seq = htonl(c->seq), .ack_seq = htonl(c->ack),
+			.doff_res = 5 << 4, .flags = c->flags,
+			.window = htons(1000),
+		};
+		struct xtcphdr rst;
+		bool sent = xtcp_reset_for(&th, c->seglen, &rst);
+
+		KUNIT_ASSERT_EQ_MSG(test, sent, c->sent, "%s", c->what);
+		if (!sent)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, rst.flags, c->rst_flags, "%s", c->what);
+		KUNIT_EXPECT_EQ_MSG(test, ntohl(rst.seq), c->rst_seq, "%s", c->what);
+		KUNIT_EXPECT_EQ_MSG(test, ntohl(rst.ack_seq), c->rst_ack, "%s",
+				    c->what);
+		KUNIT_EXPECT_EQ(test, ntohs(rst.source), 80);
+		KUNIT_EXPECT_EQ(test, ntohs(rst.dest), 40000);
+		KUNIT_EXPECT_EQ(test, xtcp_hdrlen(&rst), XTCP_HDR_LEN);
+		KUNIT_EXPECT_EQ(test, rst.window, 0);
+		KUNIT_EXPECT_EQ(test, rst.urg_ptr, 0);
+	}
+}
+
 static struct kunit_case xtcp_input_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_rcv_classifies, split_gen_params),
 	KUNIT_CASE(xtcp_rcv_csum_unnecessary),
 	KUNIT_CASE(xtcp_rcv_csum_complete),
 	KUNIT_CASE(xtcp_rcv_not_host),
+	KUNIT_CASE(xtcp_reset_content),
 	{}
 };
 

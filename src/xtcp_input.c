@@ -7,16 +7,13 @@
  * It validates the segment before anything else looks at it: length, data
  * offset, checksum over the pseudo-header, option list.  A segment failing
  * any check is dropped and counted once in the namespace's counters.
- *
- * Still to come with the lifecycle: like tcp_v4_rcv(), segments to an IP
- * broadcast or multicast address (RTCF_BROADCAST | RTCF_MULTICAST) must
- * never get a reset; today they are counted as having no socket.
  */
 
 #include <linux/skbuff.h>
 #include <kunit/visibility.h>
 #include <net/dropreason.h>
 #include <net/ip.h>
+#include <net/route.h>
 #include <net/xtcp.h>
 
 static bool xtcp_checksum_ok(struct sk_buff *skb)
@@ -86,11 +83,15 @@ static enum skb_drop_reason xtcp_validate(struct sk_buff *skb,
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net_rcu(skb->dev);
+	const struct rtable *rt;
 	enum skb_drop_reason reason;
 	enum xtcp_mib_field field;
 	struct xtcp_opts opts;
 
-	if (skb->pkt_type != PACKET_HOST) {
+	/* Not unicast to us, by link layer or IP: never answered. */
+	rt = skb_rtable(skb);
+	if (skb->pkt_type != PACKET_HOST ||
+	    (rt && rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
 		XTCP_INC_STATS(net, XTCP_MIB_INNOTHOST);
 		kfree_skb_reason(skb, SKB_DROP_REASON_OTHERHOST);
 		return 0;
@@ -109,10 +110,11 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	}
 
 	/*
-	 * No socket takes segments yet: connections arrive with the
-	 * lifecycle, and with them the reset RFC 9293 3.10.7.1 asks for here.
+	 * No socket takes segments yet (connections arrive with the
+	 * lifecycle): RFC 9293 3.10.7.1, the connection is CLOSED.
 	 */
 	XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
+	xtcp_v4_send_reset(net, skb);
 	kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 	return 0;
 }

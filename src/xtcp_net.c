@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP per-network-namespace state: counters and their /proc file.
+ * XTCP per-network-namespace state: counters and their /proc file, and
+ * the control socket that sends segments belonging to no socket.
  *
  * The state is created for every namespace, present and future, before the
  * protocol handler is registered, and destroyed after it is gone, so the
@@ -12,6 +13,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <kunit/visibility.h>
+#include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/xtcp.h>
 
@@ -27,6 +29,8 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpInBadOptions", XTCP_MIB_INBADOPTS),
 	SNMP_MIB_ITEM("XtcpInNotHost", XTCP_MIB_INNOTHOST),
 	SNMP_MIB_ITEM("XtcpInNoSocket", XTCP_MIB_INNOSOCKET),
+	SNMP_MIB_ITEM("XtcpOutSegs", XTCP_MIB_OUTSEGS),
+	SNMP_MIB_ITEM("XtcpOutRsts", XTCP_MIB_OUTRSTS),
 	SNMP_MIB_SENTINEL
 };
 
@@ -81,12 +85,22 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 
+	/* Raw, of XTCP's protocol number, unhashed: it only sends. */
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
+				   xtcp_ipproto, net);
+	if (err)
+		goto out_mib;
+
 	err = xtcp_proc_init(net);
-	if (err) {
-		free_percpu(xn->mib);
-		return err;
-	}
+	if (err)
+		goto out_ctl;
 	return 0;
+
+out_ctl:
+	inet_ctl_sock_destroy(xn->ctl_sk);
+out_mib:
+	free_percpu(xn->mib);
+	return err;
 }
 
 static void __net_exit xtcp_net_exit(struct net *net)
@@ -94,6 +108,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 
 	xtcp_proc_exit(net);
+	inet_ctl_sock_destroy(xn->ctl_sk);
 	free_percpu(xn->mib);
 }
 

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -20,18 +21,25 @@
 #define ADDR_TX		"10.199.0.1"
 #define ADDR_RX		"10.199.0.2"
 #define ADDR_BCAST	"10.199.0.255"
+/* A second subnet on the receiver whose broadcast address is routed to it
+ * as a unicast frame: only IP says it is a broadcast.
+ */
+#define ADDR_RX_BCAST	"10.198.0.255"
 #define PER_KIND	7
 #define RANDOM_SEGS	3000
 
 static const char *const counters[] = {
 	"XtcpInSegs", "XtcpInErrs", "XtcpInShortSegs", "XtcpInBadDataOffset",
 	"XtcpInCsumErrors", "XtcpInBadOptions", "XtcpInNotHost",
-	"XtcpInNoSocket",
+	"XtcpInNoSocket", "XtcpOutSegs", "XtcpOutRsts",
 };
 
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
 
-enum { C_SEGS, C_ERRS, C_SHORT, C_DOFF, C_CSUM, C_OPTS, C_NOTHOST, C_NOSOCK };
+enum {
+	C_SEGS, C_ERRS, C_SHORT, C_DOFF, C_CSUM, C_OPTS, C_NOTHOST, C_NOSOCK,
+	C_OUTSEGS, C_OUTRSTS,
+};
 
 static void read_counters(long *v)
 {
@@ -232,6 +240,7 @@ static const struct bad_kind kinds[] = {
 	{ "option running past the header", C_OPTS, build_opt_overrun, ADDR_RX },
 	{ "MSS option of length 3", C_OPTS, build_opt_mss_len3, ADDR_RX },
 	{ "well-formed SYN to the broadcast address", C_NOTHOST, build_valid_syn, ADDR_BCAST },
+	{ "well-formed SYN to the subnet's broadcast, unicast frame", C_NOTHOST, build_valid_syn, ADDR_RX_BCAST },
 };
 
 static void check_kind(const struct bad_kind *k, long *sent)
@@ -260,6 +269,9 @@ static void check_kind(const struct bad_kind *k, long *sent)
 		if (k->counter != C_NOTHOST && k->counter != C_NOSOCK &&
 		    i == C_ERRS)
 			want = PER_KIND;
+		/* Each well-formed one is answered with a reset. */
+		if (k->counter == C_NOSOCK && (i == C_OUTSEGS || i == C_OUTRSTS))
+			want = PER_KIND;
 		if (got != want) {
 			tap_diag("%s: %s changed by %ld, want %ld", k->what,
 				 counters[i], got, want);
@@ -267,6 +279,53 @@ static void check_kind(const struct bad_kind *k, long *sent)
 		}
 	}
 	tap_ok(good, "%s: counted in %s only", k->what, counters[k->counter]);
+}
+
+/*
+ * The reset a well-formed SYN gets, read back by the raw socket in the
+ * sender's namespace: RFC 9293 3.10.7.1 <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>,
+ * ports swapped, checksummed over XTCP's pseudo-header.
+ */
+static void check_reset_on_wire(void)
+{
+	uint8_t seg[128], buf[256];
+	struct pollfd pfd = { .fd = tx_fd, .events = POLLIN };
+	uint32_t s = ntohl(inet_addr(ADDR_RX)), d = ntohl(inet_addr(ADDR_TX));
+	int got = 0, i;
+
+	while (recv(tx_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	send_seg(seg, build_valid_syn(seg), ADDR_RX);
+	for (i = 0; i < 20 && !got; i++) {
+		const uint8_t *th;
+		ssize_t n;
+		size_t ihl, len;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = recv(tx_fd, buf, sizeof(buf), 0);
+		if (n < 20 || buf[9] != IPPROTO_XTCP ||
+		    memcmp(buf + 12, &(uint32_t){ htonl(s) }, 4))
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		th = buf + ihl;
+		len = n - ihl;
+		got = 1;
+		tap_ok(len == 20 && th[12] == 5 << 4,
+		       "reset on the wire: a bare 20-byte header (%zu)", len);
+		tap_ok(th[13] == 0x14, "reset on the wire: flags RST|ACK (%#x)",
+		       th[13]);
+		tap_ok(((th[0] << 8) | th[1]) == 80 && ((th[2] << 8) | th[3]) == 40000,
+		       "reset on the wire: ports swapped");
+		tap_ok(!memcmp(th + 4, "\0\0\0\0", 4) &&
+		       !memcmp(th + 8, "\0\0\0\2", 4),
+		       "reset on the wire: SEQ=0, ACK=SEG.SEQ+1 (2)");
+		tap_ok(csum16(th, len, (s >> 16) + (s & 0xffff) + (d >> 16) +
+			      (d & 0xffff) + IPPROTO_XTCP + len) == 0,
+		       "reset on the wire: checksum over XTCP's pseudo-header");
+	}
+	if (!got)
+		tap_ok(0, "a reset came back for a well-formed SYN");
 }
 
 int main(void)
@@ -283,6 +342,8 @@ int main(void)
 	sh("ip -n " NS_TX " addr add " ADDR_TX "/24 brd + dev veth0");
 	sh("ip -n " NS_RX " addr add " ADDR_RX "/24 brd + dev veth0");
 	sh("ip -n " NS_TX " link set veth0 up && ip -n " NS_RX " link set veth0 up");
+	sh("ip -n " NS_RX " addr add 10.198.0.1/24 brd + dev veth0");
+	sh("ip -n " NS_TX " route add 10.198.0.0/24 via " ADDR_RX);
 
 	netns_enter(NS_TX);
 	tx_fd = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
@@ -296,6 +357,8 @@ int main(void)
 
 	for (i = 0; i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
 		check_kind(&kinds[i], &sent);
+	check_reset_on_wire();
+	sent++;
 
 	/*
 	 * Random segments: random length and bytes; past the fixed header a
@@ -346,6 +409,10 @@ int main(void)
 	       (after[C_SHORT] - before[C_SHORT]) + (after[C_DOFF] - before[C_DOFF]) +
 	       (after[C_CSUM] - before[C_CSUM]) + (after[C_OPTS] - before[C_OPTS]),
 	       "InErrs is the sum of the per-cause counters");
+	tap_ok(after[C_OUTRSTS] - before[C_OUTRSTS] <= after[C_NOSOCK] - before[C_NOSOCK] &&
+	       after[C_OUTRSTS] - before[C_OUTRSTS] > 0,
+	       "random: resets answer only segments of no socket (%ld)",
+	       after[C_OUTRSTS] - before[C_OUTRSTS]);
 	tap_diag("random: %ld bad options, %ld no socket",
 		 after[C_OPTS] - before[C_OPTS], after[C_NOSOCK] - before[C_NOSOCK]);
 

@@ -16,9 +16,10 @@
 
 /*
  * Per-network-namespace counters, shown in /proc/net/xtcp_snmp.  Every
- * segment IP hands to XTCP counts in InNotHost (link-layer broadcast or
- * multicast, dropped at once) or in InSegs; every one dropped as malformed
- * counts in InErrs and in exactly one of the four counters after it.
+ * segment IP hands to XTCP counts in InNotHost (link-layer or IP broadcast
+ * or multicast, dropped at once) or in InSegs; every one dropped as
+ * malformed counts in InErrs and in exactly one of the four counters after
+ * it.
  */
 enum xtcp_mib_field {
 	XTCP_MIB_INSEGS,		/* segments received */
@@ -29,6 +30,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_INBADOPTS,		/* malformed option list */
 	XTCP_MIB_INNOTHOST,		/* link-layer broadcast or multicast */
 	XTCP_MIB_INNOSOCKET,		/* well formed, no socket wants it */
+	XTCP_MIB_OUTSEGS,		/* segments sent */
+	XTCP_MIB_OUTRSTS,		/* resets sent */
 	__XTCP_MIB_MAX
 };
 
@@ -39,6 +42,7 @@ struct xtcp_mib {
 /* State of XTCP in one network namespace. */
 struct xtcp_net {
 	DEFINE_SNMP_STAT(struct xtcp_mib, mib);
+	struct sock *ctl_sk;	/* sends segments of no socket (resets) */
 };
 
 extern unsigned int xtcp_net_id;
@@ -72,6 +76,13 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 __xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 	       const siphash_key_t *key, u64 now_ns);
+#endif
+
+/* xtcp_output.c */
+void xtcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
+		    struct xtcphdr *rst);
 #endif
 
 /* xtcp_input.c */
