@@ -298,8 +298,8 @@ static void xtcp_reset_content(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ntohs(rst.source), 80);
 		KUNIT_EXPECT_EQ(test, ntohs(rst.dest), 40000);
 		KUNIT_EXPECT_EQ(test, xtcp_hdrlen(&rst), XTCP_HDR_LEN);
-		KUNIT_EXPECT_EQ(test, rst.window, 0);
-		KUNIT_EXPECT_EQ(test, rst.urg_ptr, 0);
+		KUNIT_EXPECT_EQ(test, ntohs(rst.window), 0);
+		KUNIT_EXPECT_EQ(test, ntohs(rst.urg_ptr), 0);
 	}
 }
 
