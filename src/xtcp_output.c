@@ -10,9 +10,13 @@
  * ip_build_and_send_pkt() only reads it, so CPUs share it without a lock.
  */
 
+#include <linux/security.h>
 #include <linux/skbuff.h>
 #include <kunit/visibility.h>
+#include <net/inet_dscp.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/xtcp.h>
 
@@ -64,18 +68,22 @@ static unsigned int xtcp_seg_len(const struct sk_buff *skb)
  * @skb: the validated segment, data at the XTCP header
  *
  * Only a segment addressed to a local unicast address is answered (the
- * caller has dropped broadcast and multicast ones).
+ * caller has dropped broadcast and multicast ones), and never towards a
+ * broadcast or multicast address (a spoofed source).  As TCP's reset does,
+ * the reply leaves by the VRF the segment came in on, reflects its TOS,
+ * and carries the mark net.ipv4.fwmark_reflect gives it.
  */
-void xtcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
+void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
 {
 	const struct rtable *in_rt = skb_rtable(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_net *xn = xtcp_pernet(net);
+	u32 mark = IP4_REPLY_MARK(net, skb->mark);
 	struct xtcphdr rst, *th;
 	struct sk_buff *nskb;
 	struct flowi4 fl4;
 	struct rtable *rt;
-	int err;
+	int oif = 0, err;
 
 	/* Crafted skbs (KUnit) have no input route: nothing to answer. */
 	if (!in_rt || in_rt->rt_type != RTN_LOCAL)
@@ -83,12 +91,20 @@ void xtcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
 	if (!xtcp_reset_for(xtcp_hdr(skb), xtcp_seg_len(skb), &rst))
 		return;
 
-	flowi4_init_output(&fl4, 0, skb->mark, 0, RT_SCOPE_UNIVERSE,
-			   xtcp_ipproto, 0, iph->saddr, iph->daddr,
-			   rst.dest, rst.source, sock_net_uid(net, NULL));
+	if (netif_index_is_l3_master(net, skb->skb_iif))
+		oif = skb->skb_iif;
+	flowi4_init_output(&fl4, oif, mark, iph->tos & INET_DSCP_MASK,
+			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
+			   iph->daddr, rst.dest, rst.source,
+			   sock_net_uid(net, NULL));
+	security_skb_classify_flow(skb, flowi4_to_flowi_common(&fl4));
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return;
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
+		ip_rt_put(rt);
+		return;
+	}
 
 	nskb = alloc_skb(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_LEN,
 			 GFP_ATOMIC);
@@ -103,9 +119,10 @@ void xtcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
 	th->check = xtcp_v4_check(XTCP_HDR_LEN, fl4.saddr, fl4.daddr,
 				  csum_partial(th, XTCP_HDR_LEN, 0));
 	nskb->ip_summed = CHECKSUM_NONE;
+	nskb->mark = mark;
 
 	err = ip_build_and_send_pkt(nskb, xn->ctl_sk, fl4.saddr, fl4.daddr,
-				    NULL, 0);
+				    NULL, iph->tos & ~INET_ECN_MASK);
 	if (!net_xmit_eval(err)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);

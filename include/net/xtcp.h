@@ -79,7 +79,7 @@ u32 __xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 #endif
 
 /* xtcp_output.c */
-void xtcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
+void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
