@@ -12,19 +12,10 @@
 # Expects xtcp loaded on entry ($XTCP_MODDIR/xtcp.ko) and leaves it loaded.
 
 set -u
+# shellcheck source=userspace-tests/lib.bash
+. "$(dirname "$0")/lib.bash"
 ko=$XTCP_MODDIR/xtcp.ko
-n=0
-failures=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
 
 loaded() { [ -d /sys/module/xtcp ]; }
 refcnt() { cat /sys/module/xtcp/refcnt 2>/dev/null || echo -1; }
@@ -45,7 +36,6 @@ hold_socket() {
 	done
 }
 
-echo "TAP version 13"
 loaded
 ok $? "xtcp is loaded"
 
@@ -176,5 +166,4 @@ fi
 insmod "$ko"
 ok $? "loads again with the defaults"
 
-echo "1..$n"
-[ $failures = 0 ]
+tap_end

@@ -10,20 +10,11 @@
 # in turn: connect() fails with ECONNREFUSED.
 
 set -u
+# shellcheck source=userspace-tests/lib.bash
+. "$(dirname "$0")/lib.bash"
 bridge=$XTCP_TOP/tools/xtcp-tcp-bridge/xtcp-tcp-bridge
 a=xtcp-br-a b=xtcp-br-b
-n=0 failures=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-		return 1
-	fi
-}
 
 counter() {
 	ip netns exec $b awk -v k="$1" '$1 == k { print $2 }' /proc/net/xtcp_snmp
@@ -64,7 +55,6 @@ s.close()
 	cat /tmp/br-sum 2>/dev/null
 }
 
-echo "TAP version 13"
 ip netns del $a 2>/dev/null
 ip netns del $b 2>/dev/null
 ip netns add $a
@@ -151,5 +141,4 @@ ip netns exec $a "$bridge" detach veth0
 ip netns del $a
 ip netns del $b
 rm -f /tmp/br-data /tmp/br.pcap /tmp/br-rst.pcap
-echo "1..$n"
-[ $failures = 0 ]
+tap_end
