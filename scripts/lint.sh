@@ -59,5 +59,13 @@ else
 	echo "# debug kernel not built yet: its W=1/sparse build skipped"
 fi
 
+# The verdict reads the guest's whole kernel log at the end of a boot: a
+# test that clears it would hide the reports of every test before it.
+bad=$(grep -rn -- 'dmesg -C\|dmesg --clear\|dmesg -c\b' userspace-tests scripts |
+	grep -v '^scripts/vm-guest:' | grep -v '^scripts/lint.sh:')
+[ -n "$bad" ] && echo "$bad"
+[ -z "$bad" ]
+result $? "no test clears the guest's kernel log"
+
 echo "1..$n"
 [ $failed = 0 ]
