@@ -1,0 +1,1373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket calls on a stream socket, between two network namespaces
+ * joined by veth: every errno path of bind, listen, accept, connect,
+ * send/recv, shutdown and close, readiness through poll/select/epoll, and
+ * the socket options, each compared with what Linux TCP answers.  Run with
+ * XTCP_TEST_FAMILY=tcp it tests Linux TCP itself, and must pass; XTCP must
+ * answer the same, except for its identity (SO_DOMAIN, SO_PROTOCOL) and
+ * XTCP_INFO, where the test branches on the mode.
+ */
+
+#include "xtcp_test.h"
+
+#include <arpa/inet.h>
+#include <grp.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#define NS_A		"xtcp-sc-a"	/* the clients */
+#define NS_B		"xtcp-sc-b"	/* the servers */
+#define ADDR_A		"10.213.0.1"
+#define ADDR_B		"10.213.0.2"
+/* On the link, but a static neighbour entry in A sends it to a MAC nobody
+ * has: B's veth drops the frames (PACKET_OTHERHOST), a black hole.
+ */
+#define ADDR_HOLE	"10.213.0.3"
+#define MAC_HOLE	"02:00:5e:00:53:01"
+#define ADDR_FOREIGN	"10.213.0.9"	/* on no interface anywhere */
+#define ADDR_UNROUTED	"192.0.2.1"	/* no route to it from A */
+
+#define PORT_LST	5000		/* B's listener for connected pairs */
+#define PORT_CLOSED	5999		/* nothing listens there */
+#define PORT_TW		6000		/* A's port left in TIME_WAIT */
+#define PORT_A_LST	7000		/* A's listener */
+
+#define RANGE_LO	40000
+#define RANGE_HI	40009
+#define RANGE_N		(RANGE_HI - RANGE_LO + 1)
+
+#define BULK		(4 << 20)	/* bytes for the full-buffer tests */
+
+static int family = AF_XTCP, xtcp_mode = 1;
+static const char *sysctl_syn_retries = "net/xtcp/syn_retries";
+static const char *sysctl_port_range = "net/xtcp/ip_local_port_range";
+static const char *proc_conns = "/proc/self/net/xtcp";
+
+static int lst = -1;			/* B's listener on PORT_LST */
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void cleanup(void)
+{
+	system("ip netns del " NS_A " 2>/dev/null; ip netns del " NS_B
+	       " 2>/dev/null");
+}
+
+static void on_fatal(int sig)
+{
+	printf("Bail out! killed by signal %d\n", sig);
+	exit(1);
+}
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+
+	return n ? n : "E?";
+}
+
+/* One point: a call that returned @r with errno @e must have failed with
+ * @want.
+ */
+static int __attribute__((format(printf, 4, 5)))
+point_err(long r, int e, int want, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (r >= 0)
+		return tap_ok(0, "%s: %s (got success, %ld)", what,
+			      errname(want), r);
+	return tap_ok(e == want, "%s: %s (got %s)", what, errname(want),
+		      errname(e));
+}
+
+/* One point: a call that returned @r with errno @e must have succeeded. */
+static int __attribute__((format(printf, 3, 4)))
+point_ok(long r, int e, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return tap_ok(r >= 0, "%s (%s)", what, r >= 0 ? "ok" : errname(e));
+}
+
+#define EXPECT_ERR(call, want, ...) ({					\
+	long __r = (call);						\
+	int __e = errno;						\
+	point_err(__r, __e, want, __VA_ARGS__);				\
+})
+
+#define EXPECT_OK(call, ...) ({						\
+	long __r = (call);						\
+	int __e = errno;						\
+	point_ok(__r, __e, __VA_ARGS__);				\
+})
+
+/*
+ * Write @val to /proc/sys/@name of the current network namespace: one
+ * point, whose result is returned.
+ */
+static int sysctl_set(const char *name, const char *val, const char *ns)
+{
+	char path[256];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_WRONLY);
+	ok = fd >= 0 && write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	if (fd >= 0)
+		close(fd);
+	return tap_ok(ok, "sysctl %s = %s in %s (%s)", name, val, ns,
+		      ok ? "ok" : errname(errno));
+}
+
+static long sysctl_get(const char *name)
+{
+	char path[256];
+	long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%ld", &val) != 1)
+		tap_bail("sysctl %s: %s", name, strerror(errno));
+	fclose(f);
+	return val;
+}
+
+static void set_timeo(int fd, int name, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	if (setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv)))
+		tap_bail("set timeout: %s", errname(errno));
+}
+
+/*
+ * A stream socket of the family under test in the current namespace.  Its
+ * 10 s send and receive timeouts keep a broken kernel from hanging the test
+ * (a blocking call then fails with EAGAIN or EINPROGRESS, and its point).
+ */
+static int xsocket(void)
+{
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		tap_bail("socket: %s", errname(errno));
+	set_timeo(fd, SO_RCVTIMEO, 10000);
+	set_timeo(fd, SO_SNDTIMEO, 10000);
+	return fd;
+}
+
+static struct sockaddr_in sin_of(const char *addr, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = inet_addr(addr);
+	sin.sin_port = htons(port);
+	return sin;
+}
+
+static int do_bind(int fd, const char *addr, int port)
+{
+	struct sockaddr_in sin = sin_of(addr, port);
+
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+static int do_connect(int fd, const char *addr, int port)
+{
+	struct sockaddr_in sin = sin_of(addr, port);
+
+	return connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+static int set_int(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val));
+}
+
+/* An int option's value, or -errno. */
+static int get_int(int fd, int level, int name)
+{
+	int val = -1;
+	socklen_t len = sizeof(val);
+
+	if (getsockopt(fd, level, name, &val, &len))
+		return -errno;
+	return val;
+}
+
+static void set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+/* The local (or with @peer, remote) port of @fd, or -errno. */
+static int port_of(int fd, int peer)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int r = peer ? getpeername(fd, (struct sockaddr *)&sin, &len) :
+		       getsockname(fd, (struct sockaddr *)&sin, &len);
+
+	return r ? -errno : ntohs(sin.sin_port);
+}
+
+static int poll1(int fd, short events, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	if (poll(&pfd, 1, ms) < 0)
+		return -errno;
+	return pfd.revents;
+}
+
+static int inq(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, SIOCINQ, &n) ? -errno : n;
+}
+
+static int outq(int fd)
+{
+	int n = -1;
+
+	return ioctl(fd, SIOCOUTQ, &n) ? -errno : n;
+}
+
+/* Wait up to 3 s until @fd has @want bytes to read; the count then. */
+static int wait_inq(int fd, int want)
+{
+	int i, n = inq(fd);
+
+	for (i = 0; i < 300 && n >= 0 && n < want; i++) {
+		usleep(10000);
+		n = inq(fd);
+	}
+	return n;
+}
+
+/* Wait up to 3 s until everything @fd sent is acknowledged. */
+static int wait_outq_empty(int fd)
+{
+	int i, n = outq(fd);
+
+	for (i = 0; i < 300 && n > 0; i++) {
+		usleep(10000);
+		n = outq(fd);
+	}
+	return n;
+}
+
+/* A connected pair: *c in A, *s accepted from B's listener. */
+static void pair(int *c, int *s)
+{
+	netns_enter(NS_A);
+	*c = xsocket();
+	if (do_connect(*c, ADDR_B, PORT_LST))
+		tap_bail("connect to the listener: %s", errname(errno));
+	*s = accept(lst, NULL, NULL);
+	if (*s < 0)
+		tap_bail("accept: %s", errname(errno));
+}
+
+static void fill(unsigned char *buf, size_t len, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (off + i) * 7 % 251;
+}
+
+/*
+ * The state (hex column "st") of the connection of the current namespace's
+ * /proc/net/{tcp,xtcp} whose local port is @port, or -1.
+ */
+static int proc_state(int port)
+{
+	char line[512];
+	unsigned int lport, rport, st;
+	int state = -1;
+	FILE *f = fopen(proc_conns, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*u: %*x:%x %*x:%x %x", &lport, &rport,
+			   &st) == 3 && (int)lport == port) {
+			state = st;
+			break;
+		}
+	}
+	fclose(f);
+	return state;
+}
+
+/* errno of bind(@port) by a child that dropped to uid 65534, 0 if bound. */
+static int unprivileged_bind(int port)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		tap_bail("fork: %s", strerror(errno));
+	if (!pid) {
+		/* setuid from root to non-root clears every capability. */
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(255);
+		fd = socket(family, SOCK_STREAM, 0);
+		if (fd < 0)
+			_exit(254);
+		_exit(do_bind(fd, "0.0.0.0", port) ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void test_port_range(void)
+{
+	int fds[RANGE_N + 1], seen[RANGE_N] = { 0 }, i, port, good = 1;
+	int fd, alst;
+	char range[32];
+
+	/* A listener in A for B's connect below. */
+	netns_enter(NS_A);
+	alst = xsocket();
+	if (do_bind(alst, ADDR_A, PORT_A_LST) || listen(alst, 4))
+		tap_bail("A's listener: %s", errname(errno));
+
+	netns_enter(NS_B);
+	snprintf(range, sizeof(range), "%d %d", RANGE_LO, RANGE_HI);
+	if (!sysctl_set(sysctl_port_range, range, NS_B)) {
+		close(alst);
+		return;
+	}
+
+	/* Nine bind(port 0), the tenth autobinds by listen(). */
+	for (i = 0; i < RANGE_N; i++) {
+		fds[i] = xsocket();
+		if (i < RANGE_N - 1 ? do_bind(fds[i], "0.0.0.0", 0) :
+				      listen(fds[i], 4)) {
+			tap_diag("autobind %d: %s", i, errname(errno));
+			good = 0;
+			continue;
+		}
+		port = port_of(fds[i], 0);
+		if (port < RANGE_LO || port > RANGE_HI || seen[port - RANGE_LO]++) {
+			tap_diag("autobind %d got port %d", i, port);
+			good = 0;
+		}
+	}
+	tap_ok(good, "bind(port 0) x9 and listen() without bind get 10 distinct ports in %s",
+	       range);
+	fd = xsocket();
+	EXPECT_ERR(do_bind(fd, "0.0.0.0", 0), EADDRINUSE,
+		   "bind(port 0) with the range exhausted");
+	close(fd);
+	fd = xsocket();
+	EXPECT_ERR(listen(fd, 4), EADDRINUSE,
+		   "listen() without bind, range exhausted");
+	close(fd);
+	fd = xsocket();
+	EXPECT_ERR(do_connect(fd, ADDR_A, PORT_A_LST), EADDRNOTAVAIL,
+		   "connect() without bind, range exhausted");
+	close(fd);
+
+	for (i = 0; i < RANGE_N; i++)
+		close(fds[i]);
+	fd = xsocket();
+	port = do_bind(fd, "0.0.0.0", 0) ? -errno : port_of(fd, 0);
+	tap_ok(port >= RANGE_LO && port <= RANGE_HI,
+	       "after closing them bind(port 0) works again (%d)", port);
+	close(fd);
+	sysctl_set(sysctl_port_range, "32768 60999", NS_B);
+	close(alst);
+}
+
+static void test_bind(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len;
+	int a, b, c, r;
+
+	netns_enter(NS_B);
+	a = xsocket();
+	len = sizeof(sin);
+	memset(&sin, 0xff, sizeof(sin));
+	r = getsockname(a, (struct sockaddr *)&sin, &len);
+	tap_ok(!r && len == sizeof(sin) && sin.sin_family == AF_INET &&
+	       !sin.sin_port && !sin.sin_addr.s_addr,
+	       "getsockname before bind: 0.0.0.0:0 (%s)", r ? errname(errno) : "ok");
+
+	EXPECT_OK(do_bind(a, ADDR_B, 5001), "bind " ADDR_B ":5001");
+	len = sizeof(sin);
+	memset(&sin, 0, sizeof(sin));
+	r = getsockname(a, (struct sockaddr *)&sin, &len);
+	tap_ok(!r && len == sizeof(sin) && sin.sin_family == AF_INET &&
+	       sin.sin_addr.s_addr == inet_addr(ADDR_B) &&
+	       ntohs(sin.sin_port) == 5001,
+	       "getsockname after bind: AF_INET " ADDR_B ":5001, addrlen 16 (%s, %s:%d, %u)",
+	       r ? errname(errno) : "ok", inet_ntoa(sin.sin_addr),
+	       ntohs(sin.sin_port), len);
+	EXPECT_ERR(do_bind(a, ADDR_B, 5002), EINVAL, "a second bind");
+	EXPECT_ERR(do_bind(a, ADDR_B, 5001), EINVAL,
+		   "a second bind to the same address");
+
+	b = xsocket();
+	EXPECT_ERR(do_bind(b, ADDR_B, 5001), EADDRINUSE,
+		   "bind to a bound address:port, no SO_REUSEADDR");
+	EXPECT_ERR(do_bind(b, "0.0.0.0", 5001), EADDRINUSE,
+		   "bind 0.0.0.0 on a port bound to " ADDR_B);
+	close(a);
+	EXPECT_OK(do_bind(b, ADDR_B, 5001),
+		  "once the other socket is closed, the port binds");
+	close(b);
+
+	/* SO_REUSEADDR only on the first socket. */
+	a = xsocket();
+	b = xsocket();
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	do_bind(a, ADDR_B, 5003);
+	EXPECT_ERR(do_bind(b, ADDR_B, 5003), EADDRINUSE,
+		   "SO_REUSEADDR on the bound socket only");
+	close(a);
+	close(b);
+
+	/* SO_REUSEADDR only on the second. */
+	a = xsocket();
+	b = xsocket();
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	do_bind(a, ADDR_B, 5004);
+	EXPECT_ERR(do_bind(b, ADDR_B, 5004), EADDRINUSE,
+		   "SO_REUSEADDR on the new socket only");
+	close(a);
+	close(b);
+
+	/* On both: shared while nobody listens. */
+	a = xsocket();
+	b = xsocket();
+	c = xsocket();
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+	do_bind(a, ADDR_B, 5005);
+	EXPECT_OK(do_bind(b, ADDR_B, 5005),
+		  "SO_REUSEADDR on both, neither listening: bind succeeds");
+	EXPECT_OK(listen(a, 4), "one of them listens");
+	EXPECT_ERR(listen(b, 4), EADDRINUSE, "the other's listen()");
+	EXPECT_ERR(do_bind(c, ADDR_B, 5005), EADDRINUSE,
+		   "SO_REUSEADDR on both, the bound one listening");
+	close(a);
+	close(b);
+	close(c);
+
+	a = xsocket();
+	EXPECT_ERR(do_bind(a, ADDR_FOREIGN, 0), EADDRNOTAVAIL,
+		   "bind to an address not on the host");
+	sin = sin_of(ADDR_B, 5006);
+	sin.sin_family = AF_INET6;
+	EXPECT_ERR(bind(a, (struct sockaddr *)&sin, sizeof(sin)), EAFNOSUPPORT,
+		   "bind with sin_family AF_INET6");
+	sin.sin_family = AF_UNSPEC;
+	EXPECT_ERR(bind(a, (struct sockaddr *)&sin, sizeof(sin)), EAFNOSUPPORT,
+		   "bind with sin_family AF_UNSPEC and an address");
+	sin = sin_of(ADDR_B, 5006);
+	EXPECT_ERR(bind(a, (struct sockaddr *)&sin, sizeof(sin) - 1), EINVAL,
+		   "bind with addrlen 15");
+	EXPECT_ERR(bind(a, (struct sockaddr *)&sin, 2), EINVAL,
+		   "bind with addrlen 2");
+	sin = sin_of("0.0.0.0", 5006);
+	sin.sin_family = AF_UNSPEC;
+	EXPECT_OK(bind(a, (struct sockaddr *)&sin, sizeof(sin)),
+		  "bind with AF_UNSPEC and INADDR_ANY is taken as AF_INET");
+	tap_ok(port_of(a, 0) == 5006, "... and bound port 5006 (%d)",
+	       port_of(a, 0));
+	close(a);
+
+	a = xsocket();
+	EXPECT_OK(do_bind(a, "0.0.0.0", 80), "root binds port 80");
+	close(a);
+	r = unprivileged_bind(80);
+	tap_ok(r == EACCES, "bind port 80 without CAP_NET_BIND_SERVICE: EACCES (got %s)",
+	       r < 0 ? "no child" : r ? errname(r) : "success");
+	r = unprivileged_bind(1024);
+	tap_ok(r == 0, "bind port 1024 without it succeeds (got %s)",
+	       r < 0 ? "no child" : r ? errname(r) : "success");
+}
+
+/* The TIME_WAIT an active close leaves blocks the port unless SO_REUSEADDR. */
+static void test_time_wait(void)
+{
+	char buf[8];
+	int c, s, a, i, st = -1;
+
+	netns_enter(NS_A);
+	c = xsocket();
+	set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (do_bind(c, ADDR_A, PORT_TW) || do_connect(c, ADDR_B, PORT_LST))
+		tap_bail("connect from port %d: %s", PORT_TW, errname(errno));
+	s = accept(lst, NULL, NULL);
+	if (s < 0)
+		tap_bail("accept: %s", errname(errno));
+	close(c);
+	i = recv(s, buf, sizeof(buf), 0);
+	tap_ok(i == 0, "the passive side reads EOF after the active close (%d, %s)",
+	       i, i < 0 ? errname(errno) : "ok");
+	close(s);
+	for (i = 0; i < 300 && st != 6; i++) {
+		st = proc_state(PORT_TW);
+		usleep(10000);
+	}
+	tap_ok(st == 6, "/proc%s lists port %d in TIME_WAIT (06) (%02X)",
+	       proc_conns + strlen("/proc/self"), PORT_TW, st);
+	a = xsocket();
+	EXPECT_ERR(do_bind(a, ADDR_A, PORT_TW), EADDRINUSE,
+		   "bind to the TIME_WAIT's port without SO_REUSEADDR");
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	EXPECT_OK(do_bind(a, ADDR_A, PORT_TW),
+		  "bind to the TIME_WAIT's port with SO_REUSEADDR");
+	close(a);
+}
+
+static void test_listen(void)
+{
+	struct sockaddr_in sin;
+	struct epoll_event ev = { .events = EPOLLIN }, evs[2];
+	struct timeval tv0 = { 0 };
+	socklen_t len;
+	fd_set rfds;
+	int l, c, s, a, ep, r, port;
+
+	netns_enter(NS_B);
+	l = xsocket();
+	tap_ok(get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	       "SO_ACCEPTCONN is 0 before listen");
+	EXPECT_ERR(accept(l, NULL, NULL), EINVAL, "accept on an unbound socket");
+	EXPECT_OK(listen(l, 1), "listen without bind");
+	port = port_of(l, 0);
+	tap_ok(port > 0, "... autobinds a port (%d)", port);
+	tap_ok(get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 1,
+	       "SO_ACCEPTCONN is 1 on a listener");
+	EXPECT_OK(listen(l, 16), "listen again with another backlog");
+	tap_ok(port_of(l, 0) == port, "... keeps the port");
+	EXPECT_ERR(do_bind(l, "0.0.0.0", 5011), EINVAL, "bind on a listener");
+	close(l);
+
+	l = xsocket();
+	do_bind(l, ADDR_B, 5009);
+	EXPECT_ERR(accept(l, NULL, NULL), EINVAL,
+		   "accept on a bound socket that does not listen");
+	close(l);
+
+	l = xsocket();
+	set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (do_bind(l, ADDR_B, 5010) || listen(l, 4))
+		tap_bail("listener on 5010: %s", errname(errno));
+	set_nonblock(l, 1);
+	EXPECT_ERR(accept(l, NULL, NULL), EAGAIN,
+		   "non-blocking accept with nothing pending");
+	set_nonblock(l, 0);
+	set_timeo(l, SO_RCVTIMEO, 100);
+	EXPECT_ERR(accept(l, NULL, NULL), EAGAIN,
+		   "blocking accept when SO_RCVTIMEO expires");
+	set_timeo(l, SO_RCVTIMEO, 10000);
+	EXPECT_ERR(recv(l, &r, sizeof(r), MSG_DONTWAIT), ENOTCONN,
+		   "recv on a listener");
+	EXPECT_ERR(inq(l), EINVAL, "SIOCINQ on a listener");
+
+	/* Readiness: not readable with nothing pending... */
+	tap_ok(poll1(l, POLLIN | POLLOUT, 0) == 0,
+	       "poll: a listener with nothing pending reports nothing (%#x)",
+	       poll1(l, POLLIN | POLLOUT, 0));
+	FD_ZERO(&rfds);
+	FD_SET(l, &rfds);
+	r = select(l + 1, &rfds, NULL, NULL, &tv0);
+	tap_ok(r == 0, "select: not readable (%d)", r);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = l;
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev))
+		tap_bail("epoll: %s", errname(errno));
+	r = epoll_wait(ep, evs, 2, 0);
+	tap_ok(r == 0, "epoll: no event (%d)", r);
+
+	/* ...readable with a connection pending. */
+	netns_enter(NS_A);
+	c = xsocket();
+	EXPECT_OK(do_connect(c, ADDR_B, 5010), "connect to the listener");
+	r = poll1(l, POLLIN | POLLOUT, 3000);
+	tap_ok(r == POLLIN, "poll: POLLIN with a connection pending (%#x)", r);
+	FD_ZERO(&rfds);
+	FD_SET(l, &rfds);
+	tv0.tv_sec = 0;
+	tv0.tv_usec = 0;
+	r = select(l + 1, &rfds, NULL, NULL, &tv0);
+	tap_ok(r == 1 && FD_ISSET(l, &rfds), "select: readable (%d)", r);
+	r = epoll_wait(ep, evs, 2, 0);
+	tap_ok(r == 1 && evs[0].events == EPOLLIN && evs[0].data.fd == l,
+	       "epoll: EPOLLIN (%d, %#x)", r, r > 0 ? evs[0].events : 0);
+
+	len = sizeof(sin);
+	memset(&sin, 0, sizeof(sin));
+	s = accept4(l, (struct sockaddr *)&sin, &len, SOCK_NONBLOCK);
+	tap_ok(s >= 0 && len == sizeof(sin) && sin.sin_family == AF_INET &&
+	       sin.sin_addr.s_addr == inet_addr(ADDR_A) &&
+	       ntohs(sin.sin_port) == port_of(c, 0),
+	       "accept4 gives the client's address " ADDR_A ":%d (%s, %s:%d)",
+	       port_of(c, 0), s < 0 ? errname(errno) : "ok",
+	       inet_ntoa(sin.sin_addr), ntohs(sin.sin_port));
+	tap_ok(s >= 0 && (fcntl(s, F_GETFL) & O_NONBLOCK),
+	       "accept4(SOCK_NONBLOCK) makes a non-blocking socket");
+	tap_ok(s >= 0 && get_int(s, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	       "the accepted socket has SO_ACCEPTCONN 0");
+	tap_ok(poll1(l, POLLIN, 0) == 0, "after accept the listener is not readable");
+	r = epoll_wait(ep, evs, 2, 0);
+	tap_ok(r == 0, "... nor by epoll (%d)", r);
+	close(ep);
+
+	EXPECT_ERR(do_connect(l, ADDR_B, PORT_LST), EISCONN,
+		   "connect on a listener");
+	EXPECT_ERR(listen(c, 4), EINVAL, "listen on a connected socket");
+	EXPECT_ERR(listen(s, 4), EINVAL, "listen on an accepted socket");
+
+	/* shutdown() of a listener stops it: accept then fails. */
+	EXPECT_OK(shutdown(l, SHUT_RDWR), "shutdown(SHUT_RDWR) of a listener");
+	EXPECT_ERR(accept(l, NULL, NULL), EINVAL, "accept after that");
+	netns_enter(NS_A);
+	a = xsocket();
+	EXPECT_ERR(do_connect(a, ADDR_B, 5010), ECONNREFUSED,
+		   "connect to the shut-down listener's port");
+	close(a);
+	close(s);
+	close(c);
+	close(l);
+}
+
+static void test_connect(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len;
+	int c, s, r;
+
+	netns_enter(NS_A);
+	c = xsocket();
+	EXPECT_ERR(do_connect(c, ADDR_B, PORT_CLOSED), ECONNREFUSED,
+		   "connect to a closed port");
+	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0,
+	       "SO_ERROR is 0 after connect returned the error");
+	EXPECT_OK(do_connect(c, ADDR_B, PORT_LST),
+		  "the refused socket connects again, to a listener");
+	s = accept(lst, NULL, NULL);
+	tap_ok(s >= 0, "... which accepts it (%s)", s < 0 ? errname(errno) : "ok");
+	EXPECT_ERR(do_connect(c, ADDR_B, PORT_LST), EISCONN, "a second connect");
+	EXPECT_ERR(do_connect(c, ADDR_B, 5001), EISCONN,
+		   "a second connect elsewhere");
+	len = sizeof(sin);
+	memset(&sin, 0, sizeof(sin));
+	r = getpeername(c, (struct sockaddr *)&sin, &len);
+	tap_ok(!r && len == sizeof(sin) && sin.sin_family == AF_INET &&
+	       sin.sin_addr.s_addr == inet_addr(ADDR_B) &&
+	       ntohs(sin.sin_port) == PORT_LST,
+	       "getpeername: " ADDR_B ":%d (%s)", PORT_LST,
+	       r ? errname(errno) : "ok");
+	len = sizeof(sin);
+	memset(&sin, 0, sizeof(sin));
+	r = getsockname(c, (struct sockaddr *)&sin, &len);
+	tap_ok(!r && sin.sin_addr.s_addr == inet_addr(ADDR_A) && sin.sin_port,
+	       "getsockname after connect: " ADDR_A ":%d (%s)",
+	       ntohs(sin.sin_port), r ? errname(errno) : "ok");
+	tap_ok(s >= 0 && port_of(s, 1) == ntohs(sin.sin_port) &&
+	       port_of(s, 0) == PORT_LST,
+	       "the accepted socket's names mirror them");
+	EXPECT_ERR(do_bind(c, ADDR_A, 0), EINVAL, "bind after connect");
+	close(c);
+	if (s >= 0)
+		close(s);
+
+	c = xsocket();
+	sin = sin_of(ADDR_B, PORT_LST);
+	EXPECT_ERR(connect(c, (struct sockaddr *)&sin, sizeof(sin) - 1), EINVAL,
+		   "connect with addrlen 15");
+	sin.sin_family = AF_INET6;
+	EXPECT_ERR(connect(c, (struct sockaddr *)&sin, sizeof(sin)), EAFNOSUPPORT,
+		   "connect with sin_family AF_INET6");
+	EXPECT_ERR(do_connect(c, ADDR_UNROUTED, 80), ENETUNREACH,
+		   "connect to an address without a route");
+	close(c);
+
+	/* Non-blocking, to a listener. */
+	c = xsocket();
+	set_nonblock(c, 1);
+	EXPECT_ERR(do_connect(c, ADDR_B, PORT_LST), EINPROGRESS,
+		   "non-blocking connect");
+	r = poll1(c, POLLOUT, 3000);
+	tap_ok(r == POLLOUT, "... then the socket polls writable (%#x)", r);
+	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0, "... and SO_ERROR is 0");
+	EXPECT_OK(do_connect(c, ADDR_B, PORT_LST),
+		  "connect again once established reports success");
+	EXPECT_ERR(do_connect(c, ADDR_B, PORT_LST), EISCONN,
+		   "connect a third time");
+	s = accept(lst, NULL, NULL);
+	if (s >= 0)
+		close(s);
+	close(c);
+
+	/* Non-blocking, to a closed port. */
+	c = xsocket();
+	set_nonblock(c, 1);
+	EXPECT_ERR(do_connect(c, ADDR_B, PORT_CLOSED), EINPROGRESS,
+		   "non-blocking connect to a closed port");
+	r = poll1(c, POLLOUT, 3000);
+	tap_ok(r > 0 && (r & POLLOUT) && (r & POLLERR) && (r & POLLHUP),
+	       "... polls POLLOUT|POLLERR|POLLHUP (%#x)", r);
+	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	tap_ok(r == ECONNREFUSED, "... SO_ERROR is ECONNREFUSED (%s)",
+	       r < 0 ? errname(-r) : errname(r));
+	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	tap_ok(r == 0, "... reading SO_ERROR cleared it (%d)", r);
+	close(c);
+
+	/* Into the black hole: still connecting. */
+	c = xsocket();
+	set_nonblock(c, 1);
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EINPROGRESS,
+		   "non-blocking connect into a black hole");
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EALREADY,
+		   "a second non-blocking connect while in progress");
+	tap_ok(poll1(c, POLLOUT | POLLIN, 0) == 0,
+	       "a connecting socket polls neither readable nor writable");
+	EXPECT_ERR(send(c, "x", 1, MSG_NOSIGNAL), EAGAIN,
+		   "non-blocking send while connecting");
+	EXPECT_ERR(getpeername(c, (struct sockaddr *)&sin, &len), ENOTCONN,
+		   "getpeername while connecting");
+	close(c);
+
+	c = xsocket();
+	set_timeo(c, SO_SNDTIMEO, 300);
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EINPROGRESS,
+		   "blocking connect into a black hole, SO_SNDTIMEO expires");
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EALREADY, "... connect again");
+	close(c);
+
+	c = xsocket();
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), ETIMEDOUT,
+		   "blocking connect into a black hole, syn_retries 1");
+	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0,
+	       "... SO_ERROR is 0 after it");
+	close(c);
+}
+
+static void test_data(void)
+{
+	unsigned char buf[4096], want[4096];
+	char a[3] = "abc", b[5] = "defgh", d[2] = "ij", r1[4], r2[6];
+	struct iovec siov[3] = { { a, 3 }, { b, 5 }, { d, 2 } };
+	struct iovec riov[2] = { { r1, 4 }, { r2, 6 } };
+	struct msghdr msg = { 0 };
+	struct sockaddr_in name;
+	struct timeval tv;
+	socklen_t len;
+	pid_t pid;
+	long n;
+	int c, s, status;
+
+	pair(&c, &s);
+	n = write(c, "hello", 5);
+	tap_ok(n == 5, "write 5 bytes (%ld)", n);
+	memset(buf, 0, sizeof(buf));
+	n = read(s, buf, sizeof(buf));
+	tap_ok(n == 5 && !memcmp(buf, "hello", 5), "read them back (%ld)", n);
+	n = send(c, "world", 5, 0);
+	tap_ok(n == 5, "send 5 bytes (%ld)", n);
+	n = recv(s, buf, sizeof(buf), 0);
+	tap_ok(n == 5 && !memcmp(buf, "world", 5), "recv them back (%ld)", n);
+
+	msg.msg_iov = siov;
+	msg.msg_iovlen = 3;
+	n = sendmsg(c, &msg, 0);
+	tap_ok(n == 10, "sendmsg of 3 iovecs sends 10 bytes (%ld)", n);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = riov;
+	msg.msg_iovlen = 2;
+	msg.msg_name = &name;
+	msg.msg_namelen = sizeof(name);
+	n = recvmsg(s, &msg, MSG_WAITALL);
+	tap_ok(n == 10 && !memcmp(r1, "abcd", 4) && !memcmp(r2, "efghij", 6),
+	       "recvmsg scatters them over 2 iovecs in order (%ld)", n);
+	tap_ok(msg.msg_flags == 0, "... msg_flags 0 (%#x)", msg.msg_flags);
+	tap_ok(msg.msg_namelen == 0, "... msg_namelen 0 (%u)", msg.msg_namelen);
+
+	n = send(c, "peek!", 5, 0);
+	wait_inq(s, 5);
+	n = recv(s, buf, sizeof(buf), MSG_PEEK);
+	tap_ok(n == 5 && !memcmp(buf, "peek!", 5), "MSG_PEEK sees 5 bytes (%ld)", n);
+	tap_ok(inq(s) == 5, "... and leaves them queued (SIOCINQ %d)", inq(s));
+	memset(buf, 0, 5);
+	n = recv(s, buf, sizeof(buf), 0);
+	tap_ok(n == 5 && !memcmp(buf, "peek!", 5), "recv then reads the same (%ld)", n);
+	EXPECT_ERR(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN,
+		   "recv(MSG_DONTWAIT) with nothing queued");
+	EXPECT_ERR(recv(s, buf, sizeof(buf), MSG_DONTWAIT | MSG_PEEK), EAGAIN,
+		   "recv(MSG_DONTWAIT|MSG_PEEK) with nothing queued");
+	EXPECT_OK(send(c, "x", 1, MSG_DONTWAIT), "send(MSG_DONTWAIT) with room");
+	recv(s, buf, 1, 0);
+
+	/* MSG_WAITALL waits for the second half, sent 100 ms later. */
+	fill(want, 200, 0);
+	send(c, want, 100, 0);
+	pid = fork();
+	if (pid < 0)
+		tap_bail("fork: %s", strerror(errno));
+	if (!pid) {
+		usleep(100000);
+		_exit(send(c, want + 100, 100, 0) == 100 ? 0 : 1);
+	}
+	n = recv(s, buf, 200, MSG_WAITALL);
+	tap_ok(n == 200 && !memcmp(buf, want, 200),
+	       "recv(MSG_WAITALL) returns all 200 bytes sent in two parts (%ld)", n);
+	waitpid(pid, &status, 0);
+
+	fill(want, 1000, 3);
+	send(c, want, 1000, 0);
+	n = wait_inq(s, 1000);
+	tap_ok(n == 1000, "SIOCINQ counts 1000 bytes queued (%ld)", n);
+	n = wait_outq_empty(c);
+	tap_ok(n == 0, "SIOCOUTQ of the sender drops to 0 once acknowledged (%ld)", n);
+	n = recv(s, buf, 1000, MSG_WAITALL);
+	tap_ok(n == 1000 && !memcmp(buf, want, 1000), "the 1000 bytes read back (%ld)", n);
+	tap_ok(inq(s) == 0, "SIOCINQ is 0 after reading (%d)", inq(s));
+
+	set_timeo(s, SO_RCVTIMEO, 200);
+	len = sizeof(tv);
+	memset(&tv, 0, sizeof(tv));
+	getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+	tap_ok(len == sizeof(tv) && tv.tv_sec == 0 && tv.tv_usec == 200000,
+	       "SO_RCVTIMEO reads back 0.2 s (%ld.%06ld)", (long)tv.tv_sec,
+	       (long)tv.tv_usec);
+	EXPECT_ERR(recv(s, buf, sizeof(buf), 0), EAGAIN,
+		   "blocking recv when SO_RCVTIMEO expires");
+	tv.tv_sec = 0;
+	tv.tv_usec = 1000000;
+	EXPECT_ERR(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), EDOM,
+		   "SO_RCVTIMEO with tv_usec 1000000");
+	close(c);
+	close(s);
+}
+
+/* XTCP_INFO (xtcp) or TCP_INFO (tcp) of an established connection. */
+static void test_info(void)
+{
+	unsigned char buf[2000];
+	socklen_t len;
+	int c, s, r, sent = 0, rcvd = 0;
+
+	pair(&c, &s);
+	fill(buf, sizeof(buf), 0);
+	sent += send(c, buf, 1234, 0);
+	sent += send(c, buf, 1500, 0);
+	rcvd += send(s, buf, 77, 0);
+	wait_inq(s, sent);
+	wait_inq(c, rcvd);
+	wait_outq_empty(c);
+	wait_outq_empty(s);
+
+	if (xtcp_mode) {
+		struct xtcp_info xi;
+
+		memset(&xi, 0xee, sizeof(xi));
+		len = sizeof(xi);
+		r = getsockopt(c, SOL_XTCP, XTCP_INFO, &xi, &len);
+		if (!tap_ok(!r, "getsockopt(SOL_XTCP, XTCP_INFO) (%s)",
+			    r ? errname(errno) : "ok"))
+			goto out;
+		tap_ok(len == sizeof(xi), "... optlen %zu (%u)", sizeof(xi), len);
+		tap_ok(xi.xtcpi_state == 1, "... xtcpi_state 1, established (%u)",
+		       xi.xtcpi_state);
+		tap_ok(xi.xtcpi_snd_nxt - xi.xtcpi_iss == 1u + sent,
+		       "... snd_nxt - iss == 1 + %d bytes sent (%u)", sent,
+		       xi.xtcpi_snd_nxt - xi.xtcpi_iss);
+		tap_ok(xi.xtcpi_snd_una == xi.xtcpi_snd_nxt,
+		       "... snd_una == snd_nxt once acknowledged");
+		tap_ok(xi.xtcpi_rcv_nxt - xi.xtcpi_irs == 1u + rcvd,
+		       "... rcv_nxt - irs == 1 + %d bytes received (%u)", rcvd,
+		       xi.xtcpi_rcv_nxt - xi.xtcpi_irs);
+		tap_ok(xi.xtcpi_snd_mss == 1460, "... snd_mss 1460 (%u)",
+		       xi.xtcpi_snd_mss);
+		tap_ok(xi.xtcpi_bytes_acked == (unsigned int)sent &&
+		       xi.xtcpi_bytes_received == (unsigned int)rcvd,
+		       "... bytes_acked %d, bytes_received %d (%llu, %llu)",
+		       sent, rcvd, (unsigned long long)xi.xtcpi_bytes_acked,
+		       (unsigned long long)xi.xtcpi_bytes_received);
+		memset(&xi, 0xee, sizeof(xi));
+		len = sizeof(xi);
+		r = getsockopt(s, SOL_XTCP, XTCP_INFO, &xi, &len);
+		tap_ok(!r && xi.xtcpi_iss - xi.xtcpi_irs != 0 &&
+		       xi.xtcpi_rcv_nxt - xi.xtcpi_irs == 1u + sent &&
+		       xi.xtcpi_snd_nxt - xi.xtcpi_iss == 1u + rcvd,
+		       "the accepted side's XTCP_INFO mirrors the counts (%s)",
+		       r ? errname(errno) : "ok");
+	} else {
+		struct tcp_info ti;
+
+		memset(&ti, 0xee, sizeof(ti));
+		len = sizeof(ti);
+		r = getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len);
+		if (!tap_ok(!r, "getsockopt(IPPROTO_TCP, TCP_INFO) (%s)",
+			    r ? errname(errno) : "ok"))
+			goto out;
+		tap_ok(len == sizeof(ti), "... optlen %zu (%u)", sizeof(ti), len);
+		tap_ok(ti.tcpi_state == 1, "... tcpi_state 1, established (%u)",
+		       ti.tcpi_state);
+		/* TCP's bytes_acked counts the SYN's sequence number too. */
+		tap_ok(ti.tcpi_bytes_acked == 1u + sent &&
+		       ti.tcpi_bytes_received == (unsigned int)rcvd,
+		       "... bytes_acked 1 + %d, bytes_received %d (%llu, %llu)",
+		       sent, rcvd, (unsigned long long)ti.tcpi_bytes_acked,
+		       (unsigned long long)ti.tcpi_bytes_received);
+		tap_ok(ti.tcpi_snd_mss <= 1460 && ti.tcpi_snd_mss >= 1400,
+		       "... snd_mss at most 1460 (%u)", ti.tcpi_snd_mss);
+	}
+
+	/* A short buffer gets a prefix and its length. */
+	memset(buf, 0xee, sizeof(buf));
+	len = 8;
+	r = getsockopt(c, xtcp_mode ? SOL_XTCP : IPPROTO_TCP,
+		       xtcp_mode ? XTCP_INFO : TCP_INFO, buf, &len);
+	tap_ok(!r && len == 8 && buf[0] == 1 && buf[8] == 0xee,
+	       "info with optlen 8: 8 bytes copied, state first (%s, %u)",
+	       r ? errname(errno) : "ok", len);
+	/*
+	 * A long one gets the whole structure and its size: XTCP's is the
+	 * header's; the running kernel's tcp_info may have grown past the
+	 * one this was compiled with.
+	 */
+	len = sizeof(buf);
+	r = getsockopt(c, xtcp_mode ? SOL_XTCP : IPPROTO_TCP,
+		       xtcp_mode ? XTCP_INFO : TCP_INFO, buf, &len);
+	tap_ok(!r && (xtcp_mode ? len == sizeof(struct xtcp_info) :
+		      len >= sizeof(struct tcp_info) && len < sizeof(buf)),
+	       "info with optlen %zu: optlen is the structure's size (%u)",
+	       sizeof(buf), len);
+out:
+	close(c);
+	close(s);
+}
+
+/* Partial writes and full buffers: the peer does not read. */
+static void test_full_buffers(void)
+{
+	unsigned char *big = malloc(BULK), *got = malloc(BULK);
+	long n, first, total = 0, rd = 0;
+	int c, s, i, r, good;
+
+	if (!big || !got)
+		tap_bail("malloc");
+	fill(big, BULK, 0);
+
+	/* Blocking, with SO_SNDTIMEO. */
+	pair(&c, &s);
+	set_timeo(c, SO_SNDTIMEO, 200);
+	for (i = 0, n = 0; i < 1000 && n >= 0; i++)
+		n = send(c, big, 65536, MSG_NOSIGNAL);
+	point_err(n, errno, EAGAIN,
+		  "blocking send into a full buffer when SO_SNDTIMEO expires");
+	close(c);
+	close(s);
+
+	/* Non-blocking. */
+	pair(&c, &s);
+	set_nonblock(c, 1);
+	first = write(c, big, BULK);
+	tap_ok(first > 0 && first < BULK,
+	       "non-blocking write of %d bytes into an unread connection writes part (%ld)",
+	       BULK, first);
+	total = first > 0 ? first : 0;
+	for (i = 0, n = 0; i < 1000 && n >= 0 && total < BULK; i++) {
+		n = write(c, big + total, BULK - total);
+		if (n > 0)
+			total += n;
+		if (n < 0 && errno == EAGAIN && i < 5) {
+			/* Acknowledgments in flight may free some room. */
+			usleep(50000);
+			n = 0;
+		}
+	}
+	point_err(n, errno, EAGAIN, "then write fails (after %ld bytes)", total);
+	r = poll1(c, POLLOUT, 0);
+	tap_ok(r == 0, "a full socket does not poll writable (%#x)", r);
+	r = outq(c);
+	tap_ok(r > 0, "SIOCOUTQ counts bytes not yet acknowledged (%d)", r);
+	r = inq(s);
+	tap_ok(r > 0 && r < total, "the receiver's SIOCINQ holds part of it (%d)", r);
+
+	/* Drain it all, the writer refilling as room appears. */
+	set_nonblock(s, 1);
+	for (i = 0; i < 100000 && rd < BULK; i++) {
+		n = read(s, got + rd, BULK - rd);
+		if (n > 0)
+			rd += n;
+		else if (n == 0)
+			break;
+		if (total < BULK) {
+			n = write(c, big + total, BULK - total);
+			if (n > 0)
+				total += n;
+		}
+		if (n < 0)
+			poll1(s, POLLIN, 10);
+	}
+	good = rd == BULK && !memcmp(got, big, BULK);
+	tap_ok(good, "the reader then gets all %d bytes in order (%ld)", BULK, rd);
+	close(c);
+	close(s);
+	free(big);
+	free(got);
+}
+
+static void test_errors(void)
+{
+	struct sockaddr_in sin;
+	struct linger lg;
+	socklen_t len;
+	char buf[64];
+	int c, s, r, before;
+
+	netns_enter(NS_A);
+	c = xsocket();
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, 0), EPIPE, "send on a never-connected socket");
+	tap_ok(sigpipes == before + 1, "... raises SIGPIPE");
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, MSG_NOSIGNAL), EPIPE,
+		   "send(MSG_NOSIGNAL) on a never-connected socket");
+	tap_ok(sigpipes == before, "... raises no SIGPIPE");
+	EXPECT_ERR(write(c, "x", 1), EPIPE, "write on a never-connected socket");
+	EXPECT_ERR(recv(c, buf, sizeof(buf), 0), ENOTCONN,
+		   "recv on a never-connected socket");
+	EXPECT_ERR(read(c, buf, sizeof(buf)), ENOTCONN,
+		   "read on a never-connected socket");
+	EXPECT_ERR(shutdown(c, SHUT_WR), ENOTCONN,
+		   "shutdown on an unconnected socket");
+	EXPECT_ERR(shutdown(c, 3), EINVAL, "shutdown with how 3");
+	len = sizeof(sin);
+	EXPECT_ERR(getpeername(c, (struct sockaddr *)&sin, &len), ENOTCONN,
+		   "getpeername on an unconnected socket");
+	do_bind(c, ADDR_A, 0);
+	len = sizeof(sin);
+	EXPECT_ERR(getpeername(c, (struct sockaddr *)&sin, &len), ENOTCONN,
+		   "getpeername on a bound socket");
+	close(c);
+
+	/* Closing with unread data resets. */
+	pair(&c, &s);
+	send(c, "unread", 6, 0);
+	wait_inq(s, 6);
+	close(s);
+	r = poll1(c, POLLIN, 3000);
+	tap_ok(r > 0 && (r & POLLERR) && (r & POLLHUP),
+	       "peer closed with unread data: POLLERR|POLLHUP (%#x)", r);
+	EXPECT_ERR(recv(c, buf, sizeof(buf), 0), ECONNRESET,
+		   "... and recv fails");
+	r = recv(c, buf, sizeof(buf), 0);
+	tap_ok(r == 0, "the next recv reads EOF (%d, %s)", r,
+	       r < 0 ? errname(errno) : "ok");
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, 0), EPIPE, "send after the reset");
+	tap_ok(sigpipes == before + 1, "... raises SIGPIPE");
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, MSG_NOSIGNAL), EPIPE,
+		   "send(MSG_NOSIGNAL) after the reset");
+	tap_ok(sigpipes == before, "... raises no SIGPIPE");
+	EXPECT_ERR(write(c, "x", 1), EPIPE, "write after the reset");
+	close(c);
+
+	/* SO_LINGER {1, 0}: close aborts. */
+	pair(&c, &s);
+	lg.l_onoff = 1;
+	lg.l_linger = 0;
+	EXPECT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+		  "SO_LINGER {1, 0}");
+	close(s);
+	r = poll1(c, POLLOUT, 3000);
+	tap_ok(r > 0 && (r & POLLERR) && (r & POLLHUP),
+	       "peer closed with SO_LINGER {1, 0}: POLLERR|POLLHUP (%#x)", r);
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, 0), ECONNRESET,
+		   "the first send reports the reset");
+	tap_ok(sigpipes == before, "... without SIGPIPE");
+	EXPECT_ERR(send(c, "x", 1, 0), EPIPE, "the next send");
+	tap_ok(sigpipes == before + 1, "... raises SIGPIPE");
+	close(c);
+
+	pair(&c, &s);
+	lg.l_onoff = 1;
+	lg.l_linger = 0;
+	setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(c);
+	EXPECT_ERR(recv(s, buf, sizeof(buf), 0), ECONNRESET,
+		   "recv after the peer's SO_LINGER {1, 0} close");
+	close(s);
+
+	/* shutdown(SHUT_WR): a half-close. */
+	pair(&c, &s);
+	EXPECT_OK(shutdown(c, SHUT_WR), "shutdown(SHUT_WR)");
+	r = recv(s, buf, sizeof(buf), 0);
+	tap_ok(r == 0, "the peer reads EOF (%d, %s)", r, r < 0 ? errname(errno) : "ok");
+	r = poll1(s, POLLIN | POLLRDHUP, 0);
+	tap_ok(r == (POLLIN | POLLRDHUP), "... and polls POLLIN|POLLRDHUP (%#x)", r);
+	r = send(s, "back", 4, 0);
+	tap_ok(r == 4, "the peer still sends (%d)", r);
+	memset(buf, 0, sizeof(buf));
+	r = recv(c, buf, sizeof(buf), 0);
+	tap_ok(r == 4 && !memcmp(buf, "back", 4),
+	       "... and the half-closed side receives it (%d)", r);
+	EXPECT_OK(shutdown(c, SHUT_WR), "shutdown(SHUT_WR) again");
+	before = sigpipes;
+	EXPECT_ERR(send(c, "x", 1, 0), EPIPE, "send after shutdown(SHUT_WR)");
+	tap_ok(sigpipes == before + 1, "... raises SIGPIPE");
+	close(c);
+	close(s);
+
+	/* shutdown(SHUT_RD): recv returns 0 at once. */
+	pair(&c, &s);
+	EXPECT_OK(shutdown(c, SHUT_RD), "shutdown(SHUT_RD)");
+	r = recv(c, buf, sizeof(buf), 0);
+	tap_ok(r == 0, "then recv returns 0 (%d, %s)", r, r < 0 ? errname(errno) : "ok");
+	r = poll1(c, POLLIN | POLLRDHUP, 0);
+	tap_ok(r & POLLIN, "... and the socket polls readable (%#x)", r);
+	r = send(c, "still", 5, 0);
+	tap_ok(r == 5, "it still sends (%d)", r);
+	r = recv(s, buf, 5, MSG_WAITALL);
+	tap_ok(r == 5 && !memcmp(buf, "still", 5), "... and the peer receives (%d)", r);
+	close(c);
+	close(s);
+}
+
+static void test_options(void)
+{
+	struct linger lg;
+	socklen_t len;
+	long wmax, rmax;
+	int f, t, c, s, r, min, i;
+	int levels[2] = { IPPROTO_TCP, SOL_XTCP };
+	static const char *const level_name[2] = { "SOL_TCP", "SOL_XTCP" };
+
+	netns_enter(NS_A);
+	f = xsocket();
+	tap_ok(get_int(f, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
+	       "SO_TYPE is SOCK_STREAM (%d)", get_int(f, SOL_SOCKET, SO_TYPE));
+	tap_ok(get_int(f, SOL_SOCKET, SO_DOMAIN) == family,
+	       "SO_DOMAIN is %d (%d)", family, get_int(f, SOL_SOCKET, SO_DOMAIN));
+	r = get_int(f, SOL_SOCKET, SO_PROTOCOL);
+	tap_ok(r == (xtcp_mode ? IPPROTO_XTCP : IPPROTO_TCP),
+	       "SO_PROTOCOL is %d (%d)", xtcp_mode ? IPPROTO_XTCP : IPPROTO_TCP, r);
+	tap_ok(get_int(f, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR is 0");
+
+	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "SO_REUSEADDR starts 0");
+	set_int(f, SOL_SOCKET, SO_REUSEADDR, 5);
+	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 1, "set to 5 it reads 1");
+	set_int(f, SOL_SOCKET, SO_REUSEADDR, 0);
+	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "set to 0 it reads 0");
+	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE starts 0");
+	EXPECT_OK(set_int(f, SOL_SOCKET, SO_KEEPALIVE, 1), "set SO_KEEPALIVE");
+	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE reads 1");
+	set_int(f, SOL_SOCKET, SO_KEEPALIVE, 0);
+	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE reads 0 again");
+	EXPECT_ERR(setsockopt(f, SOL_SOCKET, SO_KEEPALIVE, &r, 2), EINVAL,
+		   "SO_KEEPALIVE with optlen 2");
+
+	len = sizeof(lg);
+	memset(&lg, 0xff, sizeof(lg));
+	r = getsockopt(f, SOL_SOCKET, SO_LINGER, &lg, &len);
+	tap_ok(!r && len == sizeof(lg) && !lg.l_onoff && !lg.l_linger,
+	       "SO_LINGER starts {0, 0}");
+	lg.l_onoff = 1;
+	lg.l_linger = 5;
+	EXPECT_OK(setsockopt(f, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+		  "set SO_LINGER {1, 5}");
+	memset(&lg, 0, sizeof(lg));
+	len = sizeof(lg);
+	r = getsockopt(f, SOL_SOCKET, SO_LINGER, &lg, &len);
+	tap_ok(!r && lg.l_onoff == 1 && lg.l_linger == 5,
+	       "SO_LINGER reads {1, 5} ({%d, %d})", lg.l_onoff, lg.l_linger);
+	EXPECT_ERR(setsockopt(f, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg) - 1),
+		   EINVAL, "SO_LINGER with a short optlen");
+
+	/* Buffer sizes: Linux doubles the value asked, within bounds. */
+	EXPECT_OK(set_int(f, SOL_SOCKET, SO_SNDBUF, 65536), "SO_SNDBUF 65536");
+	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == 131072,
+	       "SO_SNDBUF reads 131072 (%d)", get_int(f, SOL_SOCKET, SO_SNDBUF));
+	EXPECT_OK(set_int(f, SOL_SOCKET, SO_RCVBUF, 65536), "SO_RCVBUF 65536");
+	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == 131072,
+	       "SO_RCVBUF reads 131072 (%d)", get_int(f, SOL_SOCKET, SO_RCVBUF));
+	wmax = sysctl_get("net/core/wmem_max");
+	rmax = sysctl_get("net/core/rmem_max");
+	set_int(f, SOL_SOCKET, SO_SNDBUF, 1 << 30);
+	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == 2 * wmax,
+	       "SO_SNDBUF 2^30 reads twice wmem_max %ld (%d)", wmax,
+	       get_int(f, SOL_SOCKET, SO_SNDBUF));
+	set_int(f, SOL_SOCKET, SO_RCVBUF, 1 << 30);
+	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == 2 * rmax,
+	       "SO_RCVBUF 2^30 reads twice rmem_max %ld (%d)", rmax,
+	       get_int(f, SOL_SOCKET, SO_RCVBUF));
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	set_int(t, SOL_SOCKET, SO_SNDBUF, 1);
+	set_int(f, SOL_SOCKET, SO_SNDBUF, 1);
+	min = get_int(t, SOL_SOCKET, SO_SNDBUF);
+	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == min && min > 2,
+	       "SO_SNDBUF 1 reads TCP's minimum %d (%d)", min,
+	       get_int(f, SOL_SOCKET, SO_SNDBUF));
+	set_int(t, SOL_SOCKET, SO_RCVBUF, 1);
+	set_int(f, SOL_SOCKET, SO_RCVBUF, 1);
+	min = get_int(t, SOL_SOCKET, SO_RCVBUF);
+	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == min && min > 2,
+	       "SO_RCVBUF 1 reads TCP's minimum %d (%d)", min,
+	       get_int(f, SOL_SOCKET, SO_RCVBUF));
+	close(t);
+	close(f);
+
+	/* TCP_NODELAY and TCP_MAXSEG, at SOL_TCP (and SOL_XTCP for XTCP). */
+	for (i = 0; i < (xtcp_mode ? 2 : 1); i++) {
+		int lv = levels[i];
+		const char *ln = level_name[i];
+
+		f = xsocket();
+		tap_ok(get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY starts 0 (%d)",
+		       ln, get_int(f, lv, TCP_NODELAY));
+		EXPECT_OK(set_int(f, lv, TCP_NODELAY, 7), "%s set TCP_NODELAY 7", ln);
+		tap_ok(get_int(f, lv, TCP_NODELAY) == 1, "%s TCP_NODELAY reads 1 (%d)",
+		       ln, get_int(f, lv, TCP_NODELAY));
+		if (xtcp_mode)
+			tap_ok(get_int(f, levels[!i], TCP_NODELAY) == 1,
+			       "%s: the other level reads the same", ln);
+		set_int(f, lv, TCP_NODELAY, 0);
+		tap_ok(get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY reads 0 again",
+		       ln);
+		EXPECT_ERR(setsockopt(f, lv, TCP_NODELAY, &r, 2), EINVAL,
+			   "%s TCP_NODELAY with optlen 2", ln);
+		tap_ok(get_int(f, lv, TCP_MAXSEG) == 536,
+		       "%s TCP_MAXSEG before connect is 536 (%d)", ln,
+		       get_int(f, lv, TCP_MAXSEG));
+		EXPECT_ERR(set_int(f, lv, TCP_MAXSEG, 10), EINVAL,
+			   "%s TCP_MAXSEG 10", ln);
+		EXPECT_ERR(set_int(f, lv, TCP_MAXSEG, 40000), EINVAL,
+			   "%s TCP_MAXSEG 40000", ln);
+		EXPECT_OK(set_int(f, lv, TCP_MAXSEG, 1000), "%s TCP_MAXSEG 1000", ln);
+		tap_ok(get_int(f, lv, TCP_MAXSEG) == 1000, "%s TCP_MAXSEG reads 1000 (%d)",
+		       ln, get_int(f, lv, TCP_MAXSEG));
+		if (do_connect(f, ADDR_B, PORT_LST))
+			tap_bail("connect: %s", errname(errno));
+		s = accept(lst, NULL, NULL);
+		r = get_int(f, lv, TCP_MAXSEG);
+		tap_ok(r > 0 && r <= 1000,
+		       "%s connected with TCP_MAXSEG 1000: at most 1000 (%d)", ln, r);
+		r = get_int(s, lv, TCP_MAXSEG);
+		tap_ok(r > 0 && r <= 1000,
+		       "%s ... the peer's is at most 1000 too (%d)", ln, r);
+		EXPECT_ERR(set_int(f, lv, 9999, 1), ENOPROTOOPT,
+			   "%s setsockopt of unknown option 9999", ln);
+		len = sizeof(r);
+		EXPECT_ERR(getsockopt(f, lv, 9999, &r, &len), ENOPROTOOPT,
+			   "%s getsockopt of unknown option 9999", ln);
+		close(f);
+		close(s);
+
+		pair(&c, &s);
+		r = get_int(c, lv, TCP_MAXSEG);
+		tap_ok(r >= 1400 && r <= 1460,
+		       "%s TCP_MAXSEG connected over MTU 1500: at most 1460 (%d)", ln, r);
+		r = get_int(s, lv, TCP_MAXSEG);
+		tap_ok(r >= 1400 && r <= 1460,
+		       "%s ... on the accepted side too (%d)", ln, r);
+		close(c);
+		close(s);
+	}
+}
+
+int main(void)
+{
+	const char *mode = getenv("XTCP_TEST_FAMILY");
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+
+	if (mode && !strcmp(mode, "tcp")) {
+		family = AF_INET;
+		xtcp_mode = 0;
+		sysctl_syn_retries = "net/ipv4/tcp_syn_retries";
+		sysctl_port_range = "net/ipv4/ip_local_port_range";
+		proc_conns = "/proc/self/net/tcp";
+	}
+
+	tap_begin();
+	tap_diag("family %s", xtcp_mode ? "AF_XTCP" : "AF_INET (TCP)");
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(120);
+
+	cleanup();
+	atexit(cleanup);
+	sh("ip netns add " NS_A " && ip netns add " NS_B);
+	sh("ip -n " NS_A " link add veth0 type veth peer name veth0 netns " NS_B);
+	sh("ip -n " NS_A " addr add " ADDR_A "/24 dev veth0");
+	sh("ip -n " NS_B " addr add " ADDR_B "/24 dev veth0");
+	sh("ip -n " NS_A " link set veth0 up && ip -n " NS_B " link set veth0 up");
+	sh("ip -n " NS_A " link set lo up && ip -n " NS_B " link set lo up");
+	sh("ip -n " NS_A " neigh add " ADDR_HOLE " lladdr " MAC_HOLE
+	   " dev veth0 nud permanent");
+
+	netns_enter(NS_A);
+	sysctl_set(sysctl_syn_retries, "1", NS_A);
+
+	netns_enter(NS_B);
+	lst = socket(family, SOCK_STREAM, 0);
+	if (lst < 0)
+		tap_bail("socket: %s", errname(errno));
+	set_timeo(lst, SO_RCVTIMEO, 10000);
+	set_timeo(lst, SO_SNDTIMEO, 10000);
+	set_int(lst, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (do_bind(lst, ADDR_B, PORT_LST) || listen(lst, 16))
+		tap_bail("listener: %s", errname(errno));
+
+	test_port_range();
+	test_bind();
+	test_time_wait();
+	test_listen();
+	test_connect();
+	test_data();
+	test_info();
+	test_full_buffers();
+	test_errors();
+	test_options();
+
+	close(lst);
+	return tap_end();
+}
