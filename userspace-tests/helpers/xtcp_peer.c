@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp_peer [-t] [-n NAME] [CMD...]: one scripted end of a connection, so a
+ * shell test can drive both sides step by step.  The commands come from
+ * the arguments or, when there are none, one per line from stdin.
+ * -t (or XTCP_TEST_FAMILY=tcp) uses AF_INET TCP instead of AF_XTCP.
+ *
+ *   listen ADDR PORT		bind a listening socket (SO_REUSEADDR)
+ *   accept			accept one connection (blocking)
+ *   connect ADDR PORT [SRCPORT]	connect (blocking), bound to SRCPORT
+ *				if given (SO_REUSEADDR): simultaneous open
+ *   send N			send N bytes of the stream pattern
+ *   recv N			receive exactly N bytes, check the pattern
+ *   poll-in MS			wait up to MS ms until data or EOF is readable
+ *   expect-eof			the next recv() returns 0
+ *   expect-errno NAME CMD...	CMD must fail with errno NAME (ECONNRESET)
+ *   shutdown wr|rd|rdwr	shutdown() the connection
+ *   close			close the connection (the listener stays)
+ *   linger0			SO_LINGER on, 0 s: close() resets
+ *   sleep MS
+ *   waitfile PATH		wait (up to 60 s) until PATH exists
+ *   touch PATH			create PATH
+ *   state			print the state (XTCP_INFO, or TCP_INFO)
+ *   expect-state NAME		the state must be NAME (ESTABLISHED ...)
+ *
+ * Each step is printed; the first unexpected result ends the program with
+ * status 1 (2 for a usage error).  The stream pattern is byte i = i % 251,
+ * counted per direction from the start of the connection, so a receiver
+ * checks both order and content.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/xtcp.h>
+
+/* Defined by the uapi header as of XTCP_INFO's introduction. */
+#ifndef SOL_XTCP
+#define SOL_XTCP	253
+#endif
+#ifndef XTCP_INFO
+#define XTCP_INFO	11
+#endif
+
+#define MAXWORDS	16
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int tcp_mode;
+static const char *name = "peer";
+static int lfd = -1, fd = -1;
+static unsigned long long sent_off, recv_off;
+
+static const char *const state_names[] = {
+	[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV",
+	[4] = "FIN_WAIT1", [5] = "FIN_WAIT2", [6] = "TIME_WAIT",
+	[7] = "CLOSE", [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
+	[10] = "LISTEN", [11] = "CLOSING",
+};
+
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: usage: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	exit(2);
+}
+
+static const char *errname(int e)
+{
+	const char *s = strerrorname_np(e);
+
+	return s ? s : "E?";
+}
+
+static int parse_num(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > max)
+		usage("bad number '%s'", s);
+	return v;
+}
+
+static int is_num(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static void make_addr(struct sockaddr_in *sin, const char *addr, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+		usage("bad address '%s'", addr);
+}
+
+static int new_socket(void)
+{
+	int s = tcp_mode ? socket(AF_INET, SOCK_STREAM, 0) :
+			   socket(AF_XTCP, SOCK_STREAM, 0);
+	int one = 1;
+
+	if (s < 0)
+		return -1;
+	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int need_conn(void)
+{
+	if (fd >= 0)
+		return 0;
+	say("  no connection");
+	errno = ENOTCONN;
+	return -1;
+}
+
+/*
+ * The state of socket @s, TCP_ESTABLISHED ...  In xtcp mode only the first
+ * byte of struct xtcp_info, xtcpi_state, is asked for: the kernel copies
+ * min(optlen, sizeof(struct xtcp_info)).
+ */
+static int get_state(int s)
+{
+	struct tcp_info ti;
+	unsigned char st;
+	socklen_t len;
+
+	if (tcp_mode) {
+		len = sizeof(ti);
+		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			return -1;
+		return ti.tcpi_state;
+	}
+	len = sizeof(st);
+	if (getsockopt(s, SOL_XTCP, XTCP_INFO, &st, &len))
+		return -1;
+	return st;
+}
+
+static const char *state_name(int st)
+{
+	if (st > 0 && st < (int)ARRAY_SIZE(state_names))
+		return state_names[st];
+	return "?";
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_connect(char **w, int n)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int s;
+
+	if (n != 3 && n != 4)
+		usage("connect ADDR PORT [SRCPORT]");
+	if (fd >= 0)
+		usage("connect: already connected");
+	s = new_socket();
+	if (s < 0)
+		return -1;
+	if (n == 4) {
+		make_addr(&sin, "0.0.0.0", parse_num(w[3], 65535));
+		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)))
+			goto fail;
+	}
+	make_addr(&sin, w[1], parse_num(w[2], 65535));
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)))
+		goto fail;
+	getsockname(s, (struct sockaddr *)&sin, &len);
+	say("  connected from port %d", ntohs(sin.sin_port));
+	fd = s;
+	sent_off = 0;
+	recv_off = 0;
+	return 0;
+fail:
+	n = errno;
+	close(s);
+	errno = n;
+	return -1;
+}
+
+static int cmd_send(long n)
+{
+	char buf[4096];
+	long done = 0;
+
+	if (need_conn())
+		return -1;
+	while (done < n) {
+		size_t i, chunk = n - done < (long)sizeof(buf) ?
+				  (size_t)(n - done) : sizeof(buf);
+		ssize_t r;
+
+		for (i = 0; i < chunk; i++)
+			buf[i] = (sent_off + i) % 251;
+		r = send(fd, buf, chunk, MSG_NOSIGNAL);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			say("  sent %ld of %ld bytes", done, n);
+			return -1;
+		}
+		sent_off += r;
+		done += r;
+	}
+	say("  sent %ld bytes", n);
+	return 0;
+}
+
+static int cmd_recv(long n)
+{
+	char buf[4096];
+	long done = 0;
+
+	if (need_conn())
+		return -1;
+	while (done < n) {
+		size_t want = n - done < (long)sizeof(buf) ?
+			      (size_t)(n - done) : sizeof(buf);
+		ssize_t r = recv(fd, buf, want, 0), i;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			say("  received %ld of %ld bytes", done, n);
+			return -1;
+		}
+		if (r == 0) {
+			say("  EOF after %ld of %ld bytes", done, n);
+			return 1;
+		}
+		for (i = 0; i < r; i++) {
+			if ((unsigned char)buf[i] != (recv_off + i) % 251) {
+				say("  wrong byte at stream offset %llu",
+				    recv_off + i);
+				return 1;
+			}
+		}
+		recv_off += r;
+		done += r;
+	}
+	say("  received %ld bytes, pattern intact", n);
+	return 0;
+}
+
+static int cmd_expect_eof(void)
+{
+	char c;
+	ssize_t r;
+
+	if (need_conn())
+		return -1;
+	do
+		r = recv(fd, &c, 1, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		say("  data where EOF was expected");
+		return 1;
+	}
+	say("  EOF");
+	return 0;
+}
+
+static int cmd_waitfile(const char *path)
+{
+	struct stat st;
+	double end = now() + 60;
+
+	while (stat(path, &st)) {
+		if (now() > end) {
+			say("  %s did not appear in 60 s", path);
+			return 1;
+		}
+		usleep(2000);
+	}
+	return 0;
+}
+
+/*
+ * Run one command of @n words.  Returns 0 on success, -1 with errno set
+ * when a system call failed (expect-errno may want that), 1 when the
+ * result is wrong in another way (already reported).
+ */
+static int run(char **w, int n)
+{
+	const char *c = w[0];
+
+	if (!strcmp(c, "listen")) {
+		struct sockaddr_in sin;
+
+		if (n != 3)
+			usage("listen ADDR PORT");
+		make_addr(&sin, w[1], parse_num(w[2], 65535));
+		lfd = new_socket();
+		if (lfd < 0)
+			return -1;
+		if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
+		    listen(lfd, 8))
+			return -1;
+		return 0;
+	}
+	if (!strcmp(c, "accept")) {
+		struct sockaddr_in sin;
+		socklen_t len = sizeof(sin);
+		int s;
+
+		if (n != 1)
+			usage("accept");
+		if (lfd < 0)
+			usage("accept: not listening");
+		do
+			s = accept(lfd, (struct sockaddr *)&sin, &len);
+		while (s < 0 && errno == EINTR);
+		if (s < 0)
+			return -1;
+		if (fd >= 0)
+			close(fd);
+		fd = s;
+		sent_off = 0;
+		recv_off = 0;
+		say("  accepted from %s:%d", inet_ntoa(sin.sin_addr),
+		    ntohs(sin.sin_port));
+		return 0;
+	}
+	if (!strcmp(c, "connect"))
+		return cmd_connect(w, n);
+	if (!strcmp(c, "send") || !strcmp(c, "recv")) {
+		long len;
+
+		if (n != 2)
+			usage("%s N", c);
+		len = parse_num(w[1], 1 << 30);
+		return c[0] == 's' ? cmd_send(len) : cmd_recv(len);
+	}
+	if (!strcmp(c, "poll-in")) {
+		struct pollfd p;
+		int r;
+
+		if (n != 2)
+			usage("poll-in MS");
+		if (need_conn())
+			return -1;
+		p.fd = fd;
+		p.events = POLLIN;
+		r = poll(&p, 1, parse_num(w[1], 3600000));
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			say("  nothing to read");
+			return 1;
+		}
+		return 0;
+	}
+	if (!strcmp(c, "expect-eof")) {
+		if (n != 1)
+			usage("expect-eof");
+		return cmd_expect_eof();
+	}
+	if (!strcmp(c, "shutdown")) {
+		int how;
+
+		if (n != 2)
+			usage("shutdown wr|rd|rdwr");
+		if (!strcmp(w[1], "wr"))
+			how = SHUT_WR;
+		else if (!strcmp(w[1], "rd"))
+			how = SHUT_RD;
+		else if (!strcmp(w[1], "rdwr"))
+			how = SHUT_RDWR;
+		else
+			usage("shutdown wr|rd|rdwr");
+		if (need_conn())
+			return -1;
+		return shutdown(fd, how);
+	}
+	if (!strcmp(c, "close")) {
+		int r;
+
+		if (n != 1)
+			usage("close");
+		if (need_conn())
+			return -1;
+		r = close(fd);
+		fd = -1;
+		return r;
+	}
+	if (!strcmp(c, "linger0")) {
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+		if (n != 1)
+			usage("linger0");
+		if (need_conn())
+			return -1;
+		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	if (!strcmp(c, "sleep")) {
+		if (n != 2)
+			usage("sleep MS");
+		usleep(parse_num(w[1], 3600000) * 1000L);
+		return 0;
+	}
+	if (!strcmp(c, "waitfile")) {
+		if (n != 2)
+			usage("waitfile PATH");
+		return cmd_waitfile(w[1]);
+	}
+	if (!strcmp(c, "touch")) {
+		int f;
+
+		if (n != 2)
+			usage("touch PATH");
+		f = open(w[1], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+		if (f < 0)
+			return -1;
+		close(f);
+		return 0;
+	}
+	if (!strcmp(c, "state") || !strcmp(c, "expect-state")) {
+		int st;
+
+		if ((c[0] == 's' && n != 1) || (c[0] == 'e' && n != 2))
+			usage("state | expect-state NAME");
+		st = get_state(fd >= 0 ? fd : lfd);
+		if (st < 0)
+			return -1;
+		say("  state %s", state_name(st));
+		if (c[0] == 'e' && strcmp(w[1], state_name(st)))
+			return 1;
+		return 0;
+	}
+	if (!strcmp(c, "expect-errno")) {
+		int r;
+
+		if (n < 3)
+			usage("expect-errno NAME CMD...");
+		r = run(w + 2, n - 2);
+		if (r < 0 && !strcmp(errname(errno), w[1])) {
+			say("  failed with %s as expected", w[1]);
+			return 0;
+		}
+		if (r < 0)
+			say("  failed with %s, not %s", errname(errno), w[1]);
+		else if (r == 0)
+			say("  succeeded where %s was expected", w[1]);
+		return 1;
+	}
+	usage("unknown command '%s'", c);
+}
+
+/* Split @line into words; returns their number. */
+static int split(char *line, char **w)
+{
+	int n = 0;
+	char *tok, *save;
+
+	for (tok = strtok_r(line, " \t\n", &save); tok && n < MAXWORDS;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		w[n++] = tok;
+	return n;
+}
+
+/* How many words starting at @w make up one command of the argv form. */
+static int cmd_words(char **w, int left)
+{
+	static const struct { const char *cmd; int words; } arity[] = {
+		{ "listen", 3 }, { "accept", 1 }, { "connect", 3 },
+		{ "send", 2 }, { "recv", 2 }, { "poll-in", 2 },
+		{ "expect-eof", 1 }, { "shutdown", 2 }, { "close", 1 },
+		{ "linger0", 1 }, { "sleep", 2 }, { "waitfile", 2 },
+		{ "touch", 2 }, { "state", 1 }, { "expect-state", 2 },
+	};
+	unsigned int i;
+	int n;
+
+	if (!strcmp(w[0], "expect-errno")) {
+		if (left < 3)
+			usage("expect-errno NAME CMD...");
+		return 2 + cmd_words(w + 2, left - 2);
+	}
+	for (i = 0; i < ARRAY_SIZE(arity); i++) {
+		if (strcmp(w[0], arity[i].cmd))
+			continue;
+		n = arity[i].words;
+		if (n > left)
+			usage("%s: missing arguments", w[0]);
+		/* connect's optional source port */
+		if (!strcmp(w[0], "connect") && n < left && is_num(w[n]))
+			n++;
+		return n;
+	}
+	usage("unknown command '%s'", w[0]);
+}
+
+static void step(char **w, int n)
+{
+	char line[512] = "";
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		strncat(line, " ", sizeof(line) - strlen(line) - 1);
+		strncat(line, w[i], sizeof(line) - strlen(line) - 1);
+	}
+	say(">%s", line);
+	r = run(w, n);
+	if (r < 0)
+		say("  FAILED: %s (%s)", errname(errno), strerror(errno));
+	if (r) {
+		say("  unexpected result, stopping");
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *fam = getenv("XTCP_TEST_FAMILY");
+	int opt, n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	tcp_mode = fam && !strcmp(fam, "tcp");
+	while ((opt = getopt(argc, argv, "+tn:")) != -1) {
+		switch (opt) {
+		case 't':
+			tcp_mode = 1;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		default:
+			usage("xtcp_peer [-t] [-n NAME] [CMD...]");
+		}
+	}
+	argv += optind;
+	argc -= optind;
+	if (argc) {
+		while (argc) {
+			n = cmd_words(argv, argc);
+			step(argv, n);
+			argv += n;
+			argc -= n;
+		}
+	} else {
+		char line[512], *w[MAXWORDS];
+
+		while (fgets(line, sizeof(line), stdin)) {
+			n = split(line, w);
+			if (n && w[0][0] != '#')
+				step(w, n);
+		}
+	}
+	say("done");
+	return 0;
+}
