@@ -1,0 +1,658 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2016 # the awk programs in single quotes
+#
+# The connection state machine (RFC 9293 3.3.2), watched from both sides:
+# the states in /proc/net/xtcp at each step and the segments on the wire.
+# Two namespaces joined by veth; helpers/xtcp_peer drives each end; a tc
+# filter dropping all IPv4 on a veth's ingress cuts the link one way, so
+# that transient states last while a test reads them; dumpcap records the
+# whole run on B's end (it sees B's ingress before tc drops it), tshark
+# decodes it with absolute sequence numbers, and the segments of each
+# connection are checked at the end.
+#
+#  a. LISTEN; SYN_SENT (connect to a peer that drops everything); the
+#     three-way handshake with MSS options; ESTABLISHED on both ends.
+#  b. Active close: FIN_WAIT2 / CLOSE_WAIT, then LAST_ACK (the final ACK
+#     dropped) / TIME_WAIT; the segments FIN, ACK, FIN, ACK.
+#  c. FIN_WAIT1 while the peer drops everything; the FIN retransmitted,
+#     same sequence number, the intervals roughly doubling.
+#  d. Simultaneous close: crossed FINs, CLOSING on one end, then TIME_WAIT
+#     on both.
+#  e. Simultaneous open: SYNs from both ends, SYN_RECV on one, then
+#     ESTABLISHED on both.
+#  f. Half-close: data still flows towards the end that sent its FIN.
+#  g. close() with unread data sends RST (no FIN); the peer gets ECONNRESET.
+#  h. SO_LINGER 0: close() sends RST; the peer gets ECONNRESET.
+#
+# XTCP_TEST_FAMILY=tcp runs the same on Linux TCP (SACK off in the test's
+# namespaces, so that no tail loss probe changes FIN retransmission).
+# In xtcp mode net.xtcp.tw_timeout is shortened, and TIME_WAIT must end.
+
+set -u
+# shellcheck source=userspace-tests/lib.bash
+. "$(dirname "$0")/lib.bash"
+: "${XTCP_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+
+A=xtcp-states-a B=xtcp-states-b
+AA=10.203.0.1 AB=10.203.0.2
+peer_bin=$XTCP_TOP/build/userspace/helpers/xtcp_peer
+if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
+	fam=tcp popt=-t proc=tcp capfilter=tcp
+else
+	fam=xtcp popt='' proc=xtcp capfilter='ip proto 253'
+fi
+TW=5	# net.xtcp.tw_timeout and fin_timeout in the test's namespaces
+
+# /proc/net/tcp's state numbers
+declare -A S=([ESTABLISHED]=01 [SYN_SENT]=02 [SYN_RECV]=03 [FIN_WAIT1]=04
+	[FIN_WAIT2]=05 [TIME_WAIT]=06 [CLOSE]=07 [CLOSE_WAIT]=08 [LAST_ACK]=09
+	[LISTEN]=0A [CLOSING]=0B)
+
+tmp=$(mktemp -d /tmp/xtcp-states.XXXXXX)
+bg_pids=()
+
+cleanup() {
+	local p
+
+	for p in "${bg_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if [ "$tap_failures" != 0 ] && [ -n "${XTCP_OUT:-}" ]; then
+		mkdir -p "$XTCP_OUT/states_capture"
+		cp "$tmp"/*.log "$tmp"/*.pcapng "$tmp"/*.txt \
+			"$XTCP_OUT/states_capture/" 2>/dev/null
+	fi
+	ip netns del $A 2>/dev/null
+	ip netns del $B 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+diag() { sed 's/^/# /' "$@"; }
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# peer NS NAME CMD...: start xtcp_peer in NS in the background; its pid in
+# $last, its output in $tmp/NAME.log.
+peer() {
+	local ns=$1 name=$2
+
+	shift 2
+	ip netns exec "$ns" timeout 60 "$peer_bin" $popt -n "$name" "$@" \
+		>"$tmp/$name.log" 2>&1 &
+	last=$!
+	bg_pids+=("$last")
+}
+
+# finished PID NAME DESCRIPTION: the peer's script ran to its end.
+finished() {
+	wait "$1"
+	if ! ok $? "$3"; then
+		diag "$tmp/$2.log"
+		return 1
+	fi
+}
+
+# The polling below uses bash builtins only: every fork costs in the
+# emulated guest.  nap SECONDS sleeps reading a pipe nothing is written to.
+exec {nap_fd}<> <(:)
+nap() { read -rt "$1" -u $nap_fd; }
+
+# set_deadline SECONDS; past_deadline: is it past?
+set_deadline() { deadline=$((${EPOCHREALTIME/./} + $1 * 1000000)); }
+past_deadline() { [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; }
+
+t0=${EPOCHREALTIME/./}
+section() { echo "# [$(((${EPOCHREALTIME/./} - t0) / 1000)) ms] $*"; }
+
+# waitfile PATH [PID]: wait up to 20 s until PATH exists; give up early
+# when process PID (the peer that should create it) has ended.
+waitfile() {
+	set_deadline 20
+	while [ ! -e "$1" ]; do
+		past_deadline && return 1
+		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && [ ! -e "$1" ] &&
+			return 1
+		nap 0.01
+	done
+	return 0
+}
+
+# st HOLDER LPORT RPORT: sets sts to the states (hex, each followed by a
+# space) of the sockets LPORT -> RPORT in the namespace of process HOLDER
+# (RPORT 0 for a listener), and rtx to the first one's retransmission
+# count (the column "retrnsmt").
+st() {
+	local l r la ra state retr rest
+
+	printf -v l %04X "$2"
+	printf -v r %04X "$3"
+	sts='' rtx=''
+	while read -r _ la ra state _ _ retr rest; do
+		[ "${la#*:}" = "$l" ] && [ "${ra#*:}" = "$r" ] || continue
+		sts+="$state "
+		[ -n "$rtx" ] || rtx=$((16#$retr))
+	done 2>/dev/null <"/proc/$1/net/$proc"
+}
+
+# wait_st HOLDER LPORT RPORT STATE [SECONDS]: until a socket LPORT -> RPORT
+# is in STATE (a name of S, or "none": no socket left).  Says what it saw
+# when it gives up.
+wait_st() {
+	local want=${S[$4]:-}
+
+	set_deadline "${5:-15}"
+	while :; do
+		st "$1" "$2" "$3"
+		if [ "$4" = none ]; then
+			[ -z "$sts" ] && return 0
+		elif [[ " $sts" == *" $want "* ]]; then
+			return 0
+		fi
+		if past_deadline; then
+			echo "# port $2 -> $3: waited for $4, saw: ${sts:-no socket}"
+			return 1
+		fi
+		nap 0.02
+	done
+}
+
+# Cut (drop all IPv4 arriving at) or restore NS's end of the link.  A
+# classic BPF program in direct-action mode returns TC_ACT_SHOT (2): this
+# needs only cls_bpf and clsact, no gact or matchall.
+cut() {
+	ip netns exec "$1" tc filter add dev veth0 ingress pref 1 protocol ip \
+		bpf bytecode '1,6 0 0 2,' da || bail "tc: cannot drop on $1"
+}
+uncut() { ip netns exec "$1" tc filter del dev veth0 ingress pref 1; }
+
+# ---------------------------------------------------------------- setup
+
+[ -x "$peer_bin" ] || bail "$peer_bin missing (make -C userspace-tests)"
+echo "# family: $fam"
+ip netns del $A 2>/dev/null
+ip netns del $B 2>/dev/null
+ip netns add $A && ip netns add $B || bail "ip netns add"
+ip -n $A link add veth0 type veth peer name veth0 netns $B
+ip -n $A addr add $AA/24 dev veth0
+ip -n $B addr add $AB/24 dev veth0
+ip -n $A link set veth0 up && ip -n $B link set veth0 up || bail "veth"
+for ns in $A $B; do
+	ip netns exec "$ns" tc qdisc add dev veth0 clsact || bail "tc clsact"
+done
+
+if [ $fam = xtcp ]; then
+	r=0
+	for ns in $A $B; do
+		out=$(ip netns exec "$ns" sysctl -qw net.xtcp.tw_timeout=$TW \
+			net.xtcp.fin_timeout=$TW 2>&1) || r=1
+		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	done
+	ok $r "net.xtcp.tw_timeout and fin_timeout set to $TW s in both namespaces"
+else
+	for ns in $A $B; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.tcp_sack=0 || bail "sysctl"
+	done
+fi
+
+# Processes living in each namespace: their /proc/PID/net is read without
+# forking ip netns exec at every poll.
+ip netns exec $A sleep 600 &
+hA=$!
+ip netns exec $B sleep 600 &
+hB=$!
+bg_pids+=("$hA" "$hB")
+[ -r /proc/$hA/net/$proc ] || bail "no /proc/net/$proc"
+
+# Sets caplog to dumpcap's log (no fork).
+read_caplog() {
+	caplog=
+	read -rd '' caplog 2>/dev/null <"$tmp/dumpcap.log"
+	return 0
+}
+
+# The capture is decoded as it is made: tshark takes long to start in the
+# emulated guest (its 110 MB library is read over 9p), so it starts now,
+# reading dumpcap's output through FIFOs (headers only: the pipes never
+# fill), and its fields are read once it ends after dumpcap.  tee keeps
+# the pcapng for failures.
+mkfifo "$tmp/cap.fifo" "$tmp/dec.fifo"
+tee "$tmp/states.pcapng" <"$tmp/cap.fifo" >"$tmp/dec.fifo" &
+bg_pids+=($!)
+tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
+	-T fields -E separator='|' -E occurrence=f \
+	-e frame.time_epoch -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
+	-e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq \
+	-e tcp.ack -e tcp.len -e tcp.options.mss_val \
+	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
+decoder=$!
+bg_pids+=("$decoder")
+ip netns exec $B timeout 300 dumpcap -i veth0 -s 128 -f "$capfilter" -w - \
+	>"$tmp/cap.fifo" 2>"$tmp/dumpcap.log" &
+cap=$!
+bg_pids+=("$cap")
+set_deadline 30
+while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
+	nap 0.05
+done
+if [[ $caplog != *"Capturing on"* ]]; then
+	diag "$tmp/dumpcap.log"
+	bail "dumpcap did not start"
+fi
+
+section "a, b: handshake, active close"
+
+peer $B srv1 listen $AB 7001 touch "$tmp/l1" accept touch "$tmp/acc1" \
+	expect-eof expect-state CLOSE_WAIT touch "$tmp/eof1" \
+	waitfile "$tmp/go-close1" close
+srv1=$last
+waitfile "$tmp/l1" $srv1 || { diag "$tmp/srv1.log"; bail "no listener"; }
+wait_st $hB 7001 0 LISTEN
+ok $? "a: the listening socket is LISTEN (0A) in /proc/net/$proc"
+
+cut $B
+peer $A probe connect $AB 7001 7191
+probe=$last
+wait_st $hA 7191 7001 SYN_SENT
+ok $? "a: connect() towards a peer that drops everything: SYN_SENT (02)"
+kill "$probe"
+wait "$probe" 2>/dev/null
+uncut $B
+wait_st $hA 7191 7001 none
+ok $? "a: the SYN_SENT socket goes away with its process"
+
+peer $A cli1 connect $AB 7001 7101 expect-state ESTABLISHED touch "$tmp/c1" \
+	waitfile "$tmp/go-fin1" close
+cli1=$last
+if ! waitfile "$tmp/c1" $cli1 || ! waitfile "$tmp/acc1" $srv1; then
+	diag "$tmp/cli1.log" "$tmp/srv1.log"
+	bail "no connection: nothing else can be tested"
+fi
+st $hA 7101 7001 && [ "$sts" = "01 " ] && st $hB 7001 7101 && [ "$sts" = "01 " ]
+ok $? "a: after the handshake both ends are ESTABLISHED (01)"
+
+touch "$tmp/go-fin1"
+wait_st $hA 7101 7001 FIN_WAIT2
+ok $? "b: the client closed first: FIN_WAIT2 (05) while the server is open"
+wait_st $hB 7001 7101 CLOSE_WAIT
+ok $? "b: the server: CLOSE_WAIT (08)"
+finished $cli1 cli1 "b: client: connect, ESTABLISHED, close"
+waitfile "$tmp/eof1" $srv1
+# The server closes; the client's final ACK is dropped at the server.
+cut $B
+touch "$tmp/go-close1"
+wait_st $hB 7001 7101 LAST_ACK
+ok $? "b: the server closed: LAST_ACK (09) while its FIN is not acknowledged"
+wait_st $hA 7101 7001 TIME_WAIT
+ok $? "b: the client got the server's FIN: TIME_WAIT (06)"
+uncut $B
+wait_st $hB 7001 7101 none 30
+ok $? "b: LAST_ACK ends when an ACK of the retransmitted FIN gets through"
+finished $srv1 srv1 "b: server: accept, EOF, CLOSE_WAIT, close"
+
+section "c: FIN_WAIT1, FIN retransmission"
+
+peer $B srv2 listen $AB 7002 touch "$tmp/l2" accept expect-eof \
+	waitfile "$tmp/go-close2" close
+srv2=$last
+waitfile "$tmp/l2" $srv2
+peer $A cli2 connect $AB 7002 7102 touch "$tmp/c2" waitfile "$tmp/go-fin2" close
+cli2=$last
+waitfile "$tmp/c2" $cli2
+cut $B
+touch "$tmp/go-fin2"
+wait_st $hA 7102 7002 FIN_WAIT1
+ok $? "c: closed while the peer drops everything: FIN_WAIT1 (04)"
+# Let the FIN go out three times (retransmitted twice) before the link
+# comes back.
+set_deadline 20
+while st $hA 7102 7002 && [ "${rtx:-0}" -lt 2 ] && ! past_deadline; do
+	nap 0.02
+done
+[ "${rtx:-0}" -ge 2 ] && [ "$sts" = "04 " ]
+ok $? "c: still FIN_WAIT1 after the FIN was retransmitted (${rtx:-no} retransmissions)"
+uncut $B
+wait_st $hA 7102 7002 FIN_WAIT2 30
+ok $? "c: the link back, a retransmitted FIN is acknowledged: FIN_WAIT2 (05)"
+touch "$tmp/go-close2"
+wait_st $hA 7102 7002 TIME_WAIT
+ok $? "c: the server closes: the client in TIME_WAIT (06)"
+finished $cli2 cli2 "c: client: connect, close"
+finished $srv2 srv2 "c: server: accept, EOF, close"
+
+section "d: simultaneous close"
+
+peer $B srv3 listen $AB 7003 touch "$tmp/l3" accept touch "$tmp/acc3" \
+	waitfile "$tmp/go-close3" close
+srv3=$last
+waitfile "$tmp/l3" $srv3
+peer $A cli3 connect $AB 7003 7103 touch "$tmp/c3" waitfile "$tmp/go-close3" close
+cli3=$last
+waitfile "$tmp/c3" $cli3 && waitfile "$tmp/acc3" $srv3
+cut $A
+cut $B
+touch "$tmp/go-close3"
+wait_st $hA 7103 7003 FIN_WAIT1 && wait_st $hB 7003 7103 FIN_WAIT1
+ok $? "d: both close while the link is cut: FIN_WAIT1 (04) on both ends"
+# The client's FIN gets through; the server's ACK does not.
+uncut $B
+wait_st $hB 7003 7103 CLOSING 30
+ok $? "d: the server gets a FIN that does not acknowledge its own: CLOSING (0B)"
+st $hA 7103 7003 && [ "$sts" = "04 " ]
+ok $? "d: ... while the client, which heard nothing, is still FIN_WAIT1"
+uncut $A
+wait_st $hA 7103 7003 TIME_WAIT 30 && wait_st $hB 7003 7103 TIME_WAIT 30
+ok $? "d: the link back: TIME_WAIT (06) on both ends"
+finished $cli3 cli3 "d: client: connect, close"
+finished $srv3 srv3 "d: server: accept, close"
+
+section "e: simultaneous open"
+
+cut $A
+cut $B
+peer $A opa connect $AB 7104 7004 expect-state ESTABLISHED send 1000 recv 1000 close
+opa=$last
+peer $B opb connect $AA 7004 7104 expect-state ESTABLISHED recv 1000 send 1000 \
+	expect-eof close
+opb=$last
+wait_st $hA 7004 7104 SYN_SENT && wait_st $hB 7104 7004 SYN_SENT
+ok $? "e: both connect() to each other while the link is cut: SYN_SENT (02)"
+# A's SYN gets through; B's answer does not.
+uncut $B
+wait_st $hB 7104 7004 SYN_RECV 30
+ok $? "e: B gets A's SYN in SYN_SENT: SYN_RECV (03)"
+uncut $A
+finished $opa opa "e: A: connect() returns, ESTABLISHED, data both ways"
+finished $opb opb "e: B: connect() returns, ESTABLISHED, data both ways"
+
+section "f: half-close"
+
+peer $B srv5 listen $AB 7005 touch "$tmp/l5" accept expect-eof \
+	expect-state CLOSE_WAIT touch "$tmp/eof5" waitfile "$tmp/go-send5" \
+	send 100000 close
+srv5=$last
+waitfile "$tmp/l5" $srv5
+peer $A cli5 connect $AB 7005 7105 shutdown wr recv 100000 expect-eof close
+cli5=$last
+waitfile "$tmp/eof5" $srv5
+st $hA 7105 7005 && [ "$sts" = "05 " ] && st $hB 7005 7105 && [ "$sts" = "08 " ]
+ok $? "f: shutdown(SHUT_WR): FIN_WAIT2 (05) / CLOSE_WAIT (08), the server reads EOF"
+touch "$tmp/go-send5"
+finished $srv5 srv5 "f: the server sends 100000 bytes after the client's FIN"
+finished $cli5 cli5 "f: the half-closed client receives them intact, then EOF"
+wait_st $hA 7105 7005 TIME_WAIT
+ok $? "f: the client ends in TIME_WAIT (06)"
+
+section "g: close with unread data"
+
+peer $B srv6 listen $AB 7006 touch "$tmp/l6" accept poll-in 10000 close
+srv6=$last
+waitfile "$tmp/l6" $srv6
+peer $A cli6 connect $AB 7006 7106 send 1000 poll-in 10000 \
+	expect-errno ECONNRESET recv 1
+cli6=$last
+finished $srv6 srv6 "g: the server closes with 1000 bytes unread"
+finished $cli6 cli6 "g: the client's recv() fails with ECONNRESET"
+wait_st $hA 7106 7006 none 5 && wait_st $hB 7006 7106 none 5
+ok $? "g: no socket left on either end (no TIME_WAIT)"
+
+section "h: SO_LINGER 0"
+
+peer $B srv7 listen $AB 7007 touch "$tmp/l7" accept poll-in 10000 \
+	expect-errno ECONNRESET recv 1
+srv7=$last
+waitfile "$tmp/l7" $srv7
+peer $A cli7 connect $AB 7007 7107 linger0 close
+cli7=$last
+finished $cli7 cli7 "h: the client sets SO_LINGER 0 and closes"
+finished $srv7 srv7 "h: the server's recv() fails with ECONNRESET"
+wait_st $hA 7107 7007 none 5 && wait_st $hB 7007 7107 none 5
+ok $? "h: no socket left on either end (no TIME_WAIT)"
+
+section "TIME_WAIT"
+
+if [ $fam = xtcp ]; then
+	set_deadline $((TW + 15))
+	tw() {
+		grep -q '^ *[0-9]*: [0-9A-F:]* [0-9A-F:]* 06 ' \
+			/proc/$hA/net/xtcp /proc/$hB/net/xtcp
+	}
+	while tw && ! past_deadline; do
+		nap 0.2
+	done
+	tw
+	[ $? = 1 ]
+	ok $? "TIME_WAIT ends after net.xtcp.tw_timeout ($TW s)"
+else
+	r=0
+	for c in "$hA 7101 7001" "$hA 7102 7002" "$hA 7103 7003" \
+			"$hB 7003 7103" "$hA 7105 7005"; do
+		read -r h l p <<<"$c"
+		st "$h" "$l" "$p"
+		[ "$sts" = "06 " ] || { r=1; echo "# $l -> $p: ${sts:-no socket}"; }
+	done
+	ok $r "the TIME_WAITs of b, c, d (both ends), f are all still there (Linux TCP: 60 s)"
+fi
+
+section "the capture"
+
+# The kernel hands captured packets to dumpcap in blocks, after a timeout:
+# stop it only once its count has settled, or the last segments are lost.
+cap_count() {
+	local c
+
+	read_caplog
+	c=${caplog##*Packets: }
+	[ "$c" = "$caplog" ] && c=0
+	echo "${c%%[!0-9]*}"
+}
+prev=-1
+for _ in $(seq 30); do
+	nap 1
+	n=$(cap_count)
+	[ "$n" = "$prev" ] && break
+	prev=$n
+done
+kill -INT $cap
+wait $cap
+echo "# captured $n segments"
+section "decoding"
+wait $decoder
+# One line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN MSS, FLAGS of
+# S, A, F, R ("." for none), ACK "-" without the ACK flag, MSS "-" when
+# there is no such option.
+awk -F'|' '
+function b(x) { return x == "1" || x == "True" }
+{
+	f = (b($4) ? "S" : "") (b($5) ? "A" : "") (b($6) ? "F" : "") \
+	    (b($7) ? "R" : "")
+	if (!b($5))
+		$9 = "-"
+	printf "%s %s %s %s %s %s %s %s\n", $1, $2, $3, f == "" ? "." : f,
+		$8, $9, $10, $11 == "" ? "-" : $11
+}' "$tmp/fields.txt" >"$tmp/segs.txt"
+[ -s "$tmp/segs.txt" ] || diag "$tmp/tshark.log"
+section "checking"
+
+# check NAME CPORT SPORT DESCRIPTION AWK: run the awk program over the
+# segments between ports CPORT and SPORT, as "TIME DIR FLAGS SEQ ACK LEN
+# MSS" with DIR ">" from CPORT, "<" towards it, N their number so far; it
+# exits 0 when they are right.  What it prints is shown, and the segments
+# too when they are wrong.
+check() {
+	local name=$1 out
+
+	out=$(awk -v CP="$2" -v SP="$3" -v SEGS="$tmp/$name.segs" "
+	function mod(x) { return x % 4294967296 }
+	{
+		if (\$2 == CP && \$3 == SP)
+			DIR = \">\"
+		else if (\$2 == SP && \$3 == CP)
+			DIR = \"<\"
+		else
+			next
+		\$0 = \$1 \" \" DIR \" \" \$4 \" \" \$5 \" \" \$6 \" \" \$7 \" \" \$8
+		print >SEGS
+		N++
+	}
+	$5" "$tmp/segs.txt" 2>&1)
+	if ! ok $? "$4"; then
+		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+		echo "# $name: time dir flags seq ack len mss"
+		diag "$tmp/$name.segs"
+	elif [ -n "$out" ]; then
+		echo "$out" | sed 's/^/# /'
+	fi
+}
+
+# a, b: the three-way handshake and the close, each distinct segment once
+# (the server's FIN and the client's last ACK were repeated while the
+# final ACK was dropped).
+check hs 7101 7001 "a: captured SYN seq=x MSS 1460, SYN-ACK seq=y ack=x+1 with MSS, ACK seq=x+1 ack=y+1" '
+	N == 1 && $2 == ">" && $3 == "S" && $7 == 1460 { x = $4; n++ }
+	N == 2 && $2 == "<" && $3 == "SA" && $5 == mod(x + 1) && $7 != "-" { y = $4; n++ }
+	N == 3 && $2 == ">" && $3 == "A" && $4 == mod(x + 1) && $5 == mod(y + 1) { n++ }
+	$3 ~ /S/ { syns++ }
+	END {
+		if (syns != 2)
+			print syns " segments with SYN, not 2"
+		exit !(n == 3 && syns == 2)
+	}'
+check close1 7101 7001 "b: captured FIN-ACK x+1/y+1, ACK y+1/x+2, FIN-ACK y+1/x+2, ACK x+2/y+2, nothing else" '
+	N == 1 { x = $4 }
+	N == 2 { y = $4 }
+	N > 3 && !seen[$2 $3 " " $4 " " $5]++ {
+		s = $2 == ">" ? x : y
+		a = $2 == ">" ? y : x
+		lad = lad " " $2 $3 ":" mod($4 - s + 4294967296) ":" \
+			mod($5 - a + 4294967296)
+	}
+	END {
+		want = " >AF:1:1 <A:1:2 <AF:1:2 >A:2:2"
+		if (lad != want)
+			print "relative ladder:" lad ", wanted:" want
+		exit lad != want
+	}'
+
+# c: the FIN and its retransmissions
+check finwait1 7102 7002 "c: captured the client's FIN 3+ times, same seq, intervals doubling (x1.3 .. x3)" '
+	N == 1 { x = $4 }
+	$2 == ">" && $3 ~ /F/ {
+		if ($4 != mod(x + 1))
+			bad = bad " FIN seq " $4
+		t[++n] = $1
+	}
+	END {
+		for (i = 3; i <= n; i++) {
+			r = (t[i] - t[i - 1]) / (t[i - 1] - t[i - 2])
+			printf "FIN %d: after %.3f s, x%.2f\n", i, t[i] - t[i - 1], r
+			if (r < 1.3 || r > 3)
+				bad = bad " ratio " r
+		}
+		if (n < 3)
+			bad = bad " only " n " FINs"
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+
+# d: the FINs crossed: each side's first FIN acknowledges nothing of the
+# other's FIN; in the end each acknowledges the other's FIN.
+check simclose 7103 7003 "d: captured crossed FINs (neither acknowledges the other), then each FIN acknowledged" '
+	N == 1 { x = $4 }
+	N == 2 { y = $4 }
+	$3 ~ /F/ && !($2 in fin) { fin[$2] = $4; fack[$2] = $5 }
+	$3 ~ /F/ && $4 != fin[$2] { bad = bad " FIN seq moved" }
+	$3 ~ /A/ { last[$2] = $5 }
+	END {
+		if (fin[">"] != mod(x + 1) || fin["<"] != mod(y + 1))
+			bad = bad " FIN seqs"
+		if (fack[">"] != fin["<"] || fack["<"] != fin[">"])
+			bad = bad " FINs not crossed"
+		if (last[">"] != mod(y + 2) || last["<"] != mod(x + 2))
+			bad = bad " last ACKs"
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+
+# e: both sent a bare SYN before any SYN-ACK; B answered A's SYN with a
+# SYN-ACK carrying its own ISS; both SYNs acknowledged in the end.
+check simopen 7004 7104 "e: captured SYNs from both sides, then SYN-ACK(s) with the SYNs' own ISS" '
+	$3 == "S" && !($2 in iss) { iss[$2] = $4; if (synack) bad = bad " SYN after SYN-ACK" }
+	$3 == "S" && $4 != iss[$2] { bad = bad " ISS moved" }
+	$3 == "SA" {
+		synack++
+		if ($4 != iss[$2] || $5 != mod(iss[$2 == ">" ? "<" : ">"] + 1))
+			bad = bad " SYN-ACK " $4 "/" $5
+		sa[$2]++
+	}
+	$3 ~ /A/ && $5 == mod(iss[$2 == ">" ? "<" : ">"] + 1) { acked[$2] = 1 }
+	END {
+		if (!(">" in iss) || !("<" in iss))
+			bad = bad " no SYN from one side"
+		if (!sa["<"])
+			bad = bad " no SYN-ACK from B"
+		if (!acked[">"] || !acked["<"])
+			bad = bad " SYNs not acknowledged"
+		printf "SYN-ACKs from A: %d, from B: %d\n", sa[">"], sa["<"]
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+
+# f: after the client's FIN, the server's 100000 bytes, then its FIN.
+check halfclose 7105 7005 "f: captured the client's FIN x+1, then 100000 bytes from the server, its FIN at y+1+100000" '
+	N == 1 { x = $4 }
+	N == 2 { y = $4 }
+	$2 == ">" && $3 ~ /F/ { cfin = N; if ($4 != mod(x + 1)) bad = bad " client FIN seq" }
+	$2 == "<" && $6 > 0 {
+		if (!cfin && !early++)
+			bad = bad " data before the FIN"
+		if (!($4 in got))
+			bytes += $6
+		got[$4] = 1
+	}
+	$2 == "<" && $3 ~ /F/ { if (mod($4 + $6) != mod(y + 100001)) bad = bad " server FIN seq" }
+	$2 == ">" && $3 ~ /A/ { last = $5 }
+	END {
+		if (bytes != 100000)
+			bad = bad " " bytes " bytes"
+		if (last != mod(y + 100002))
+			bad = bad " the last ACK"
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+
+# g, h: a reset at snd.nxt and no FIN from the side that closed.
+check unread 7106 7006 "g: captured RST seq=y+1 from the server, no FIN" '
+	N == 2 { y = $4 }
+	$2 == "<" && $3 ~ /R/ { rst++; if ($4 != mod(y + 1)) bad = bad " RST seq " $4 }
+	$3 ~ /F/ { bad = bad " a FIN" }
+	END {
+		if (rst != 1)
+			bad = bad " " rst + 0 " RSTs"
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+check linger0 7107 7007 "h: captured RST seq=x+1 from the client, no FIN" '
+	N == 1 { x = $4 }
+	$2 == ">" && $3 ~ /R/ { rst++; if ($4 != mod(x + 1)) bad = bad " RST seq " $4 }
+	$3 ~ /F/ { bad = bad " a FIN" }
+	END {
+		if (rst != 1)
+			bad = bad " " rst + 0 " RSTs"
+		if (bad != "")
+			print "wrong:" bad
+		exit bad != ""
+	}'
+
+section "done"
+tap_end
