@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP receive path: the IPv4 protocol handler.
+ * XTCP receive path: the IPv4 protocol handler and the RFC 9293 state
+ * machine ("SEGMENT ARRIVES", section 3.10.7).
  *
- * Runs in softirq context (NET_RX) under rcu_read_lock(), called by
- * ip_local_deliver for every datagram carrying XTCP's protocol number.
- * It validates the segment before anything else looks at it: length, data
- * offset, checksum over the pseudo-header, option list.  A segment failing
- * any check is dropped and counted once in the namespace's counters.
+ * xtcp_v4_rcv() runs in softirq context (NET_RX) under rcu_read_lock(),
+ * called by ip_local_deliver for every datagram carrying XTCP's protocol
+ * number.  It validates the segment before anything else looks at it:
+ * length, data offset, checksum over the pseudo-header, option list.  A
+ * segment failing any check is dropped and counted once in the namespace's
+ * counters.  A valid one is handed to its socket under the socket's
+ * spinlock, or queued on the socket's backlog when the user owns the
+ * socket; release_sock() then runs xtcp_v4_do_rcv() in process context.
+ * Either way the state machine runs with the socket locked.
  */
 
+#include <linux/filter.h>
 #include <linux/skbuff.h>
 #include <kunit/visibility.h>
 #include <net/dropreason.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 #include <net/xtcp.h>
 
 static bool xtcp_checksum_ok(struct sk_buff *skb)
@@ -74,6 +82,556 @@ static enum skb_drop_reason xtcp_validate(struct sk_buff *skb,
 	return SKB_NOT_DROPPED_YET;
 }
 
+/* Window the segment must fall in: what we advertised, from RCV.NXT. */
+static u32 xtcp_rcv_wnd_now(const struct xtcp_sock *xsk)
+{
+	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
+		return xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
+	return 0;
+}
+
+/* SEG.LEN of a segment with its control block filled in. */
+static u32 xtcp_cb_len(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->end_seq - XTCP_SKB_CB(skb)->seq;
+}
+
+/* RFC 5961: a challenge ACK, within the namespace's rate limit. */
+static void xtcp_send_challenge_ack(struct sock *sk)
+{
+	if (xtcp_challenge_ack_allowed(sock_net(sk)))
+		xtcp_send_ack(sk);
+}
+
+/* The errno a reset gives the user, as TCP's tcp_reset() has it. */
+static void xtcp_reset(struct sock *sk)
+{
+	int err;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		err = EPIPE;
+		break;
+	case TCP_CLOSE:
+		return;
+	default:
+		err = ECONNRESET;
+	}
+	if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ESTABRESETS);
+	WRITE_ONCE(sk->sk_err, err);
+	/* Pairs with the smp_rmb() in xtcp_poll(). */
+	smp_wmb();
+	sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+/* Peer's MSS option, bounded by ours and by TCP_MAXSEG. */
+static void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
+{
+	u16 mss = opts->has_mss ? opts->mss : XTCP_DEFAULT_MSS;
+
+	mss = min(mss, xsk->advmss);
+	if (xsk->user_mss)
+		mss = min(mss, xsk->user_mss);
+	xsk->mss_cache = max_t(u16, mss, 64);
+}
+
+/* Free what SEG.ACK acknowledges; SND.UNA moves to @ack. */
+static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool freed = false;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
+	       skb != sk->sk_send_head &&
+	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack)) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		xsk->bytes_acked += skb->len;
+		consume_skb(skb);
+		freed = true;
+	}
+	xsk->snd_una = ack;
+	xsk->retransmits = 0;
+	xsk->rto_ns = XTCP_RTO_INIT_NS;
+	if (xsk->snd_una == xsk->snd_nxt)
+		xtcp_rtx_timer_stop(sk);
+	else
+		xtcp_rtx_timer_arm(sk);
+
+	if (freed && sk->sk_socket)
+		sk->sk_write_space(sk);
+}
+
+/* RFC 9293 3.10.7.4: the send window from SEG.WND, when newer. */
+static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
+			    const struct xtcphdr *th)
+{
+	u32 seq = XTCP_SKB_CB(skb)->seq, ack = XTCP_SKB_CB(skb)->ack_seq;
+
+	if (xtcp_seq_before(xsk->snd_wl1, seq) ||
+	    (xsk->snd_wl1 == seq && !xtcp_seq_before(ack, xsk->snd_wl2))) {
+		xsk->snd_wnd = ntohs(th->window);
+		xsk->snd_wl1 = seq;
+		xsk->snd_wl2 = ack;
+		xsk->max_window = max(xsk->max_window, xsk->snd_wnd);
+	}
+}
+
+/*
+ * A child's handshake completed: move it from the listener's SYN list to
+ * its accept queue.  Returns false when the accept queue is full (the ACK
+ * is dropped and the peer's retransmission or our SYN-ACK's completes it
+ * later) or the listener is closing (it will reset the child).
+ */
+static bool xtcp_child_established(struct sock *child)
+{
+	struct xtcp_sock *xsk = xtcp_sk(child);
+	struct sock *parent = xsk->parent;
+	struct xtcp_sock *pxsk = xtcp_sk(parent);
+	bool ok = false;
+
+	spin_lock(&pxsk->accept_lock);
+	if (parent->sk_state == TCP_LISTEN && !list_empty(&xsk->child_node)) {
+		if (sk_acceptq_is_full(parent)) {
+			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
+		} else {
+			list_move_tail(&xsk->child_node, &pxsk->accept_queue);
+			xsk->in_accept_queue = 1;
+			pxsk->syn_qlen--;
+			pxsk->accept_qlen++;
+			sk_acceptq_added(parent);
+			ok = true;
+		}
+	}
+	spin_unlock(&pxsk->accept_lock);
+	if (ok)
+		parent->sk_data_ready(parent);
+	return ok;
+}
+
+/*
+ * LISTEN, RFC 9293 3.10.7.2: a SYN makes a child socket in SYN_RECV,
+ * entered in the connection table and in the listener's SYN list, which
+ * answers with a SYN-ACK.  The list is bounded by the listen backlog.
+ */
+static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+			    const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk;
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	struct net *net = sock_net(sk);
+	struct inet_sock *cinet;
+	struct sock *child;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (th->flags & XTCP_FLAG_RST)
+		return;
+	if (th->flags & XTCP_FLAG_ACK) {
+		xtcp_v4_send_reset(net, skb);
+		return;
+	}
+	if (!(th->flags & XTCP_FLAG_SYN))
+		return;
+
+	if (READ_ONCE(xsk->syn_qlen) >=
+	    max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		return;
+	}
+
+	rt = ip_route_output_ports(net, &fl4, sk, iph->saddr, iph->daddr,
+				   th->source, th->dest, sk->sk_protocol,
+				   ip_sock_rt_tos(sk),
+				   sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return;
+
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child) {
+		ip_rt_put(rt);
+		return;
+	}
+
+	/* Nothing of the listener's protocol state carries over. */
+	cxsk = xtcp_sk(child);
+	memset((char *)cxsk + sizeof(struct inet_sock), 0,
+	       sizeof(*cxsk) - sizeof(struct inet_sock));
+	xtcp_init_sock_common(child);
+	cxsk->user_mss = xsk->user_mss;
+	cxsk->nodelay = xsk->nodelay;
+	cxsk->keepidle = xsk->keepidle;
+	cxsk->keepintvl = xsk->keepintvl;
+	cxsk->keepcnt = xsk->keepcnt;
+	sk_node_init(&child->sk_bind_node);
+
+	cinet = inet_sk(child);
+	RCU_INIT_POINTER(cinet->inet_opt, NULL);
+	cinet->mc_list = NULL;
+	memset(&cinet->cork, 0, sizeof(cinet->cork));
+	/* ip_queue_xmit() takes the addresses from the socket's flow. */
+	cinet->cork.fl.u.ip4 = fl4;
+	cinet->inet_daddr = iph->saddr;
+	cinet->inet_dport = th->source;
+	cinet->inet_rcv_saddr = iph->daddr;
+	cinet->inet_saddr = iph->daddr;
+	atomic_set(&cinet->inet_id, get_random_u16());
+	xtcp_state_store(child, TCP_SYN_RECV);
+	sk_setup_caps(child, &rt->dst);
+
+	cxsk->passive = 1;
+	cxsk->irs = XTCP_SKB_CB(skb)->seq;
+	cxsk->rcv_nxt = cxsk->irs + 1;
+	cxsk->copied_seq = cxsk->rcv_nxt;
+	cxsk->snd_wnd = ntohs(th->window);
+	cxsk->max_window = cxsk->snd_wnd;
+	cxsk->snd_wl1 = cxsk->irs;
+	cxsk->advmss = xtcp_mss_for_mtu(child, dst_mtu(&rt->dst));
+	if (cxsk->user_mss && cxsk->user_mss < cxsk->advmss)
+		cxsk->advmss = cxsk->user_mss;
+	xtcp_set_mss(cxsk, opts);
+	cxsk->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
+	cxsk->snd_wl2 = cxsk->iss;
+
+	sock_prot_inuse_add(net, child->sk_prot, 1);
+	xtcp_inherit_port(sk, child);
+	if (xtcp_hash_established(child)) {
+		/* The 4-tuple came into use meanwhile: drop the SYN. */
+		xtcp_state_store(child, TCP_CLOSE);
+		sock_orphan(child);
+		xtcp_destroy_sock(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return;
+	}
+
+	sock_hold(sk);
+	cxsk->parent = sk;
+	spin_lock(&xsk->accept_lock);
+	list_add_tail(&cxsk->child_node, &xsk->syn_queue);
+	xsk->syn_qlen++;
+	spin_unlock(&xsk->accept_lock);
+
+	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
+	if (xtcp_send_syn(child))
+		xtcp_done(child);
+	bh_unlock_sock(child);
+	/* sk_clone_lock()'s second reference; the protocol keeps one. */
+	sock_put(child);
+}
+
+/* SYN_SENT, RFC 9293 3.10.7.3. */
+static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
+			      const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	bool ack = th->flags & XTCP_FLAG_ACK;
+
+	if (ack && (!xtcp_seq_after(cb->ack_seq, xsk->iss) ||
+		    xtcp_seq_after(cb->ack_seq, xsk->snd_nxt))) {
+		if (!(th->flags & XTCP_FLAG_RST))
+			xtcp_v4_send_reset(sock_net(sk), skb);
+		return;
+	}
+	if (th->flags & XTCP_FLAG_RST) {
+		if (ack)
+			xtcp_reset(sk);
+		return;
+	}
+	if (!(th->flags & XTCP_FLAG_SYN))
+		return;
+
+	xsk->irs = cb->seq;
+	xsk->rcv_nxt = cb->seq + 1;
+	xsk->copied_seq = xsk->rcv_nxt;
+	xtcp_set_mss(xsk, opts);
+	xsk->snd_wnd = ntohs(th->window);
+	xsk->max_window = xsk->snd_wnd;
+	xsk->snd_wl1 = cb->seq;
+	xsk->snd_wl2 = cb->ack_seq;
+
+	if (ack) {
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_clean_rtx_queue(sk, cb->ack_seq);
+		xtcp_send_ack(sk);
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		xtcp_push(sk);
+		return;
+	}
+
+	/* Simultaneous open: our SYN goes again, now as a SYN-ACK. */
+	xtcp_set_state(sk, TCP_SYN_RECV);
+	xsk->snd_wl2 = xsk->iss;
+	xtcp_retransmit_head(sk);
+}
+
+/* Our FIN is sent and acknowledged. */
+static bool xtcp_fin_acked(const struct xtcp_sock *xsk)
+{
+	return xsk->fin_queued && xsk->snd_una == xsk->write_seq;
+}
+
+/* Data in sequence goes to the receive queue; returns false if dropped. */
+static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
+			    unsigned int hdrlen)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 dup = xsk->rcv_nxt - cb->seq;
+
+	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
+		return false;
+	}
+	if (!pskb_pull(skb, hdrlen + dup))
+		return false;
+	cb->seq += dup;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	xsk->rcv_nxt = cb->seq + skb->len;
+	xsk->bytes_received += skb->len;
+	return true;
+}
+
+/*
+ * RFC 9293 3.10.7.4, the synchronized states and SYN_RECV.  Returns true
+ * when the skb was queued to the receive queue (the caller must not free
+ * it).
+ */
+static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	unsigned int hdrlen = xtcp_hdrlen(th);
+	u32 datalen = skb->len - hdrlen;
+	bool queued = false, fin;
+	u32 ack = cb->ack_seq;
+
+	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
+	if (sk->sk_state == TCP_SYN_RECV && xsk->passive &&
+	    (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
+	    XTCP_FLAG_SYN && cb->seq == xsk->irs) {
+		xtcp_retransmit_head(sk);
+		return false;
+	}
+
+	/* First: sequence number. */
+	if (!xtcp_seq_acceptable(cb->seq, xtcp_cb_len(skb), xsk->rcv_nxt,
+				 xtcp_rcv_wnd_now(xsk))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
+		if (th->flags & XTCP_FLAG_RST)
+			return false;
+		/* A FIN retransmitted into TIME_WAIT restarts 2 MSL. */
+		if (sk->sk_state == TCP_TIME_WAIT &&
+		    (th->flags & XTCP_FLAG_FIN))
+			xtcp_time_wait(sk);
+		xtcp_send_ack(sk);
+		return false;
+	}
+
+	/* Second: RST, with RFC 5961 3.2's exact-match rule. */
+	if (th->flags & XTCP_FLAG_RST) {
+		if (cb->seq != xsk->rcv_nxt) {
+			xtcp_send_challenge_ack(sk);
+			return false;
+		}
+		/* RFC 1337: TIME_WAIT ignores resets. */
+		if (sk->sk_state == TCP_TIME_WAIT)
+			return false;
+		if (sk->sk_state == TCP_SYN_RECV && !xsk->passive)
+			xtcp_state_store(sk, TCP_SYN_SENT);
+		if (sk->sk_state == TCP_SYN_RECV ||
+		    sk->sk_state == TCP_CLOSING ||
+		    sk->sk_state == TCP_LAST_ACK)
+			xtcp_done(sk);
+		else
+			xtcp_reset(sk);
+		return false;
+	}
+
+	/* Fourth: a SYN in a synchronized state, RFC 5961 4.2. */
+	if (th->flags & XTCP_FLAG_SYN) {
+		xtcp_send_challenge_ack(sk);
+		return false;
+	}
+
+	/* Fifth: the ACK field. */
+	if (!(th->flags & XTCP_FLAG_ACK))
+		return false;
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!xtcp_seq_after(ack, xsk->snd_una) ||
+		    xtcp_seq_after(ack, xsk->snd_nxt)) {
+			xtcp_v4_send_reset(sock_net(sk), skb);
+			return false;
+		}
+		if (xsk->parent && !xtcp_child_established(sk))
+			return false;
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xsk->snd_wl1 = cb->seq;
+		xsk->snd_wl2 = ack;
+		xsk->snd_wnd = ntohs(th->window);
+		xsk->max_window = max(xsk->max_window, xsk->snd_wnd);
+		if (!xsk->parent) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+	}
+
+	if (xtcp_seq_after(ack, xsk->snd_nxt)) {
+		/* RFC 5961 5.2: acknowledges what we never sent. */
+		xtcp_send_challenge_ack(sk);
+		return false;
+	}
+	if (xtcp_seq_before(ack, xsk->snd_una - xsk->max_window))
+		return false;
+	if (xtcp_seq_after(ack, xsk->snd_una))
+		xtcp_clean_rtx_queue(sk, ack);
+	xtcp_update_wnd(xsk, skb, th);
+
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (xtcp_fin_acked(xsk)) {
+			xtcp_set_state(sk, TCP_FIN_WAIT2);
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | SEND_SHUTDOWN);
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_state_timer_arm(sk,
+					READ_ONCE(xtcp_sysctl(sk)->fin_timeout));
+			else
+				sk->sk_state_change(sk);
+		}
+		break;
+	case TCP_CLOSING:
+		if (xtcp_fin_acked(xsk))
+			xtcp_time_wait(sk);
+		break;
+	case TCP_LAST_ACK:
+		if (xtcp_fin_acked(xsk)) {
+			xtcp_done(sk);
+			return false;
+		}
+		break;
+	}
+
+	/* Seventh: the segment text. */
+	fin = th->flags & XTCP_FLAG_FIN;
+	if (datalen && (1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
+		if (sock_flag(sk, SOCK_DEAD) &&
+		    xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+			/* Data for a closed socket: RFC 9293 3.10.4. */
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_done(sk);
+			return false;
+		}
+		if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
+			/* Out of order: kept once loss recovery arrives. */
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+			xtcp_send_ack(sk);
+			return false;
+		}
+		if (xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+			queued = xtcp_data_queue(sk, skb, hdrlen);
+			if (!queued) {
+				xtcp_send_ack(sk);
+				return false;
+			}
+			sk->sk_data_ready(sk);
+		}
+	}
+
+	/* Eighth: FIN, once everything before it has arrived. */
+	if (fin && cb->end_seq - 1 == xsk->rcv_nxt &&
+	    sk->sk_state != TCP_TIME_WAIT) {
+		xsk->rcv_nxt++;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sock_set_flag(sk, SOCK_DONE);
+		switch (sk->sk_state) {
+		case TCP_SYN_RECV:
+		case TCP_ESTABLISHED:
+			xtcp_set_state(sk, TCP_CLOSE_WAIT);
+			break;
+		case TCP_FIN_WAIT1:
+			xtcp_set_state(sk, TCP_CLOSING);
+			break;
+		case TCP_FIN_WAIT2:
+			xtcp_state_timer_stop(sk);
+			xtcp_time_wait(sk);
+			break;
+		}
+		xtcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			if (sk->sk_shutdown == SHUTDOWN_MASK ||
+			    sk->sk_state == TCP_CLOSE)
+				sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+			else
+				sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+		}
+	} else if (fin && sk->sk_state == TCP_TIME_WAIT) {
+		xtcp_time_wait(sk);
+		xtcp_send_ack(sk);
+	} else if (datalen) {
+		xtcp_send_ack(sk);
+	}
+	return queued;
+}
+
+/**
+ * xtcp_v4_do_rcv - run the state machine for one segment
+ * @sk: the socket it belongs to, locked (bh_lock_sock() or owned)
+ * @skb: the validated segment, its control block filled in
+ *
+ * Also the socket's backlog_rcv.  Consumes @skb.
+ *
+ * Return: 0.
+ */
+int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	struct xtcp_opts opts;
+	bool queued = false;
+
+	xtcp_sk(sk)->segs_in++;
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		/* RFC 9293 3.10.7.1: as if there were no socket. */
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		break;
+	case TCP_LISTEN:
+	case TCP_SYN_SENT:
+		/* Validated already: only SYNs have options that matter. */
+		if (xtcp_parse_options((const u8 *)(th + 1),
+				       xtcp_hdrlen(th) - XTCP_HDR_LEN,
+				       th->flags & XTCP_FLAG_SYN, &opts))
+			break;
+		if (sk->sk_state == TCP_LISTEN)
+			xtcp_listen_rcv(sk, skb, &opts);
+		else
+			xtcp_syn_sent_rcv(sk, skb, &opts);
+		break;
+	default:
+		queued = xtcp_rcv_synchronized(sk, skb);
+	}
+	if (!queued)
+		consume_skb(skb);
+	return 0;
+}
+
 /**
  * xtcp_v4_rcv - receive one XTCP segment from IPv4
  * @skb: the segment, data pointing at the XTCP header
@@ -86,7 +644,11 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	const struct rtable *rt;
 	enum skb_drop_reason reason;
 	enum xtcp_mib_field field;
+	const struct xtcphdr *th;
+	const struct iphdr *iph;
+	struct xtcp_skb_cb *cb;
 	struct xtcp_opts opts;
+	struct sock *sk;
 
 	/* Not unicast to us, by link layer or IP: never answered. */
 	rt = skb_rtable(skb);
@@ -109,10 +671,42 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		return 0;
 	}
 
-	/*
-	 * No socket takes segments yet (connections arrive with the
-	 * lifecycle): RFC 9293 3.10.7.1, the connection is CLOSED.
-	 */
+	th = xtcp_hdr(skb);
+	iph = ip_hdr(skb);
+	cb = XTCP_SKB_CB(skb);
+	/* IP input is done with its control block; ours goes after it. */
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + skb->len - xtcp_hdrlen(th) +
+		      !!(th->flags & XTCP_FLAG_SYN) +
+		      !!(th->flags & XTCP_FLAG_FIN);
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->flags = th->flags;
+
+	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
+			 inet_iif(skb));
+	if (sk) {
+		if (sk_filter_trim_cap(sk, skb, xtcp_hdrlen(th))) {
+			sock_put(sk);
+			kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_FILTER);
+			return 0;
+		}
+		nf_reset_ct(skb);
+		bh_lock_sock_nested(sk);
+		if (!sock_owned_by_user(sk)) {
+			xtcp_v4_do_rcv(sk, skb);
+		} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+					  READ_ONCE(sk->sk_sndbuf))) {
+			bh_unlock_sock(sk);
+			sock_put(sk);
+			kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+			return 0;
+		}
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		return 0;
+	}
+
+	/* RFC 9293 3.10.7.1: the connection is CLOSED. */
 	XTCP_INC_STATS(net, XTCP_MIB_INNOSOCKET);
 	xtcp_v4_send_reset(net, skb);
 	kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);

@@ -44,9 +44,13 @@ static int __init xtcp_init(void)
 	xtcp_ipproto = ipproto;
 	xtcp_isn_init();
 
-	err = xtcp_proto_register();
+	err = xtcp_hash_init();
 	if (err)
 		return err;
+
+	err = xtcp_proto_register();
+	if (err)
+		goto out_hash;
 
 	err = xtcp_net_register();
 	if (err)
@@ -77,6 +81,8 @@ out_net:
 	xtcp_net_unregister();
 out_proto:
 	xtcp_proto_unregister();
+out_hash:
+	xtcp_hash_exit();
 	return err;
 }
 
@@ -88,6 +94,7 @@ static void __exit xtcp_exit(void)
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	xtcp_net_unregister();
 	xtcp_proto_unregister();
+	xtcp_hash_exit();
 }
 
 module_init(xtcp_init);

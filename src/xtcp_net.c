@@ -31,6 +31,22 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpInNoSocket", XTCP_MIB_INNOSOCKET),
 	SNMP_MIB_ITEM("XtcpOutSegs", XTCP_MIB_OUTSEGS),
 	SNMP_MIB_ITEM("XtcpOutRsts", XTCP_MIB_OUTRSTS),
+	SNMP_MIB_ITEM("XtcpActiveOpens", XTCP_MIB_ACTIVEOPENS),
+	SNMP_MIB_ITEM("XtcpPassiveOpens", XTCP_MIB_PASSIVEOPENS),
+	SNMP_MIB_ITEM("XtcpAttemptFails", XTCP_MIB_ATTEMPTFAILS),
+	SNMP_MIB_ITEM("XtcpEstabResets", XTCP_MIB_ESTABRESETS),
+	SNMP_MIB_ITEM("XtcpCurrEstab", XTCP_MIB_CURRESTAB),
+	SNMP_MIB_ITEM("XtcpRetransSegs", XTCP_MIB_RETRANSSEGS),
+	SNMP_MIB_ITEM("XtcpTimeouts", XTCP_MIB_TIMEOUTS),
+	SNMP_MIB_ITEM("XtcpListenDrops", XTCP_MIB_LISTENDROPS),
+	SNMP_MIB_ITEM("XtcpChallengeACKs", XTCP_MIB_CHALLENGEACKS),
+	SNMP_MIB_ITEM("XtcpChallengeACKsLimited", XTCP_MIB_CHALLENGELIMITED),
+	SNMP_MIB_ITEM("XtcpOutOfWindow", XTCP_MIB_OUTOFWINDOW),
+	SNMP_MIB_ITEM("XtcpAbortOnData", XTCP_MIB_ABORTONDATA),
+	SNMP_MIB_ITEM("XtcpAbortOnLinger", XTCP_MIB_ABORTONLINGER),
+	SNMP_MIB_ITEM("XtcpAbortOnTimeout", XTCP_MIB_ABORTONTIMEOUT),
+	SNMP_MIB_ITEM("XtcpOfoDrop", XTCP_MIB_OFODROP),
+	SNMP_MIB_ITEM("XtcpRcvQDrop", XTCP_MIB_RCVQDROP),
 	SNMP_MIB_SENTINEL
 };
 
@@ -58,11 +74,16 @@ static int xtcp_proc_init(struct net *net)
 	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
 				    xtcp_snmp_seq_show, NULL))
 		return -ENOMEM;
+	if (xtcp_proc_init_net(net)) {
+		remove_proc_entry("xtcp_snmp", net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 static void xtcp_proc_exit(struct net *net)
 {
+	xtcp_proc_exit_net(net);
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 }
 #else
@@ -84,6 +105,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->mib = alloc_percpu(struct xtcp_mib);
 	if (!xn->mib)
 		return -ENOMEM;
+	spin_lock_init(&xn->challenge_lock);
 
 	/* Raw, of XTCP's protocol number, unhashed: it only sends. */
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,
@@ -91,11 +113,17 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (err)
 		goto out_mib;
 
-	err = xtcp_proc_init(net);
+	err = xtcp_sysctl_init_net(net);
 	if (err)
 		goto out_ctl;
+
+	err = xtcp_proc_init(net);
+	if (err)
+		goto out_sysctl;
 	return 0;
 
+out_sysctl:
+	xtcp_sysctl_exit_net(net);
 out_ctl:
 	inet_ctl_sock_destroy(xn->ctl_sk);
 out_mib:
@@ -108,6 +136,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 
 	xtcp_proc_exit(net);
+	xtcp_sysctl_exit_net(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	free_percpu(xn->mib);
 }

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP transmit path for segments that belong to no socket: the reset
- * RFC 9293 3.10.7.1 sends in reply to a segment for a connection that
- * does not exist.
+ * XTCP transmit path.
  *
- * Runs in softirq context from the receive path.  The reset leaves through
+ * Segments of a socket are built here and leave through ip_queue_xmit(),
+ * the route cached on the socket and the whole IPv4 output path
+ * (netfilter, tc, taps).  Data, SYN and FIN occupy sequence space and sit
+ * in the write queue until acknowledged; what leaves is a clone whose
+ * header is pushed into the headroom the queued skb keeps free, so the
+ * data is copied once, from the user.  The checksum is left to the device
+ * or to the stack (CHECKSUM_PARTIAL over XTCP's pseudo-header).  All of it
+ * runs under the socket lock.
+ *
+ * Segments that belong to no socket, the reset RFC 9293 3.10.7.1 sends in
+ * reply to a segment for a connection that does not exist, leave through
  * the namespace's control socket, a raw IPv4 socket of XTCP's protocol
  * number that IP input never sees (inet_ctl_sock_create() unhashes it);
  * ip_build_and_send_pkt() only reads it, so CPUs share it without a lock.
@@ -127,4 +135,299 @@ void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 	}
+}
+
+/* Headroom of every segment skb: link layer, IPv4 and our header. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
+
+/* The largest segment the route's MTU lets us send or receive. */
+unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu)
+{
+	const struct ip_options_rcu *opt;
+	unsigned int optlen = 0;
+	int mss;
+
+	rcu_read_lock();
+	opt = rcu_dereference(inet_sk(sk)->inet_opt);
+	if (opt)
+		optlen = opt->opt.optlen;
+	rcu_read_unlock();
+
+	mss = mtu - sizeof(struct iphdr) - optlen - XTCP_HDR_LEN;
+	return clamp(mss, 88, 65535);
+}
+
+/*
+ * The window to advertise: the free receive buffer, halved for skb
+ * overhead, without ever moving the right edge of the window we last
+ * advertised back (RFC 9293 3.8.6.2.1).  No window scaling yet: at most
+ * 65535 bytes.
+ */
+static u32 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 cur = 0, win;
+
+	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
+		cur = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
+	win = max(xtcp_rcv_wnd_space(sk), cur);
+	return min(win, XTCP_MAX_WINDOW);
+}
+
+/**
+ * xtcp_transmit_skb - send one segment of a socket
+ * @sk: the socket, locked
+ * @skb: the segment: payload, and seq and flags in its control block
+ * @clone: @skb stays queued for retransmission; send a copy
+ *
+ * Every segment but the first SYN carries ACK, RCV.NXT and the window.
+ *
+ * Return: 0, or a negative errno when the segment did not leave.
+ */
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_opts opts = {};
+	unsigned int hdrlen;
+	struct xtcphdr *th;
+	bool syn;
+	u8 flags;
+	u32 win;
+	int err;
+
+	if (clone) {
+		/* A clone still in flight owns the headroom: copy. */
+		if (skb_cloned(skb))
+			skb = pskb_copy(skb, GFP_ATOMIC);
+		else
+			skb = skb_clone(skb, GFP_ATOMIC);
+		if (!skb)
+			return -ENOBUFS;
+	}
+
+	flags = XTCP_SKB_CB(skb)->flags;
+	syn = flags & XTCP_FLAG_SYN;
+	if (sk->sk_state != TCP_SYN_SENT)
+		flags |= XTCP_FLAG_ACK;
+	if (syn) {
+		opts.has_mss = 1;
+		opts.mss = xsk->advmss;
+	}
+	hdrlen = XTCP_HDR_LEN + xtcp_options_size(&opts, syn);
+
+	th = skb_push(skb, hdrlen);
+	skb_reset_transport_header(skb);
+	skb_set_owner_w(skb, sk);
+
+	win = xtcp_select_window(sk);
+	memset(th, 0, XTCP_HDR_LEN);
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(XTCP_SKB_CB(skb)->seq);
+	th->flags = flags;
+	xtcp_set_hdrlen(th, hdrlen);
+	if (flags & XTCP_FLAG_ACK) {
+		th->ack_seq = htonl(xsk->rcv_nxt);
+		xsk->rcv_wup = xsk->rcv_nxt;
+		xsk->rcv_wnd = win;
+	}
+	th->window = htons(win);
+	xtcp_build_options((u8 *)(th + 1), &opts, syn);
+
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct xtcphdr, check);
+	th->check = ~xtcp_v4_check(skb->len, inet->inet_saddr,
+				   inet->inet_daddr, 0);
+
+	xsk->segs_out++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+	if (flags & XTCP_FLAG_RST)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
+
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return net_xmit_eval(err);
+}
+
+static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, XTCP_MAX_HEADER);
+	return skb;
+}
+
+/* An empty ACK carrying RCV.NXT and the window. */
+void xtcp_send_ack(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	skb = xtcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb)
+		return;
+	XTCP_SKB_CB(skb)->seq = xtcp_sk(sk)->snd_nxt;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_ACK;
+	xtcp_transmit_skb(sk, skb, false);
+}
+
+/* Abort: <SEQ=SND.NXT><CTL=RST,ACK>, RFC 9293 3.10.4 and 3.10.7.4. */
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
+	    sk->sk_state == TCP_SYN_SENT)
+		return;
+	skb = xtcp_alloc_ctl_skb(sk, gfp);
+	if (!skb)
+		return;
+	XTCP_SKB_CB(skb)->seq = xtcp_sk(sk)->snd_nxt;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
+	xtcp_transmit_skb(sk, skb, false);
+}
+
+static void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!sk->sk_send_head)
+		sk->sk_send_head = skb;
+}
+
+/*
+ * The SYN of an active open, or the SYN-ACK of a passive one (and of a
+ * simultaneous open): <SEQ=ISS><CTL=SYN>, queued like data so the
+ * retransmission timer resends it until it is acknowledged.
+ */
+int xtcp_send_syn(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk_gfp_mask(sk, GFP_ATOMIC));
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	XTCP_SKB_CB(skb)->seq = xsk->iss;
+	XTCP_SKB_CB(skb)->end_seq = xsk->iss + 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
+	xsk->snd_una = xsk->iss;
+	xsk->snd_nxt = xsk->iss;
+	xsk->write_seq = xsk->iss + 1;
+	xtcp_queue_skb(sk, skb);
+	xtcp_push(sk);
+	return 0;
+}
+
+/* Queue our FIN after the data, on the last unsent segment if any. */
+void xtcp_send_fin(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (xsk->fin_queued)
+		return;
+	skb = skb_peek_tail(&sk->sk_write_queue);
+	if (skb && sk->sk_send_head) {
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_FIN;
+	} else {
+		/* Must not fail: loop as TCP's tcp_send_fin() does. */
+		skb = alloc_skb_fclone(XTCP_MAX_HEADER,
+				       sk->sk_allocation | __GFP_NOFAIL);
+		skb_reserve(skb, XTCP_MAX_HEADER);
+		XTCP_SKB_CB(skb)->seq = xsk->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xsk->write_seq;
+		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+		xtcp_queue_skb(sk, skb);
+	}
+	XTCP_SKB_CB(skb)->end_seq++;
+	xsk->write_seq++;
+	xsk->fin_queued = 1;
+	xtcp_push(sk);
+}
+
+/*
+ * Send what the peer's window allows.  A segment shorter than the MSS
+ * waits while data is in flight (Nagle, RFC 9293 3.7.4) unless
+ * TCP_NODELAY is set or it carries FIN.  A bare FIN leaves even into a
+ * closed window.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+	struct xtcp_skb_cb *cb;
+
+	while ((skb = sk->sk_send_head)) {
+		cb = XTCP_SKB_CB(skb);
+		if (skb->len &&
+		    xtcp_seq_after(cb->end_seq - !!(cb->flags & XTCP_FLAG_FIN),
+				   xsk->snd_una + xsk->snd_wnd) &&
+		    !(cb->flags & XTCP_FLAG_SYN))
+			break;
+		if (skb->len && skb->len < xsk->mss_cache && !xsk->nodelay &&
+		    !(cb->flags & XTCP_FLAG_FIN) && xsk->snd_una != xsk->snd_nxt)
+			break;
+		if (xtcp_transmit_skb(sk, skb, true))
+			break;
+		xsk->snd_nxt = cb->end_seq;
+		if (skb_queue_is_last(&sk->sk_write_queue, skb))
+			sk->sk_send_head = NULL;
+		else
+			sk->sk_send_head = skb_queue_next(&sk->sk_write_queue,
+							  skb);
+		if (!hrtimer_is_queued(&xsk->rtx_timer))
+			xtcp_rtx_timer_arm(sk);
+	}
+	/* Anything left unsent is resent by the timer if nothing else. */
+	if (sk->sk_send_head && xsk->snd_una == xsk->snd_nxt &&
+	    !hrtimer_is_queued(&xsk->rtx_timer))
+		xtcp_rtx_timer_arm(sk);
+}
+
+/* The retransmission timer expired: resend the oldest segment. */
+void xtcp_retransmit_head(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb)
+		return;
+	if (skb == sk->sk_send_head) {
+		/* Never sent (no route, no memory, closed window): push. */
+		xtcp_push(sk);
+		return;
+	}
+	if (!xtcp_transmit_skb(sk, skb, true)) {
+		xsk->total_retrans++;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	}
+}
+
+/*
+ * RFC 5961 section 7: at most challenge_ack_limit challenge ACKs per
+ * second in a namespace.
+ */
+bool xtcp_challenge_ack_allowed(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	bool ok;
+
+	spin_lock_bh(&xn->challenge_lock);
+	if (time_after(jiffies, xn->challenge_stamp + HZ)) {
+		xn->challenge_stamp = jiffies;
+		xn->challenge_count = 0;
+	}
+	ok = xn->challenge_count < READ_ONCE(xn->sysctl.challenge_ack_limit);
+	if (ok)
+		xn->challenge_count++;
+	spin_unlock_bh(&xn->challenge_lock);
+	XTCP_INC_STATS(net, ok ? XTCP_MIB_CHALLENGEACKS :
+				 XTCP_MIB_CHALLENGELIMITED);
+	return ok;
 }

@@ -2,77 +2,1073 @@
 /*
  * XTCP sockets: the socket family, its socket operations and struct proto.
  *
+ * The socket-level calls are the generic inet ones TCP uses (inet_bind,
+ * inet_stream_connect, inet_accept, inet_getname, inet_shutdown,
+ * inet_sendmsg, inet_recvmsg, inet_ioctl, inet_release), so argument
+ * checking, errnos, LSM and cgroup-BPF hooks are TCP's.  They call into
+ * xtcp_prot below for everything XTCP does itself.
+ *
  * socket() accepts SOCK_STREAM with protocol 0 or the XTCP protocol number
  * in force and answers every other combination with the errno inet_create()
  * gives for TCP.  Each socket holds a reference on the module (through
  * proto_ops.owner and proto.owner), so the module cannot be unloaded while
- * one exists.
+ * one exists, orphans in FIN_WAIT or TIME_WAIT included.
+ *
+ * Lifetime: sk_alloc()'s reference belongs to the protocol and is dropped
+ * by xtcp_destroy_sock(), once the socket is closed (TCP_CLOSE), out of
+ * every table and orphaned.  Whoever else touches the socket holds a
+ * reference of its own: a lookup, a queued timer, close() while it runs.
  */
 
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <linux/tcp.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
-static struct proto xtcp_prot;
+#define XTCP_KEEPIDLE_DEFAULT	7200
+#define XTCP_KEEPINTVL_DEFAULT	75
+#define XTCP_KEEPCNT_DEFAULT	9
+#define XTCP_MAX_KEEPIDLE	32767	/* TCP's bounds */
+#define XTCP_MAX_KEEPINTVL	32767
+#define XTCP_MAX_KEEPCNT	127
 
-static void xtcp_close(struct sock *sk, long timeout)
+/*
+ * Wake writers once an ACK freed send buffer space: sk_stream_write_space(),
+ * which modules cannot call.
+ */
+static void xtcp_write_space(struct sock *sk)
 {
-	sock_prot_inuse_add(sock_net(sk), &xtcp_prot, -1);
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
 
-	lock_sock(sk);
-	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	sk->sk_state = TCP_CLOSE;
-	sock_orphan(sk);
-	release_sock(sk);
+	if (!sock || !__sk_stream_is_writeable(sk, 1))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
 
+void xtcp_init_sock_common(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xtcp_init_timers(sk);
+	spin_lock_init(&xsk->accept_lock);
+	INIT_LIST_HEAD(&xsk->syn_queue);
+	INIT_LIST_HEAD(&xsk->accept_queue);
+	INIT_LIST_HEAD(&xsk->child_node);
+	xsk->mss_cache = XTCP_DEFAULT_MSS;
+	xsk->advmss = XTCP_DEFAULT_MSS;
+	xsk->keepidle = XTCP_KEEPIDLE_DEFAULT;
+	xsk->keepintvl = XTCP_KEEPINTVL_DEFAULT;
+	xsk->keepcnt = XTCP_KEEPCNT_DEFAULT;
+	sk->sk_write_space = xtcp_write_space;
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+}
+
+/* Receive buffer space, halved for skb overhead, for the window. */
+u32 xtcp_rcv_wnd_space(const struct sock *sk)
+{
+	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return space > 0 ? space / 2 : 0;
+}
+
+/**
+ * xtcp_set_state - move a socket to a new state
+ * @sk: the socket, locked
+ * @state: TCP_*
+ *
+ * Keeps the CurrEstab gauge.  Entering TCP_CLOSE takes the socket out of
+ * the lookup tables and gives its port back unless the user bound it.
+ */
+void xtcp_set_state(struct sock *sk, int state)
+{
+	int old = sk->sk_state;
+	struct net *net = sock_net(sk);
+
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
+		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
+	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
+		 state != TCP_CLOSE_WAIT && state != TCP_ESTABLISHED)
+		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
+
+	if (state == TCP_CLOSE) {
+		xtcp_unhash(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			xtcp_put_port(sk);
+	}
+	xtcp_state_store(sk, state);
+}
+
+static void xtcp_write_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	sk->sk_send_head = NULL;
+}
+
+/**
+ * xtcp_destroy_sock - free a closed, orphaned socket's resources
+ * @sk: the socket, locked, in TCP_CLOSE and SOCK_DEAD
+ *
+ * Drops the protocol's reference: the caller must hold one of its own.
+ */
+void xtcp_destroy_sock(struct sock *sk)
+{
+	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE);
+	WARN_ON_ONCE(!sock_flag(sk, SOCK_DEAD));
+	WARN_ON_ONCE(xtcp_sk(sk)->parent);
+
+	xtcp_stop_timers(sk);
+	xtcp_unhash(sk);
+	xtcp_put_port(sk);
+	xtcp_write_queue_purge(sk);
+	sk_stream_kill_queues(sk);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	sock_put(sk);
 }
 
-static struct proto xtcp_prot = {
-	.name		= "XTCP",
-	.owner		= THIS_MODULE,
-	.close		= xtcp_close,
-	.obj_size	= sizeof(struct xtcp_sock),
-};
-
-static int xtcp_release(struct socket *sock)
+/*
+ * Take a listener's child out of the listener's lists.  Returns true when
+ * the caller now owns the child (and must destroy it); false when accept()
+ * has already taken it, or the listener is closing and will.
+ */
+static bool __xtcp_child_unlink(struct sock *child)
 {
-	struct sock *sk = sock->sk;
+	struct xtcp_sock *xsk = xtcp_sk(child);
+	struct sock *parent = xsk->parent;
+	struct xtcp_sock *pxsk = xtcp_sk(parent);
+	bool mine;
 
-	if (!sk)
-		return 0;
+	spin_lock_bh(&pxsk->accept_lock);
+	mine = parent->sk_state == TCP_LISTEN &&
+	       !list_empty(&xsk->child_node);
+	if (mine) {
+		list_del_init(&xsk->child_node);
+		if (xsk->in_accept_queue) {
+			pxsk->accept_qlen--;
+			sk_acceptq_removed(parent);
+		} else {
+			pxsk->syn_qlen--;
+		}
+	}
+	spin_unlock_bh(&pxsk->accept_lock);
 
-	sk->sk_prot->close(sk, 0);
-	sock->sk = NULL;
-	return 0;
+	if (mine) {
+		xsk->parent = NULL;
+		sock_put(parent);
+	}
+	return mine;
+}
+
+/**
+ * xtcp_done - a connection ends (reset, timeout, last ACK, TIME_WAIT over)
+ * @sk: the socket, locked
+ *
+ * An orphan is destroyed; a socket the user still holds is left in
+ * TCP_CLOSE for its owner to see, and woken.
+ */
+void xtcp_done(struct sock *sk)
+{
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
+
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_stop_timers(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (xtcp_sk(sk)->parent) {
+		if (__xtcp_child_unlink(sk)) {
+			sock_orphan(sk);
+			xtcp_destroy_sock(sk);
+		}
+		return;
+	}
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		xtcp_destroy_sock(sk);
+}
+
+/* Enter TIME_WAIT, for 2 MSL (net.xtcp.tw_timeout). */
+void xtcp_time_wait(struct sock *sk)
+{
+	xtcp_set_state(sk, TCP_TIME_WAIT);
+	xtcp_rtx_timer_stop(sk);
+	xtcp_state_timer_arm(sk, READ_ONCE(xtcp_sysctl(sk)->tw_timeout));
+}
+
+/* Abort with a reset: linger 0, unread data at close, disconnect. */
+static void xtcp_abort(struct sock *sk)
+{
+	xtcp_send_active_reset(sk, sk->sk_allocation);
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_stop_timers(sk);
 }
 
 /*
- * Device ioctls (SIOCGIFADDR and the like) are left to the generic code,
- * as on a TCP socket; no XTCP ioctl exists yet.
+ * Close every child of a closing listener: the half-open ones silently,
+ * the established ones not yet accepted with a reset.  The listener is in
+ * TCP_CLOSE already, so no child joins or leaves the lists after the
+ * splice (see __xtcp_child_unlink() and xtcp_child_established()).
  */
-static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+static void xtcp_listen_stop(struct sock *sk)
 {
-	return -ENOIOCTLCMD;
+	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk, *tmp;
+	LIST_HEAD(children);
+	struct sock *child;
+
+	sock_owned_by_me(sk);
+
+	spin_lock_bh(&xsk->accept_lock);
+	list_splice_init(&xsk->syn_queue, &children);
+	list_splice_init(&xsk->accept_queue, &children);
+	xsk->syn_qlen = 0;
+	xsk->accept_qlen = 0;
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	spin_unlock_bh(&xsk->accept_lock);
+
+	list_for_each_entry_safe(cxsk, tmp, &children, child_node) {
+		child = (struct sock *)cxsk;
+		list_del_init(&cxsk->child_node);
+		sock_hold(child);
+		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+		cxsk->parent = NULL;
+		__sock_put(sk);
+		if (child->sk_state != TCP_SYN_RECV)
+			xtcp_send_active_reset(child, GFP_KERNEL);
+		if (child->sk_state != TCP_CLOSE) {
+			xtcp_set_state(child, TCP_CLOSE);
+			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
+		}
+		sock_orphan(child);
+		xtcp_destroy_sock(child);
+		release_sock(child);
+		sock_put(child);
+	}
 }
+
+/*
+ * RFC 9293 3.10.4 CLOSE: the state after our FIN, and whether to send it.
+ */
+static bool xtcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_SYN_RECV:
+		xtcp_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		xtcp_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_stop_timers(sk);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void xtcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV | TCPF_CLOSE_WAIT)) {
+		if (xtcp_close_state(sk))
+			xtcp_send_fin(sk);
+	}
+}
+
+/* Bytes in the receive queue the user has not read. */
+static u32 xtcp_inq(const struct sock *sk)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 n = READ_ONCE(xsk->rcv_nxt) - READ_ONCE(xsk->copied_seq);
+
+	/* The FIN took a sequence number but is no byte. */
+	if (n && sock_flag(sk, SOCK_DONE))
+		n--;
+	return n;
+}
+
+static void xtcp_close(struct sock *sk, long timeout)
+{
+	bool unread;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_listen_stop(sk);
+		goto adjudge;
+	}
+
+	unread = xtcp_inq(sk) > 0;
+	__skb_queue_purge(&sk->sk_receive_queue);
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+
+	if (unread) {
+		/* RFC 9293 3.10.4 and RFC 2525 2.17: unread data, reset. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
+		xtcp_abort(sk);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
+		xtcp_abort(sk);
+	} else if (xtcp_close_state(sk)) {
+		xtcp_send_fin(sk);
+	}
+
+	/* SO_LINGER with a time: wait for our FIN to be acknowledged. */
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+
+	if (state == TCP_FIN_WAIT2)
+		xtcp_state_timer_arm(sk, READ_ONCE(xtcp_sysctl(sk)->fin_timeout));
+	if (state == TCP_CLOSE)
+		xtcp_destroy_sock(sk);
+
+	release_sock(sk);
+	sock_put(sk);
+}
+
+/* connect(AF_UNSPEC), shutdown() of a connecting or listening socket. */
+static int xtcp_disconnect(struct sock *sk, int flags)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int old = sk->sk_state;
+
+	if (old == TCP_LISTEN) {
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_listen_stop(sk);
+	} else if (old != TCP_CLOSE) {
+		if (old != TCP_SYN_SENT)
+			xtcp_send_active_reset(sk, gfp_any());
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_stop_timers(sk);
+		if (old != TCP_SYN_SENT)
+			WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_write_queue_purge(sk);
+	inet_sk(sk)->inet_dport = 0;
+	inet_sk(sk)->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	xsk->fin_queued = 0;
+	xsk->retransmits = 0;
+	xsk->rto_ns = XTCP_RTO_INIT_NS;
+	xsk->snd_una = 0;
+	xsk->snd_nxt = 0;
+	xsk->write_seq = 0;
+	xsk->rcv_nxt = 0;
+	xsk->copied_seq = 0;
+	xsk->rcv_wnd = 0;
+	xsk->rcv_wup = 0;
+	sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+static int xtcp_get_port(struct sock *sk, unsigned short snum)
+{
+	return xtcp_bind_port(sk, snum);
+}
+
+static int xtcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	if (sk->sk_state == TCP_LISTEN) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		err = 0;
+		goto out;
+	}
+	if (sk->sk_state != TCP_CLOSE)
+		goto out;
+
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	/* The state first: listening changes who may share the port. */
+	xtcp_state_store(sk, TCP_LISTEN);
+	err = xtcp_bind_port(sk, inet_sk(sk)->inet_num);
+	if (err) {
+		xtcp_state_store(sk, TCP_CLOSE);
+		goto out;
+	}
+	inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);
+	sk_dst_reset(sk);
+	xtcp_hash_listener(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int xtcp_wait_for_child(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT(wait);
+	int err;
+
+	for (;;) {
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait,
+					  TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (!READ_ONCE(xtcp_sk(sk)->accept_qlen))
+			timeo = schedule_timeout(timeo);
+		sched_annotate_sleep();
+		lock_sock(sk);
+		err = 0;
+		if (READ_ONCE(xtcp_sk(sk)->accept_qlen))
+			break;
+		err = -EINVAL;
+		if (sk->sk_state != TCP_LISTEN)
+			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+	}
+	finish_wait(sk_sleep(sk), &wait);
+	return err;
+}
+
+static struct sock *xtcp_accept(struct sock *sk, struct proto_accept_arg *arg)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk = NULL;
+	struct sock *child, *parent;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out_err;
+
+	if (!READ_ONCE(xsk->accept_qlen)) {
+		timeo = sock_rcvtimeo(sk, arg->flags & O_NONBLOCK);
+		err = -EAGAIN;
+		if (!timeo)
+			goto out_err;
+		err = xtcp_wait_for_child(sk, timeo);
+		if (err)
+			goto out_err;
+	}
+
+	spin_lock_bh(&xsk->accept_lock);
+	cxsk = list_first_entry_or_null(&xsk->accept_queue, struct xtcp_sock,
+					child_node);
+	if (cxsk) {
+		list_del_init(&cxsk->child_node);
+		xsk->accept_qlen--;
+		sk_acceptq_removed(sk);
+	}
+	arg->is_empty = !xsk->accept_qlen;
+	spin_unlock_bh(&xsk->accept_lock);
+	release_sock(sk);
+
+	if (!cxsk) {
+		arg->err = -EAGAIN;
+		return NULL;
+	}
+
+	child = (struct sock *)cxsk;
+	lock_sock(child);
+	parent = cxsk->parent;
+	cxsk->parent = NULL;
+	release_sock(child);
+	sock_put(parent);
+	return child;
+
+out_err:
+	release_sock(sk);
+	arg->err = err;
+	return NULL;
+}
+
+static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
+			   int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	__be16 orig_sport, orig_dport;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+
+	orig_sport = inet->inet_sport;
+	orig_dport = usin->sin_port;
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_connect(fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, sk->sk_protocol,
+			      orig_sport, orig_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	inet->inet_rcv_saddr = inet->inet_saddr;
+	inet->inet_dport = usin->sin_port;
+	inet->inet_daddr = fl4->daddr;
+
+	xtcp_state_store(sk, TCP_SYN_SENT);
+	err = xtcp_bind_connect_port(sk);
+	if (err)
+		goto failure;
+
+	rt = ip_route_newports(fl4, rt, orig_sport, orig_dport,
+			       inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+	rt = NULL;
+
+	xsk->advmss = xtcp_mss_for_mtu(sk, dst_mtu(__sk_dst_get(sk)));
+	if (xsk->user_mss && xsk->user_mss < xsk->advmss)
+		xsk->advmss = xsk->user_mss;
+	xsk->mss_cache = xsk->advmss;
+	xsk->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+			    inet->inet_sport, inet->inet_dport);
+	atomic_set(&inet->inet_id, get_random_u16());
+	xsk->passive = 0;
+	xsk->retransmits = 0;
+	xsk->rto_ns = XTCP_RTO_INIT_NS;
+	xsk->fin_queued = 0;
+	xsk->rcv_nxt = 0;
+	xsk->rcv_wnd = 0;
+	xsk->rcv_wup = 0;
+	xsk->snd_wnd = 0;
+
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
+	err = xtcp_send_syn(sk);
+	if (err)
+		goto failure;
+	return 0;
+
+failure:
+	xtcp_set_state(sk, TCP_CLOSE);
+	xtcp_stop_timers(sk);
+	xtcp_write_queue_purge(sk);
+	if (rt)
+		ip_rt_put(rt);
+	sk_dst_reset(sk);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	return err;
+}
+
+static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int flags = msg->msg_flags;
+	struct sk_buff *skb;
+	size_t copied = 0;
+	int err, copy;
+	long timeo;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto do_error;
+
+	while (msg_data_left(msg)) {
+		skb = sk->sk_send_head ? skb_peek_tail(&sk->sk_write_queue) :
+					 NULL;
+		copy = 0;
+		if (skb && !(XTCP_SKB_CB(skb)->flags &
+			     (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
+			copy = min_t(int, xsk->mss_cache - skb->len,
+				     skb_tailroom(skb));
+		if (copy <= 0) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb_fclone(MAX_HEADER + sizeof(struct iphdr) +
+					       XTCP_MAX_HDR_LEN + xsk->mss_cache,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, MAX_HEADER + sizeof(struct iphdr) +
+				    XTCP_MAX_HDR_LEN);
+			XTCP_SKB_CB(skb)->seq = xsk->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xsk->write_seq;
+			XTCP_SKB_CB(skb)->flags = 0;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			if (!sk->sk_send_head)
+				sk->sk_send_head = skb;
+			copy = min_t(int, xsk->mss_cache, skb_tailroom(skb));
+		}
+		copy = min_t(size_t, copy, msg_data_left(msg));
+
+		if (copy_from_iter(skb_put(skb, copy), copy,
+				   &msg->msg_iter) != copy) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		/* truesize is fixed at allocation: account once. */
+		if (skb->len == copy)
+			sk_wmem_queued_add(sk, skb->truesize);
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xsk->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+
+	skb = skb_peek_tail(&sk->sk_write_queue);
+	if (skb && copied)
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+	xtcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	/* An empty skb left at the tail would carry nothing. */
+	skb = skb_peek_tail(&sk->sk_write_queue);
+	if (skb && !skb->len && !XTCP_SKB_CB(skb)->flags &&
+	    skb == sk->sk_send_head) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk->sk_send_head = NULL;
+		kfree_skb(skb);
+	}
+	if (copied) {
+		xtcp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* Tell the peer about a window the reader opened (TCP: tcp_cleanup_rbuf). */
+void xtcp_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 now = 0, next;
+
+	if (copied <= 0 || !((1 << sk->sk_state) &
+			     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+			      TCPF_FIN_WAIT2)))
+		return;
+	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
+		now = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
+	if (2 * now > XTCP_MAX_WINDOW)
+		return;
+	next = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW);
+	if (next && next >= 2 * now && next - now >= xsk->advmss)
+		xtcp_send_ack(sk);
+}
+
+static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			int flags, int *addr_len)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 peek_seq, *seq, offset;
+	struct sk_buff *skb, *last;
+	int copied = 0, target, err;
+	size_t used;
+	long timeo;
+
+	if (unlikely(flags & MSG_ERRQUEUE))
+		return inet_recv_error(sk, msg, len, addr_len);
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = &xsk->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xsk->copied_seq;
+		seq = &peek_seq;
+	}
+
+	do {
+		last = skb_peek_tail(&sk->sk_receive_queue);
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		xtcp_cleanup_rbuf(sk, copied);
+		sk_wait_data(sk, &timeo, last);
+		continue;
+
+found:
+		used = min_t(size_t, skb->len - offset, len);
+		err = skb_copy_datagram_msg(skb, offset, msg, used);
+		if (err) {
+			if (!copied)
+				copied = -EFAULT;
+			break;
+		}
+		*seq += used;
+		copied += used;
+		len -= used;
+		if (!(flags & MSG_PEEK) && offset + used >= skb->len)
+			sk_eat_skb(sk, skb);
+	} while (len > 0);
+
+	xtcp_cleanup_rbuf(sk, copied);
+	release_sock(sk);
+	return copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int xtcp_ioctl(struct sock *sk, int cmd, int *karg)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	bool slow;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		slow = lock_sock_fast(sk);
+		*karg = xtcp_inq(sk);
+		unlock_sock_fast(sk, slow);
+		return 0;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		*karg = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
+		return 0;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		*karg = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_nxt);
+		return 0;
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+static bool xtcp_sol(int level)
+{
+	return level == SOL_TCP || level == SOL_XTCP;
+}
+
+static int xtcp_setsockopt(struct sock *sk, int level, int optname,
+			   sockptr_t optval, unsigned int optlen)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int val, err = 0;
+
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (!xtcp_sol(level))
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		xsk->nodelay = !!val;
+		if (val)
+			xtcp_push(sk);
+		break;
+	case TCP_MAXSEG:
+		/* TCP's bounds: TCP_MIN_MSS and MAX_TCP_WINDOW. */
+		if (val && (val < 88 || val > 32767))
+			err = -EINVAL;
+		else
+			xsk->user_mss = val;
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
+			err = -EINVAL;
+		else
+			xsk->keepidle = val;
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
+			err = -EINVAL;
+		else
+			xsk->keepintvl = val;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > XTCP_MAX_KEEPCNT)
+			err = -EINVAL;
+		else
+			xsk->keepcnt = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	lock_sock(sk);
+	info->xtcpi_state = sk->sk_state;
+	info->xtcpi_retransmits = xsk->retransmits;
+	info->xtcpi_snd_mss = xsk->mss_cache;
+	info->xtcpi_rcv_mss = xsk->advmss;
+	info->xtcpi_iss = xsk->iss;
+	info->xtcpi_irs = xsk->irs;
+	info->xtcpi_snd_una = xsk->snd_una;
+	info->xtcpi_snd_nxt = xsk->snd_nxt;
+	info->xtcpi_snd_wnd = xsk->snd_wnd;
+	info->xtcpi_rcv_nxt = xsk->rcv_nxt;
+	info->xtcpi_rcv_wnd = xsk->rcv_wnd;
+	info->xtcpi_rto_us = div_u64(xsk->rto_ns, NSEC_PER_USEC);
+	info->xtcpi_segs_in = xsk->segs_in;
+	info->xtcpi_segs_out = xsk->segs_out;
+	info->xtcpi_bytes_acked = xsk->bytes_acked;
+	info->xtcpi_bytes_received = xsk->bytes_received;
+	info->xtcpi_total_retrans = xsk->total_retrans;
+	if (sk->sk_state != TCP_LISTEN)
+		info->xtcpi_unacked = xsk->snd_nxt - xsk->snd_una;
+	release_sock(sk);
+}
+
+static int xtcp_getsockopt(struct sock *sk, int level, int optname,
+			   char __user *optval, int __user *optlen)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_info info;
+	int val, len;
+
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (!xtcp_sol(level))
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	switch (optname) {
+	case TCP_NODELAY:
+		val = xsk->nodelay;
+		break;
+	case TCP_MAXSEG:
+		val = READ_ONCE(xsk->mss_cache);
+		if (xsk->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = xsk->user_mss;
+		break;
+	case TCP_KEEPIDLE:
+		val = xsk->keepidle;
+		break;
+	case TCP_KEEPINTVL:
+		val = xsk->keepintvl;
+		break;
+	case TCP_KEEPCNT:
+		val = xsk->keepcnt;
+		break;
+	case XTCP_INFO:
+		if (level != SOL_XTCP)
+			return -ENOPROTOOPT;
+		xtcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+static __poll_t xtcp_poll(struct file *file, struct socket *sock,
+			  poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(xtcp_sk(sk)->accept_qlen) ?
+		       EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (xtcp_inq(sk) >= sock_rcvlowat(sk, 0, INT_MAX) ||
+		    (xtcp_inq(sk) && (shutdown & RCV_SHUTDOWN)))
+			mask |= EPOLLIN | EPOLLRDNORM;
+
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Race with an ACK freeing space: look again. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+
+	/* Pairs with the write of sk_err in the receive path. */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+struct proto xtcp_prot = {
+	.name		= "XTCP",
+	.owner		= THIS_MODULE,
+	.close		= xtcp_close,
+	.connect	= xtcp_v4_connect,
+	.disconnect	= xtcp_disconnect,
+	.accept		= xtcp_accept,
+	.ioctl		= xtcp_ioctl,
+	.shutdown	= xtcp_shutdown,
+	.setsockopt	= xtcp_setsockopt,
+	.getsockopt	= xtcp_getsockopt,
+	.sendmsg	= xtcp_sendmsg,
+	.recvmsg	= xtcp_recvmsg,
+	.backlog_rcv	= xtcp_v4_do_rcv,
+	.release_cb	= xtcp_release_cb,
+	.get_port	= xtcp_get_port,
+	.put_port	= xtcp_put_port,
+	.no_autobind	= true,
+	.obj_size	= sizeof(struct xtcp_sock),
+};
 
 static const struct proto_ops xtcp_stream_ops = {
 	.family		= PF_XTCP,
 	.owner		= THIS_MODULE,
-	.release	= xtcp_release,
-	.bind		= sock_no_bind,
-	.connect	= sock_no_connect,
+	.release	= inet_release,
+	.bind		= inet_bind,
+	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
-	.getname	= sock_no_getname,
-	.ioctl		= xtcp_ioctl,
-	.listen		= sock_no_listen,
-	.shutdown	= sock_no_shutdown,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.accept		= inet_accept,
+	.getname	= inet_getname,
+	.poll		= xtcp_poll,
+	.ioctl		= inet_ioctl,
+	.listen		= xtcp_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -97,11 +1093,14 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = &xtcp_stream_ops;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = xtcp_ipproto;
+	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
 
 	/* sk_alloc() zeroed the rest; sock_init_data() set TCP_CLOSE. */
 	inet = inet_sk(sk);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
+	inet->pmtudisc = IP_PMTUDISC_DONT;
+	xtcp_init_sock_common(sk);
 
 	/* The "sockets" column of /proc/net/protocols. */
 	sock_prot_inuse_add(net, &xtcp_prot, 1);

@@ -5,9 +5,11 @@
 #ifndef _NET_XTCP_H
 #define _NET_XTCP_H
 
+#include <linux/hrtimer.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/snmp.h>
@@ -32,6 +34,22 @@ enum xtcp_mib_field {
 	XTCP_MIB_INNOSOCKET,		/* well formed, no socket wants it */
 	XTCP_MIB_OUTSEGS,		/* segments sent */
 	XTCP_MIB_OUTRSTS,		/* resets sent */
+	XTCP_MIB_ACTIVEOPENS,		/* CLOSED -> SYN_SENT */
+	XTCP_MIB_PASSIVEOPENS,		/* LISTEN -> SYN_RECV */
+	XTCP_MIB_ATTEMPTFAILS,		/* SYN_* -> CLOSED or LISTEN */
+	XTCP_MIB_ESTABRESETS,		/* ESTABLISHED, CLOSE_WAIT -> CLOSED */
+	XTCP_MIB_CURRESTAB,		/* gauge: ESTABLISHED or CLOSE_WAIT */
+	XTCP_MIB_RETRANSSEGS,		/* segments retransmitted */
+	XTCP_MIB_TIMEOUTS,		/* connections given up on timeout */
+	XTCP_MIB_LISTENDROPS,		/* SYNs a full half-open list refused */
+	XTCP_MIB_CHALLENGEACKS,		/* RFC 5961 challenge ACKs sent */
+	XTCP_MIB_CHALLENGELIMITED,	/* ... suppressed by the rate limit */
+	XTCP_MIB_OUTOFWINDOW,		/* unacceptable segments (3.10.7.4) */
+	XTCP_MIB_ABORTONDATA,		/* reset: data after close or unread */
+	XTCP_MIB_ABORTONLINGER,		/* reset: SO_LINGER 0 */
+	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
+	XTCP_MIB_OFODROP,		/* data ahead of RCV.NXT, dropped */
+	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
 	__XTCP_MIB_MAX
 };
 
@@ -39,10 +57,28 @@ struct xtcp_mib {
 	unsigned long mibs[__XTCP_MIB_MAX];
 };
 
+/* Knobs of one namespace, net.xtcp.*; times in jiffies. */
+struct xtcp_sysctl {
+	int	syn_retries;
+	int	synack_retries;
+	int	retries2;
+	int	orphan_retries;
+	int	fin_timeout;
+	int	tw_timeout;
+	int	challenge_ack_limit;
+	int	port_range[2];		/* ip_local_port_range */
+};
+
 /* State of XTCP in one network namespace. */
 struct xtcp_net {
 	DEFINE_SNMP_STAT(struct xtcp_mib, mib);
 	struct sock *ctl_sk;	/* sends segments of no socket (resets) */
+	struct xtcp_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
+	/* RFC 5961 challenge ACKs: at most limit per second, per netns. */
+	spinlock_t challenge_lock;
+	unsigned long challenge_stamp;
+	unsigned int challenge_count;
 };
 
 extern unsigned int xtcp_net_id;
@@ -54,10 +90,114 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 
 #define XTCP_INC_STATS(net, field) \
 	SNMP_INC_STATS(xtcp_pernet(net)->mib, field)
+#define XTCP_DEC_STATS(net, field) \
+	SNMP_DEC_STATS(xtcp_pernet(net)->mib, field)
 
-/* An XTCP socket.  The connection state arrives with the lifecycle. */
+/* sk_state for lockless readers (poll, /proc): inet_sk_state_store(). */
+static inline void xtcp_state_store(struct sock *sk, int state)
+{
+	smp_store_release(&sk->sk_state, state);
+}
+
+static inline const struct xtcp_sysctl *xtcp_sysctl(const struct sock *sk)
+{
+	return &xtcp_pernet(sock_net(sk))->sysctl;
+}
+
+/*
+ * Per-segment metadata, in skb->cb.  The IPv4 control block stays first:
+ * IP output and input use it while the skb is below us.
+ */
+struct xtcp_skb_cb {
+	struct inet_skb_parm	h4;
+	u32	seq;		/* first sequence number */
+	u32	end_seq;	/* seq + SYN + data + FIN */
+	u32	ack_seq;	/* received segments only */
+	u8	flags;		/* XTCP_FLAG_* */
+};
+
+#define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+#define XTCP_RTO_INIT_NS	(1ULL * NSEC_PER_SEC)	/* RFC 6298 2.1 */
+#define XTCP_RTO_MAX_NS		(120ULL * NSEC_PER_SEC)
+#define XTCP_DEFAULT_MSS	536			/* RFC 9293 3.7.1 */
+#define XTCP_MAX_WINDOW		65535U			/* no window scaling */
+
+/* Work a timer left to the socket's owner (xtcp_release_cb()). */
+enum {
+	XTCP_RTX_DEFERRED,
+	XTCP_STATE_DEFERRED,
+};
+
+/*
+ * An XTCP socket.  Every field below inet is protected by the socket lock
+ * (bh_lock_sock() in softirq, lock_sock() in process context), except
+ * where a comment says otherwise.
+ */
 struct xtcp_sock {
 	struct inet_sock	inet;
+
+	/* Send sequence space, RFC 9293 3.3.1. */
+	u32	iss;
+	u32	snd_una;
+	u32	snd_nxt;
+	u32	snd_wnd;	/* SND.WND as the peer last advertised it */
+	u32	snd_wl1;
+	u32	snd_wl2;
+	u32	write_seq;	/* sequence number of the next byte queued */
+	u32	max_window;	/* largest window the peer offered */
+
+	/* Receive sequence space. */
+	u32	irs;
+	u32	rcv_nxt;
+	u32	rcv_wnd;	/* window in the last segment we sent */
+	u32	rcv_wup;	/* RCV.NXT when we sent it */
+	u32	copied_seq;	/* next byte the user reads */
+
+	u16	mss_cache;	/* largest segment we send */
+	u16	advmss;		/* MSS option we announce */
+	u16	user_mss;	/* TCP_MAXSEG, 0 when unset */
+	u8	retransmits;	/* timeouts of the oldest unacknowledged */
+	u8	nodelay:1,	/* TCP_NODELAY */
+		fin_queued:1,	/* a FIN is in the write queue */
+		passive:1,	/* born from a listener (SYN_RECV child) */
+		connect_port:1,	/* local port chosen by connect() */
+		in_accept_queue:1; /* child: established, not accepted */
+	u16	keepidle;	/* TCP_KEEPIDLE, s (the timer: next issue) */
+	u16	keepintvl;	/* TCP_KEEPINTVL, s */
+	u8	keepcnt;	/* TCP_KEEPCNT */
+	u64	rto_ns;		/* current retransmission timeout */
+
+	/* Retransmission of SYN, data and FIN; FIN_WAIT_2 and TIME_WAIT. */
+	struct hrtimer	rtx_timer;
+	struct hrtimer	state_timer;
+	unsigned long	deferred;	/* XTCP_*_DEFERRED, atomic bitops */
+
+	/* Counters for XTCP_INFO. */
+	u64	segs_in;
+	u64	segs_out;
+	u64	bytes_acked;
+	u64	bytes_received;
+	u32	total_retrans;
+
+	/*
+	 * Listener: connections in SYN_RECV (syn_queue) and established but
+	 * not yet accepted (accept_queue).  Both lists and their lengths are
+	 * protected by accept_lock, which nests inside a child's socket lock.
+	 */
+	spinlock_t		accept_lock;
+	struct list_head	syn_queue;
+	struct list_head	accept_queue;
+	u32			syn_qlen;
+	u32			accept_qlen;
+
+	/*
+	 * Child: its place in the listener's lists (under the listener's
+	 * accept_lock) and the listener, referenced until accept() takes the
+	 * child or the listener closes (under the child's socket lock).
+	 */
+	struct list_head	child_node;
+	struct sock		*parent;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -70,6 +210,46 @@ extern const struct net_proto_family xtcp_family_ops;
 int xtcp_proto_register(void);
 void xtcp_proto_unregister(void);
 
+/* xtcp_sock.c */
+void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+void xtcp_time_wait(struct sock *sk);
+void xtcp_destroy_sock(struct sock *sk);
+void xtcp_init_sock_common(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+u32 xtcp_rcv_wnd_space(const struct sock *sk);
+extern struct proto xtcp_prot;
+
+/* xtcp_hash.c */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif);
+int xtcp_hash_established(struct sock *sk);
+void xtcp_hash_listener(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+int xtcp_bind_port(struct sock *sk, u16 port);
+int xtcp_bind_connect_port(struct sock *sk);
+void xtcp_put_port(struct sock *sk);
+void xtcp_inherit_port(struct sock *parent, struct sock *child);
+int xtcp_hash_init(void);
+void xtcp_hash_exit(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+u16 xtcp_port_offset(__be32 saddr, __be32 daddr, __be16 dport);
+#endif
+#ifdef CONFIG_PROC_FS
+int xtcp_proc_init_net(struct net *net);
+void xtcp_proc_exit_net(struct net *net);
+#endif
+
+/* xtcp_timer.c */
+void xtcp_init_timers(struct sock *sk);
+void xtcp_rtx_timer_arm(struct sock *sk);
+void xtcp_rtx_timer_stop(struct sock *sk);
+void xtcp_state_timer_arm(struct sock *sk, unsigned long jiffies_len);
+void xtcp_state_timer_stop(struct sock *sk);
+void xtcp_stop_timers(struct sock *sk);
+void xtcp_rtx_timeout(struct sock *sk);
+void xtcp_state_timeout(struct sock *sk);
+
 /* xtcp_isn.c */
 void xtcp_isn_init(void);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
@@ -80,6 +260,15 @@ u32 __xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 
 /* xtcp_output.c */
 void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb);
+int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int xtcp_send_syn(struct sock *sk);
+void xtcp_send_fin(struct sock *sk);
+void xtcp_push(struct sock *sk);
+void xtcp_retransmit_head(struct sock *sk);
+bool xtcp_challenge_ack_allowed(struct net *net);
+unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
@@ -87,9 +276,15 @@ bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_cleanup_rbuf(struct sock *sk, int copied);
 
 /* xtcp_net.c */
 int xtcp_net_register(void);
 void xtcp_net_unregister(void);
+
+/* xtcp_sysctl.c */
+int xtcp_sysctl_init_net(struct net *net);
+void xtcp_sysctl_exit_net(struct net *net);
 
 #endif /* _NET_XTCP_H */

@@ -8,6 +8,8 @@
 #ifndef _UAPI_LINUX_XTCP_H
 #define _UAPI_LINUX_XTCP_H
 
+#include <linux/types.h>
+
 /*
  * The socket family.  sock_register() accepts numbers below AF_MAX (46 in
  * 6.12) whose slot is free.  22 is AF_SNA, a number reserved for the
@@ -26,5 +28,62 @@
  * another number at load time; socket() accepts 0 or the number in force.
  */
 #define IPPROTO_XTCP	253
+
+
+/*
+ * Socket options.  The level SOL_XTCP has its own options and also takes
+ * the TCP options XTCP shares, under their TCP numbers; the level SOL_TCP
+ * (IPPROTO_TCP) is accepted for those shared options too, so a TCP program
+ * ports by changing its socket family.
+ *
+ *	TCP_NODELAY (1), TCP_MAXSEG (2), TCP_KEEPIDLE (4), TCP_KEEPINTVL (5),
+ *	TCP_KEEPCNT (6)		shared, at SOL_XTCP or SOL_TCP
+ *	XTCP_INFO (11)		SOL_XTCP only: struct xtcp_info
+ */
+#define SOL_XTCP	IPPROTO_XTCP
+
+#define XTCP_INFO	11
+
+/* Bits of xtcp_info.xtcpi_options: options the handshake agreed on. */
+#define XTCPI_OPT_TIMESTAMPS	0x01
+#define XTCPI_OPT_SACK		0x02
+#define XTCPI_OPT_WSCALE	0x04
+
+/*
+ * getsockopt(SOL_XTCP, XTCP_INFO): a snapshot of one connection.  The
+ * kernel copies min(optlen, sizeof(struct xtcp_info)) bytes and returns
+ * that length, so the structure only grows at its end.  Sequence numbers
+ * are absolute, as on the wire.  Times are in microseconds.
+ */
+struct xtcp_info {
+	__u8	xtcpi_state;		/* TCP_ESTABLISHED ... as /proc/net/tcp */
+	__u8	xtcpi_options;		/* XTCPI_OPT_* */
+	__u8	xtcpi_snd_wscale;	/* shift applied to the peer's window */
+	__u8	xtcpi_rcv_wscale;	/* shift applied to our window */
+	__u32	xtcpi_retransmits;	/* retransmissions of the oldest unacked */
+	__u32	xtcpi_snd_mss;		/* largest segment we send */
+	__u32	xtcpi_rcv_mss;		/* largest segment the peer may send */
+
+	__u32	xtcpi_iss;		/* initial send sequence number */
+	__u32	xtcpi_irs;		/* initial receive sequence number */
+	__u32	xtcpi_snd_una;		/* oldest unacknowledged */
+	__u32	xtcpi_snd_nxt;		/* next to send */
+	__u32	xtcpi_snd_wnd;		/* peer's advertised window, bytes */
+	__u32	xtcpi_rcv_nxt;		/* next expected */
+	__u32	xtcpi_rcv_wnd;		/* window we advertised, bytes */
+
+	__u32	xtcpi_rtt_us;		/* smoothed round-trip time */
+	__u32	xtcpi_rttvar_us;	/* its mean deviation */
+	__u32	xtcpi_rto_us;		/* current retransmission timeout */
+	__u32	xtcpi_snd_cwnd;		/* congestion window, segments */
+	__u32	xtcpi_snd_ssthresh;	/* slow-start threshold, segments */
+
+	__u64	xtcpi_segs_in;		/* segments received */
+	__u64	xtcpi_segs_out;		/* segments sent */
+	__u64	xtcpi_bytes_acked;	/* data bytes the peer acknowledged */
+	__u64	xtcpi_bytes_received;	/* data bytes delivered in order */
+	__u32	xtcpi_total_retrans;	/* segments retransmitted */
+	__u32	xtcpi_unacked;		/* bytes sent, not yet acknowledged */
+};
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP socket tables: demultiplexing of arriving segments, local port
+ * ownership (bind, listen, connect) and ephemeral port selection.
+ *
+ * Locking: each bucket has its own spinlock, taken with bottom halves
+ * disabled.  Lookups take a reference on the socket they return before
+ * dropping the bucket lock; the tables themselves hold no reference, so a
+ * socket leaves every table (xtcp_unhash(), xtcp_put_port()) before it is
+ * destroyed.  When a bhash and an ehash bucket are both needed (connect),
+ * the bhash lock is taken first.
+ */
+
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/xtcp.h>
+#include "xtcp_hash.h"
+
+struct xtcp_tables xtcp_tables __read_mostly;
+
+static u32 xtcp_hash_secret __read_mostly;
+static siphash_aligned_key_t xtcp_port_key;
+
+/* RFC 6056 section 3.3.4: the table of per-destination-group counters. */
+#define XTCP_PERTURB_SHIFT	8
+static u32 xtcp_port_perturb[1 << XTCP_PERTURB_SHIFT];
+
+static bool sk_unhashed_bound(const struct sock *sk)
+{
+	return hlist_unhashed(&sk->sk_bind_node);
+}
+
+static struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net,
+					      __be32 laddr, u16 lport,
+					      __be32 faddr, __be16 fport)
+{
+	u32 h = jhash_3words((__force u32)laddr, (__force u32)faddr,
+			     ((u32)lport << 16) | (__force u32)fport,
+			     xtcp_hash_secret + net_hash_mix(net));
+
+	return &xtcp_tables.ehash[h & xtcp_tables.ehash_mask];
+}
+
+static struct xtcp_hbucket *xtcp_lhash_bucket(const struct net *net,
+					      u16 port)
+{
+	return &xtcp_tables.lhash[(port + net_hash_mix(net)) &
+				  xtcp_tables.lhash_mask];
+}
+
+static struct xtcp_hbucket *xtcp_bhash_bucket(const struct net *net,
+					      u16 port)
+{
+	return &xtcp_tables.bhash[(port + net_hash_mix(net)) &
+				  xtcp_tables.bhash_mask];
+}
+
+static bool xtcp_match_established(const struct sock *sk,
+				   const struct net *net, __be32 raddr,
+				   __be16 rport, __be32 laddr, u16 lport)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return net_eq(sock_net(sk), net) && inet->inet_num == lport &&
+	       inet->inet_daddr == raddr && inet->inet_dport == rport &&
+	       inet->inet_rcv_saddr == laddr;
+}
+
+/* Listener score: -1 no match, higher is more specific. */
+static int xtcp_listener_score(const struct sock *sk, const struct net *net,
+			       __be32 laddr, u16 lport, int dif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	int score = 1;
+
+	if (!net_eq(sock_net(sk), net) || inet->inet_num != lport)
+		return -1;
+	if (inet->inet_rcv_saddr) {
+		if (inet->inet_rcv_saddr != laddr)
+			return -1;
+		score += 2;
+	}
+	if (sk->sk_bound_dev_if) {
+		if (sk->sk_bound_dev_if != dif)
+			return -1;
+		score++;
+	}
+	return score;
+}
+
+/**
+ * xtcp_lookup - the socket an arriving segment belongs to
+ * @net: the namespace it arrived in
+ * @saddr: source address (the peer)
+ * @sport: source port
+ * @daddr: destination address (ours)
+ * @dport: destination port
+ * @dif: the arrival interface
+ *
+ * A connection matching the 4-tuple exactly wins; otherwise the most
+ * specific listener on the port.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport, int dif)
+{
+	u16 lport = ntohs(dport);
+	struct xtcp_hbucket *b;
+	struct sock *sk, *best = NULL;
+	int score, best_score = -1;
+
+	b = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
+	spin_lock_bh(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (xtcp_match_established(sk, net, saddr, sport, daddr,
+					   lport)) {
+			sock_hold(sk);
+			spin_unlock_bh(&b->lock);
+			return sk;
+		}
+	}
+	spin_unlock_bh(&b->lock);
+
+	b = xtcp_lhash_bucket(net, lport);
+	spin_lock_bh(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		score = xtcp_listener_score(sk, net, daddr, lport, dif);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best)
+		sock_hold(best);
+	spin_unlock_bh(&b->lock);
+	return best;
+}
+
+static bool xtcp_ehash_taken(const struct xtcp_hbucket *b,
+			     const struct net *net, __be32 raddr,
+			     __be16 rport, __be32 laddr, u16 lport)
+{
+	struct sock *sk2;
+
+	sk_for_each(sk2, &b->chain)
+		if (xtcp_match_established(sk2, net, raddr, rport, laddr,
+					   lport))
+			return true;
+	return false;
+}
+
+/**
+ * xtcp_hash_established - enter a connection in the 4-tuple table
+ * @sk: the socket, its addresses and ports set
+ *
+ * Return: 0, or -EADDRNOTAVAIL when the 4-tuple is already in use.
+ */
+int xtcp_hash_established(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_hbucket *b;
+	int err = 0;
+
+	b = xtcp_ehash_bucket(net, inet->inet_rcv_saddr, inet->inet_num,
+			      inet->inet_daddr, inet->inet_dport);
+	spin_lock_bh(&b->lock);
+	if (xtcp_ehash_taken(b, net, inet->inet_daddr, inet->inet_dport,
+			     inet->inet_rcv_saddr, inet->inet_num))
+		err = -EADDRNOTAVAIL;
+	else
+		sk_add_node(sk, &b->chain);
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+void xtcp_hash_listener(struct sock *sk)
+{
+	struct xtcp_hbucket *b = xtcp_lhash_bucket(sock_net(sk),
+						   inet_sk(sk)->inet_num);
+
+	spin_lock_bh(&b->lock);
+	sk_add_node(sk, &b->chain);
+	spin_unlock_bh(&b->lock);
+}
+
+/* Take a socket out of ehash or lhash, whichever holds it. */
+void xtcp_unhash(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_hbucket *b;
+
+	if (sk_unhashed(sk))
+		return;
+	if (sk->sk_state == TCP_LISTEN)
+		b = xtcp_lhash_bucket(net, inet->inet_num);
+	else
+		b = xtcp_ehash_bucket(net, inet->inet_rcv_saddr,
+				      inet->inet_num, inet->inet_daddr,
+				      inet->inet_dport);
+	spin_lock_bh(&b->lock);
+	sk_del_node_init(sk);
+	spin_unlock_bh(&b->lock);
+}
+
+/*
+ * May @sk hold its port alongside @sk2?  TCP's rule: not when their
+ * local addresses and devices overlap, unless both set SO_REUSEADDR and
+ * @sk2 is not listening.
+ */
+static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
+{
+	__be32 a1 = inet_sk(sk)->inet_rcv_saddr;
+	__be32 a2 = inet_sk(sk2)->inet_rcv_saddr;
+
+	if (sk == sk2 || !net_eq(sock_net(sk), sock_net(sk2)) ||
+	    inet_sk(sk)->inet_num != inet_sk(sk2)->inet_num)
+		return false;
+	if (sk->sk_bound_dev_if && sk2->sk_bound_dev_if &&
+	    sk->sk_bound_dev_if != sk2->sk_bound_dev_if)
+		return false;
+	if (a1 && a2 && a1 != a2)
+		return false;
+	if (sk->sk_reuse && sk2->sk_reuse && sk2->sk_state != TCP_LISTEN)
+		return false;
+	return true;
+}
+
+static bool xtcp_port_in_use(const struct xtcp_hbucket *b,
+			     const struct net *net, u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, &b->chain)
+		if (net_eq(sock_net(sk2), net) &&
+		    inet_sk(sk2)->inet_num == port)
+			return true;
+	return false;
+}
+
+static void xtcp_port_range(const struct net *net, int *low, int *high)
+{
+	const struct xtcp_sysctl *ctl = &xtcp_pernet(net)->sysctl;
+
+	*low = READ_ONCE(ctl->port_range[0]);
+	*high = READ_ONCE(ctl->port_range[1]);
+}
+
+/**
+ * xtcp_bind_port - give a socket its local port, bind() and listen()
+ * @sk: the socket, its local address set; inet_num is 0 or @port
+ * @port: the port, or 0 for any free ephemeral port
+ *
+ * With @sk already holding @port (listen() after bind()) this only checks
+ * again for a conflict, as the socket's state may have changed.
+ *
+ * Return: 0, or -EADDRINUSE.
+ */
+int xtcp_bind_port(struct sock *sk, u16 port)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_hbucket *b;
+	struct sock *sk2;
+	int low, high, i, n;
+	u32 offset;
+
+	if (!port) {
+		xtcp_port_range(net, &low, &high);
+		n = high - low + 1;
+		offset = get_random_u32_below(n);
+		for (i = 0; i < n; i++) {
+			port = low + (offset + i) % n;
+			if (inet_is_local_reserved_port(net, port))
+				continue;
+			b = xtcp_bhash_bucket(net, port);
+			spin_lock_bh(&b->lock);
+			if (!xtcp_port_in_use(b, net, port))
+				goto found;
+			spin_unlock_bh(&b->lock);
+		}
+		return -EADDRINUSE;
+	}
+
+	b = xtcp_bhash_bucket(net, port);
+	spin_lock_bh(&b->lock);
+	inet->inet_num = port;
+	sk_for_each_bound(sk2, &b->chain) {
+		if (xtcp_bind_conflict(sk, sk2)) {
+			if (sk_unhashed_bound(sk))
+				inet->inet_num = 0;
+			spin_unlock_bh(&b->lock);
+			return -EADDRINUSE;
+		}
+	}
+	if (!sk_unhashed_bound(sk)) {
+		spin_unlock_bh(&b->lock);
+		return 0;
+	}
+found:
+	inet->inet_num = port;
+	inet->inet_sport = htons(port);
+	sk_add_bind_node(sk, &b->chain);
+	spin_unlock_bh(&b->lock);
+	return 0;
+}
+
+/* Every holder of the port took it for a connection of its own. */
+static bool xtcp_port_shareable(const struct xtcp_hbucket *b,
+				const struct net *net, u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, &b->chain)
+		if (net_eq(sock_net(sk2), net) &&
+		    inet_sk(sk2)->inet_num == port &&
+		    !xtcp_sk(sk2)->connect_port)
+			return false;
+	return true;
+}
+
+VISIBLE_IF_KUNIT u16 xtcp_port_offset(__be32 saddr, __be32 daddr,
+				      __be16 dport)
+{
+	return siphash_3u32((__force u32)saddr, (__force u32)daddr,
+			    (__force u32)dport, &xtcp_port_key);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_port_offset);
+
+/**
+ * xtcp_bind_connect_port - local port and table entries for connect()
+ * @sk: the socket, its addresses and destination port set
+ *
+ * A socket bound by the user keeps its port; the 4-tuple must be free.
+ * Otherwise the port is chosen by RFC 6056's double-hash algorithm
+ * (section 3.3.4): a keyed hash of the destination picks where to start
+ * in the namespace's range, a second picks a counter that moves on after
+ * each use, and the first port that no bind() or listen() holds and whose
+ * 4-tuple is free is taken.  Ports taken this way are shared by
+ * connections to different destinations, as TCP shares them.
+ *
+ * Return: 0 with @sk in bhash and ehash, or -EADDRNOTAVAIL.
+ */
+int xtcp_bind_connect_port(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_hbucket *b, *eb;
+	int low, high, i, n;
+	u32 offset, index, base;
+	u16 port;
+
+	if (inet->inet_num)
+		return xtcp_hash_established(sk);
+
+	xtcp_port_range(net, &low, &high);
+	n = high - low + 1;
+	offset = xtcp_port_offset(inet->inet_rcv_saddr, inet->inet_daddr,
+				  inet->inet_dport) + net_hash_mix(net);
+	index = hash_32(offset ^ (__force u32)inet->inet_daddr,
+			XTCP_PERTURB_SHIFT);
+	base = READ_ONCE(xtcp_port_perturb[index]);
+
+	for (i = 0; i < n; i++) {
+		port = low + (offset + base + i) % n;
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		b = xtcp_bhash_bucket(net, port);
+		spin_lock_bh(&b->lock);
+		if (!xtcp_port_shareable(b, net, port)) {
+			spin_unlock_bh(&b->lock);
+			continue;
+		}
+		eb = xtcp_ehash_bucket(net, inet->inet_rcv_saddr, port,
+				       inet->inet_daddr, inet->inet_dport);
+		spin_lock(&eb->lock);
+		if (xtcp_ehash_taken(eb, net, inet->inet_daddr,
+				     inet->inet_dport, inet->inet_rcv_saddr,
+				     port)) {
+			spin_unlock(&eb->lock);
+			spin_unlock_bh(&b->lock);
+			continue;
+		}
+		inet->inet_num = port;
+		inet->inet_sport = htons(port);
+		xtcp_sk(sk)->connect_port = 1;
+		sk_add_bind_node(sk, &b->chain);
+		sk_add_node(sk, &eb->chain);
+		spin_unlock(&eb->lock);
+		spin_unlock_bh(&b->lock);
+		/* Section 3.3.4: move on by a small random step. */
+		WRITE_ONCE(xtcp_port_perturb[index],
+			   base + i + 1 + get_random_u32_below(4));
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* Give the local port back, unless the user bound the socket to it. */
+void xtcp_put_port(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_hbucket *b;
+
+	if (sk_unhashed_bound(sk))
+		return;
+	b = xtcp_bhash_bucket(sock_net(sk), inet->inet_num);
+	spin_lock_bh(&b->lock);
+	__sk_del_bind_node(sk);
+	sk_node_init(&sk->sk_bind_node);
+	spin_unlock_bh(&b->lock);
+	inet->inet_num = 0;
+	inet->inet_sport = 0;
+	xtcp_sk(sk)->connect_port = 0;
+}
+
+/* A listener's child shares its port. */
+void xtcp_inherit_port(struct sock *parent, struct sock *child)
+{
+	struct xtcp_hbucket *b = xtcp_bhash_bucket(sock_net(parent),
+						   inet_sk(parent)->inet_num);
+
+	spin_lock(&b->lock);
+	sk_add_bind_node(child, &b->chain);
+	spin_unlock(&b->lock);
+}
+
+static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n)
+{
+	struct xtcp_hbucket *t;
+	unsigned int i;
+
+	t = kvcalloc(n, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		spin_lock_init(&t[i].lock);
+		INIT_HLIST_HEAD(&t[i].chain);
+	}
+	return t;
+}
+
+#define XTCP_EHASH_SIZE	(1U << 14)
+#define XTCP_LHASH_SIZE	(1U << 8)
+#define XTCP_BHASH_SIZE	(1U << 12)
+
+int xtcp_hash_init(void)
+{
+	get_random_bytes(&xtcp_hash_secret, sizeof(xtcp_hash_secret));
+	get_random_bytes(&xtcp_port_key, sizeof(xtcp_port_key));
+	get_random_bytes(xtcp_port_perturb, sizeof(xtcp_port_perturb));
+
+	xtcp_tables.ehash = xtcp_alloc_buckets(XTCP_EHASH_SIZE);
+	xtcp_tables.lhash = xtcp_alloc_buckets(XTCP_LHASH_SIZE);
+	xtcp_tables.bhash = xtcp_alloc_buckets(XTCP_BHASH_SIZE);
+	if (!xtcp_tables.ehash || !xtcp_tables.lhash || !xtcp_tables.bhash) {
+		xtcp_hash_exit();
+		return -ENOMEM;
+	}
+	xtcp_tables.ehash_mask = XTCP_EHASH_SIZE - 1;
+	xtcp_tables.lhash_mask = XTCP_LHASH_SIZE - 1;
+	xtcp_tables.bhash_mask = XTCP_BHASH_SIZE - 1;
+	return 0;
+}
+
+void xtcp_hash_exit(void)
+{
+	kvfree(xtcp_tables.ehash);
+	kvfree(xtcp_tables.lhash);
+	kvfree(xtcp_tables.bhash);
+	memset(&xtcp_tables, 0, sizeof(xtcp_tables));
+}

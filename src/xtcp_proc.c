@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/xtcp: every XTCP socket of the reader's namespace, in
+ * /proc/net/tcp's columns and state numbers.  Listeners come first, then
+ * connections in every state from SYN_SENT to TIME_WAIT.  The column
+ * /proc/net/tcp fills with the socket's address is always zero here.
+ *
+ * The walk holds one bucket lock at a time, from ->start or ->next to
+ * ->next or ->stop, never across a read() returning to user space.
+ */
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/xtcp.h>
+#include "xtcp_hash.h"
+
+struct xtcp_iter_state {
+	struct seq_net_private	p;	/* first: seq_file_net() */
+	int			table;	/* 0 lhash, 1 ehash */
+	unsigned int		bucket;
+	struct xtcp_hbucket	*locked;
+};
+
+static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
+{
+	if (st->table == 0)
+		return st->bucket <= xtcp_tables.lhash_mask ?
+		       &xtcp_tables.lhash[st->bucket] : NULL;
+	return st->bucket <= xtcp_tables.ehash_mask ?
+	       &xtcp_tables.ehash[st->bucket] : NULL;
+}
+
+/* The first socket of this namespace at or after @sk in the bucket. */
+static struct sock *xtcp_iter_from(struct net *net, struct sock *sk)
+{
+	for (; sk; sk = sk_next(sk))
+		if (net_eq(sock_net(sk), net))
+			return sk;
+	return NULL;
+}
+
+/* Next socket from bucket st->bucket on, locking the bucket it is in. */
+static struct sock *xtcp_iter_scan(struct seq_file *seq)
+{
+	struct xtcp_iter_state *st = seq->private;
+	struct net *net = seq_file_net(seq);
+	struct xtcp_hbucket *b;
+	struct sock *sk;
+
+	for (; st->table < 2; st->table++, st->bucket = 0) {
+		for (; (b = xtcp_iter_bucket(st)); st->bucket++) {
+			if (hlist_empty(&b->chain))
+				continue;
+			spin_lock_bh(&b->lock);
+			sk = xtcp_iter_from(net, sk_head(&b->chain));
+			if (sk) {
+				st->locked = b;
+				return sk;
+			}
+			spin_unlock_bh(&b->lock);
+		}
+	}
+	return NULL;
+}
+
+static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct xtcp_iter_state *st = seq->private;
+	struct sock *sk = NULL;
+
+	++*pos;
+	if (v != SEQ_START_TOKEN)
+		sk = xtcp_iter_from(seq_file_net(seq), sk_next(v));
+	if (sk)
+		return sk;
+	if (st->locked) {
+		spin_unlock_bh(&st->locked->lock);
+		st->locked = NULL;
+		st->bucket++;
+	}
+	return xtcp_iter_scan(seq);
+}
+
+static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct xtcp_iter_state *st = seq->private;
+	void *v = SEQ_START_TOKEN;
+	loff_t n;
+
+	st->table = 0;
+	st->bucket = 0;
+	st->locked = NULL;
+	for (n = 0; n < *pos && v; n++) {
+		loff_t dummy = n;
+
+		v = xtcp_seq_next(seq, v, &dummy);
+	}
+	return v;
+}
+
+static void xtcp_seq_stop(struct seq_file *seq, void *v)
+{
+	struct xtcp_iter_state *st = seq->private;
+
+	if (st->locked) {
+		spin_unlock_bh(&st->locked->lock);
+		st->locked = NULL;
+	}
+}
+
+#define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's line width */
+
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
+	struct sock *sk = v;
+	struct inet_sock *inet;
+	struct xtcp_sock *xsk;
+	int state, timer = 0, rx, tx;
+	unsigned long expires = 0;
+	struct hrtimer *t = NULL;
+
+	seq_setwidth(seq, XTCP_PROC_WIDTH);
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		goto out;
+	}
+
+	inet = inet_sk(sk);
+	xsk = xtcp_sk(sk);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN) {
+		rx = READ_ONCE(sk->sk_ack_backlog);
+		tx = 0;
+	} else {
+		rx = max_t(int, READ_ONCE(xsk->rcv_nxt) -
+				READ_ONCE(xsk->copied_seq), 0);
+		tx = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
+	}
+
+	/* TCP's timer codes: 1 retransmit, 2 keepalive/FIN_WAIT2, 3 TW. */
+	if (hrtimer_is_queued(&xsk->rtx_timer)) {
+		timer = 1;
+		t = &xsk->rtx_timer;
+	} else if (hrtimer_is_queued(&xsk->state_timer)) {
+		timer = state == TCP_TIME_WAIT ? 3 : 2;
+		t = &xsk->state_timer;
+	}
+	if (t) {
+		s64 ns = ktime_to_ns(hrtimer_get_remaining(t));
+
+		expires = jiffies_to_clock_t(nsecs_to_jiffies(max_t(s64, ns, 0)));
+	}
+
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
+		   (int)(seq->index - 1),
+		   inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport), state,
+		   tx, rx, timer, expires, xsk->retransmits,
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), 0,
+		   jiffies_to_clock_t(nsecs_to_jiffies(xsk->rto_ns)), 0UL,
+		   0U, 0U, state == TCP_LISTEN ? xsk->syn_qlen : -1);
+out:
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+int xtcp_proc_init_net(struct net *net)
+{
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+			     sizeof(struct xtcp_iter_state)))
+		return -ENOMEM;
+	return 0;
+}
+
+void xtcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("xtcp", net->proc_net);
+}

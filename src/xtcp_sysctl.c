@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP knobs: per-network-namespace sysctls under net.xtcp, named like
+ * their Linux TCP twins without the tcp_ prefix.  A new namespace starts
+ * from the defaults, as TCP's do.
+ */
+
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+#include <net/xtcp.h>
+
+static int xtcp_retries_max = 255;
+static int xtcp_port_min = 1;
+static int xtcp_port_max = 65535;
+static int xtcp_one = 1;
+
+/* "low high", low <= high, both in 1..65535. */
+static int xtcp_port_range_handler(const struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *range = table->data, tmp[2];
+	struct ctl_table t = {
+		.data		= tmp,
+		.maxlen		= sizeof(tmp),
+		.mode		= table->mode,
+		.extra1		= &xtcp_port_min,
+		.extra2		= &xtcp_port_max,
+	};
+	int err;
+
+	tmp[0] = READ_ONCE(range[0]);
+	tmp[1] = READ_ONCE(range[1]);
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		if (tmp[0] > tmp[1])
+			return -EINVAL;
+		WRITE_ONCE(range[0], tmp[0]);
+		WRITE_ONCE(range[1], tmp[1]);
+	}
+	return err;
+}
+
+#define XTCP_SYSCTL(_name, _field, _handler, _min, _max)		\
+	{								\
+		.procname	= _name,				\
+		.data		= &init_xtcp_sysctl._field,		\
+		.maxlen		= sizeof(init_xtcp_sysctl._field),	\
+		.mode		= 0644,					\
+		.proc_handler	= _handler,				\
+		.extra1		= _min,					\
+		.extra2		= _max,					\
+	}
+
+/* Only the addresses of its fields matter: each netns rebases them. */
+static struct xtcp_sysctl init_xtcp_sysctl;
+
+static const struct ctl_table xtcp_sysctl_table[] = {
+	XTCP_SYSCTL("syn_retries", syn_retries, proc_dointvec_minmax,
+		    &xtcp_one, &xtcp_retries_max),
+	XTCP_SYSCTL("synack_retries", synack_retries, proc_dointvec_minmax,
+		    SYSCTL_ZERO, &xtcp_retries_max),
+	XTCP_SYSCTL("retries2", retries2, proc_dointvec_minmax,
+		    SYSCTL_ZERO, &xtcp_retries_max),
+	XTCP_SYSCTL("orphan_retries", orphan_retries, proc_dointvec_minmax,
+		    SYSCTL_ZERO, &xtcp_retries_max),
+	XTCP_SYSCTL("fin_timeout", fin_timeout, proc_dointvec_jiffies,
+		    NULL, NULL),
+	XTCP_SYSCTL("tw_timeout", tw_timeout, proc_dointvec_jiffies,
+		    NULL, NULL),
+	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit,
+		    proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	XTCP_SYSCTL("ip_local_port_range", port_range,
+		    xtcp_port_range_handler, NULL, NULL),
+};
+
+static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
+{
+	ctl->syn_retries = 6;		/* TCP_SYN_RETRIES */
+	ctl->synack_retries = 5;	/* TCP_SYNACK_RETRIES */
+	ctl->retries2 = 15;		/* TCP_RETR2 */
+	ctl->orphan_retries = 0;	/* 0: 8, as TCP reads it */
+	ctl->fin_timeout = 60 * HZ;	/* TCP_FIN_TIMEOUT */
+	ctl->tw_timeout = 60 * HZ;	/* TCP_TIMEWAIT_LEN, 2 MSL */
+	ctl->challenge_ack_limit = 1000;
+	ctl->port_range[0] = 32768;
+	ctl->port_range[1] = 60999;
+}
+
+int xtcp_sysctl_init_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table;
+	int i;
+
+	xtcp_sysctl_defaults(&xn->sysctl);
+
+	table = kmemdup(xtcp_sysctl_table, sizeof(xtcp_sysctl_table),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_table); i++)
+		table[i].data += (char *)&xn->sysctl -
+				 (char *)&init_xtcp_sysctl;
+
+	xn->sysctl_hdr = register_net_sysctl_sz(net, "net/xtcp", table,
+						ARRAY_SIZE(xtcp_sysctl_table));
+	if (!xn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_sysctl_exit_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	const struct ctl_table *table = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(table);
+}
