@@ -199,11 +199,12 @@ wait $http 2>/dev/null
 	printf 'Content-Length: %d\r\nConnection: close\r\n\r\n' $size
 	cat "$tmp/data-a"
 } > "$tmp/resp-b"
-xnc $a -l $addr_a 8080 <"$tmp/resp-b" >"$tmp/req-b" 2>"$tmp/nc-b.log" &
+xnc $a -l -w 30 $addr_a 8080 <"$tmp/resp-b" >"$tmp/req-b" 2>"$tmp/nc-b.log" &
 srv=$!
 ready 60 $srv grep -q 'listening on' "$tmp/nc-b.log" ||
 	bail "xtcp-nc -l did not start: $(cat "$tmp/nc-b.log")"
-ip netns exec $b timeout 120 curl -sS --max-time 100 \
+ip netns exec $b timeout 120 curl -sS --max-time 110 \
+	--speed-limit 1 --speed-time 30 \
 	-o "$tmp/body-b" "http://$addr_a:8080/blob" 2>"$tmp/curl.log"
 crc=$?
 wait $srv
@@ -218,13 +219,15 @@ ok $? "(b) the body curl saved has the served file's SHA-256"
 ok $? "(b) xtcp-nc received curl's request ($(head -n 1 "$tmp/req-b" | tr -d '\r'))"
 
 # (c) socat <-> xtcp-nc, 4 MiB each way at once.  socat's -t: after one
-# direction's end, wait for the other (by default it gives 0.5 s).
-ip netns exec $b timeout 120 socat -t 100 \
+# direction's end, wait for the other (by default it gives 0.5 s); -T:
+# give up after 30 s without traffic, as xtcp-nc's -w 30 and curl's
+# --speed-time 30 do (socat then still exits 0: its hashes tell).
+ip netns exec $b timeout 120 socat -t 60 -T 30 \
 	TCP4-LISTEN:5003,bind=$addr_b,reuseaddr \
 	"OPEN:$tmp/data-b,rdonly!!CREATE:$tmp/recv-c1-b" 2>"$tmp/socat1.log" &
 srv=$!
 ready 60 $srv listening $b 5003 || bail "socat did not start"
-xnc $a -w 60 $addr_b 5003 <"$tmp/data-a" >"$tmp/recv-c1-a" 2>"$tmp/nc-c1.log"
+xnc $a -w 30 $addr_b 5003 <"$tmp/data-a" >"$tmp/recv-c1-a" 2>"$tmp/nc-c1.log"
 crc=$?
 wait $srv
 src=$?
@@ -234,11 +237,11 @@ ok $? "(c) xtcp-nc to socat: xtcp-nc exits $crc, socat $src" ||
 [ "$(sha "$tmp/recv-c1-b")" = "$sum_a" ] && [ "$(sha "$tmp/recv-c1-a")" = "$sum_b" ]
 ok $? "(c) ... both directions arrive intact (SHA-256)"
 
-xnc $a -l -w 60 $addr_a 5004 <"$tmp/data-a" >"$tmp/recv-c2-a" 2>"$tmp/nc-c2.log" &
+xnc $a -l -w 30 $addr_a 5004 <"$tmp/data-a" >"$tmp/recv-c2-a" 2>"$tmp/nc-c2.log" &
 srv=$!
 ready 60 $srv grep -q 'listening on' "$tmp/nc-c2.log" ||
 	bail "xtcp-nc -l did not start: $(cat "$tmp/nc-c2.log")"
-ip netns exec $b timeout 120 socat -t 100 \
+ip netns exec $b timeout 120 socat -t 60 -T 30 \
 	"OPEN:$tmp/data-b,rdonly!!CREATE:$tmp/recv-c2-b" \
 	TCP4:$addr_a:5004 2>"$tmp/socat2.log"
 crc=$?
@@ -298,6 +301,12 @@ ok $? "(d) every captured segment is IP protocol $proto"
 ok $? "(e) no socket left ESTABLISHED or CLOSE_WAIT in A or B"
 ! { states $a; states $b; } | grep -qE '^(04|09|0B)$'
 ok $? "(e) every FIN acknowledged: none left in FIN_WAIT1, CLOSING, LAST_ACK"
+if ! settled; then
+	for ns in $a $b; do
+		ip netns exec $ns sh -c 'cat /proc/net/tcp /proc/net/xtcp 2>/dev/null' |
+			sed "s/^/# $ns: /"
+	done
+fi
 if [ $proto = 253 ]; then
 	csum=$(counter XtcpInCsumErrors) errs=$(counter XtcpInErrs)
 	rsts=$(counter XtcpOutRsts)
