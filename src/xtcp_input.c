@@ -404,6 +404,116 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	return true;
 }
 
+/* RFC 9293 3.10.7.4, eighth: the peer's FIN, in sequence. */
+static void xtcp_rcv_fin(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xsk->rcv_nxt++;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	__skb_queue_purge(&xsk->ofo_queue);
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		xtcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		xtcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		xtcp_state_timer_stop(sk);
+		xtcp_time_wait(sk);
+		break;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/*
+ * Out-of-order queue: segments after a hole, sorted by sequence number,
+ * their header pulled; cb->end_seq counts data only, the FIN flag stays.
+ * Charged to the receive buffer like in-order data.  Overlaps are left
+ * to the drain, which trims what is already received.
+ */
+static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
+			 unsigned int hdrlen)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *p;
+
+	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf) ||
+	    !pskb_pull(skb, hdrlen)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
+		kfree_skb(skb);
+		return;
+	}
+	cb->end_seq = cb->seq + skb->len;
+
+	skb_queue_reverse_walk(&xsk->ofo_queue, p) {
+		if (xtcp_seq_before_eq(XTCP_SKB_CB(p)->seq, cb->seq)) {
+			if (XTCP_SKB_CB(p)->seq == cb->seq &&
+			    !xtcp_seq_before(XTCP_SKB_CB(p)->end_seq,
+					     cb->end_seq)) {
+				/* A duplicate of what is held. */
+				consume_skb(skb);
+				return;
+			}
+			break;
+		}
+	}
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	if (p == (struct sk_buff *)&xsk->ofo_queue)
+		__skb_queue_head(&xsk->ofo_queue, skb);
+	else
+		__skb_queue_after(&xsk->ofo_queue, p, skb);
+}
+
+/* Move what the queue holds at RCV.NXT to the receive queue. */
+static void xtcp_ofo_drain(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	bool fin;
+
+	while ((skb = skb_peek(&xsk->ofo_queue))) {
+		cb = XTCP_SKB_CB(skb);
+		if (xtcp_seq_after(cb->seq, xsk->rcv_nxt))
+			break;
+		__skb_unlink(skb, &xsk->ofo_queue);
+		fin = cb->flags & XTCP_FLAG_FIN;
+		if (xtcp_seq_after(cb->end_seq, xsk->rcv_nxt)) {
+			if (!pskb_pull(skb, xsk->rcv_nxt - cb->seq)) {
+				kfree_skb(skb);
+				break;
+			}
+			cb->seq = xsk->rcv_nxt;
+			xsk->rcv_nxt = cb->end_seq;
+			xsk->bytes_received += skb->len;
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		} else if (cb->end_seq == xsk->rcv_nxt && fin) {
+			consume_skb(skb);
+		} else {
+			consume_skb(skb);
+			continue;
+		}
+		if (fin) {
+			xtcp_rcv_fin(sk);
+			break;
+		}
+	}
+}
+
 /*
  * RFC 9293 3.10.7.4, the synchronized states and SYN_RECV.  Returns true
  * when the skb was queued to the receive queue (the caller must not free
@@ -417,7 +527,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	unsigned int hdrlen = xtcp_hdrlen(th);
 	u32 datalen = skb->len - hdrlen;
 	bool queued = false, fin;
-	u32 ack = cb->ack_seq;
+	u32 ack = cb->ack_seq, fin_seq;
 
 	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
 	if (sk->sk_state == TCP_SYN_RECV && xsk->passive &&
@@ -500,6 +610,9 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_seq_after(ack, xsk->snd_una))
 		xtcp_clean_rtx_queue(sk, ack);
 	xtcp_update_wnd(xsk, skb, th);
+	/* The ACK may have opened the window or ended Nagle's wait. */
+	if (sk->sk_send_head)
+		xtcp_push(sk);
 
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:
@@ -526,68 +639,51 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		break;
 	}
 
-	/* Seventh: the segment text. */
+	/* Seventh: the segment text; eighth: FIN. */
 	fin = th->flags & XTCP_FLAG_FIN;
-	if (datalen && (1 << sk->sk_state) &
-	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) {
-		if (sock_flag(sk, SOCK_DEAD) &&
-		    xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
-			/* Data for a closed socket: RFC 9293 3.10.4. */
-			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
-			xtcp_send_active_reset(sk, GFP_ATOMIC);
-			xtcp_done(sk);
-			return false;
+	fin_seq = cb->end_seq - 1;
+	if (!(1 << sk->sk_state &
+	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))) {
+		/* A FIN retransmitted into TIME_WAIT restarts 2 MSL. */
+		if (fin && sk->sk_state == TCP_TIME_WAIT) {
+			xtcp_time_wait(sk);
+			xtcp_send_ack(sk);
 		}
-		if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
-			/* Out of order: kept once loss recovery arrives. */
-			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFODROP);
+		return false;
+	}
+	if (!datalen && !fin)
+		return false;
+
+	if (sock_flag(sk, SOCK_DEAD) && datalen &&
+	    xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+		/* Data for a closed socket: RFC 9293 3.10.4. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+		return false;
+	}
+
+	if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
+		/* A hole before it: hold it until the hole fills. */
+		xtcp_ofo_add(sk, skb, hdrlen);
+		xtcp_send_ack(sk);
+		return true;
+	}
+
+	if (datalen && xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+		queued = xtcp_data_queue(sk, skb, hdrlen);
+		if (!queued) {
 			xtcp_send_ack(sk);
 			return false;
 		}
-		if (xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
-			queued = xtcp_data_queue(sk, skb, hdrlen);
-			if (!queued) {
-				xtcp_send_ack(sk);
-				return false;
-			}
-			sk->sk_data_ready(sk);
-		}
 	}
-
-	/* Eighth: FIN, once everything before it has arrived. */
-	if (fin && cb->end_seq - 1 == xsk->rcv_nxt &&
-	    sk->sk_state != TCP_TIME_WAIT) {
-		xsk->rcv_nxt++;
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
-		sock_set_flag(sk, SOCK_DONE);
-		switch (sk->sk_state) {
-		case TCP_SYN_RECV:
-		case TCP_ESTABLISHED:
-			xtcp_set_state(sk, TCP_CLOSE_WAIT);
-			break;
-		case TCP_FIN_WAIT1:
-			xtcp_set_state(sk, TCP_CLOSING);
-			break;
-		case TCP_FIN_WAIT2:
-			xtcp_state_timer_stop(sk);
-			xtcp_time_wait(sk);
-			break;
-		}
-		xtcp_send_ack(sk);
-		if (!sock_flag(sk, SOCK_DEAD)) {
-			sk->sk_state_change(sk);
-			if (sk->sk_shutdown == SHUTDOWN_MASK ||
-			    sk->sk_state == TCP_CLOSE)
-				sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
-			else
-				sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
-		}
-	} else if (fin && sk->sk_state == TCP_TIME_WAIT) {
-		xtcp_time_wait(sk);
-		xtcp_send_ack(sk);
-	} else if (datalen) {
-		xtcp_send_ack(sk);
-	}
+	if (fin && fin_seq == xsk->rcv_nxt)
+		xtcp_rcv_fin(sk);
+	else
+		xtcp_ofo_drain(sk);
+	xtcp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
 	return queued;
 }
 
@@ -619,9 +715,17 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 				       xtcp_hdrlen(th) - XTCP_HDR_LEN,
 				       th->flags & XTCP_FLAG_SYN, &opts))
 			break;
-		if (sk->sk_state == TCP_LISTEN)
+		if (sk->sk_state == TCP_LISTEN) {
+			/*
+			 * From the backlog this runs in process context:
+			 * keep softirqs off while the new child's spinlock
+			 * is held, or our own SYN-ACK's transmission could
+			 * run the receive path for the child on this CPU.
+			 */
+			local_bh_disable();
 			xtcp_listen_rcv(sk, skb, &opts);
-		else
+			local_bh_enable();
+		} else
 			xtcp_syn_sent_rcv(sk, skb, &opts);
 		break;
 	default:

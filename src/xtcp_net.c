@@ -45,7 +45,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpAbortOnData", XTCP_MIB_ABORTONDATA),
 	SNMP_MIB_ITEM("XtcpAbortOnLinger", XTCP_MIB_ABORTONLINGER),
 	SNMP_MIB_ITEM("XtcpAbortOnTimeout", XTCP_MIB_ABORTONTIMEOUT),
-	SNMP_MIB_ITEM("XtcpOfoDrop", XTCP_MIB_OFODROP),
+	SNMP_MIB_ITEM("XtcpOfoQueue", XTCP_MIB_OFOQUEUE),
 	SNMP_MIB_ITEM("XtcpRcvQDrop", XTCP_MIB_RCVQDROP),
 	SNMP_MIB_SENTINEL
 };

@@ -70,6 +70,7 @@ void xtcp_init_sock_common(struct sock *sk)
 	INIT_LIST_HEAD(&xsk->syn_queue);
 	INIT_LIST_HEAD(&xsk->accept_queue);
 	INIT_LIST_HEAD(&xsk->child_node);
+	skb_queue_head_init(&xsk->ofo_queue);
 	xsk->mss_cache = XTCP_DEFAULT_MSS;
 	xsk->advmss = XTCP_DEFAULT_MSS;
 	xsk->keepidle = XTCP_KEEPIDLE_DEFAULT;
@@ -141,6 +142,7 @@ void xtcp_destroy_sock(struct sock *sk)
 	xtcp_unhash(sk);
 	xtcp_put_port(sk);
 	xtcp_write_queue_purge(sk);
+	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 	sk_stream_kill_queues(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	sock_put(sk);
@@ -327,6 +329,7 @@ static void xtcp_close(struct sock *sk, long timeout)
 
 	unread = xtcp_inq(sk) > 0;
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 
 	if (sk->sk_state == TCP_CLOSE)
 		goto adjudge;
@@ -378,6 +381,7 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	}
 
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&xsk->ofo_queue);
 	xtcp_write_queue_purge(sk);
 	inet_sk(sk)->inet_dport = 0;
 	inet_sk(sk)->inet_daddr = 0;

@@ -95,9 +95,24 @@ void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 
-	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
-	    xsk->snd_una == xsk->snd_nxt)
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
 		return;
+	if (xsk->snd_una == xsk->snd_nxt) {
+		/*
+		 * Nothing in flight but something unsent: the window was
+		 * closed.  Try again, backing off, until an ACK opens it
+		 * (zero-window probes come with the next issue).
+		 */
+		if (sk->sk_send_head) {
+			xtcp_push(sk);
+			if (sk->sk_send_head && xsk->snd_una == xsk->snd_nxt) {
+				xsk->rto_ns = min(xsk->rto_ns * 2,
+						  XTCP_RTO_MAX_NS);
+				xtcp_rtx_timer_arm(sk);
+			}
+		}
+		return;
+	}
 
 	if (xsk->retransmits >= xtcp_retries_limit(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);

@@ -48,7 +48,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONDATA,		/* reset: data after close or unread */
 	XTCP_MIB_ABORTONLINGER,		/* reset: SO_LINGER 0 */
 	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
-	XTCP_MIB_OFODROP,		/* data ahead of RCV.NXT, dropped */
+	XTCP_MIB_OFOQUEUE,		/* segments held behind a hole */
 	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
 	__XTCP_MIB_MAX
 };
@@ -167,6 +167,8 @@ struct xtcp_sock {
 	u16	keepintvl;	/* TCP_KEEPINTVL, s */
 	u8	keepcnt;	/* TCP_KEEPCNT */
 	u64	rto_ns;		/* current retransmission timeout */
+
+	struct sk_buff_head ofo_queue;	/* data after a hole, by seq */
 
 	/* Retransmission of SYN, data and FIN; FIN_WAIT_2 and TIME_WAIT. */
 	struct hrtimer	rtx_timer;
