@@ -23,6 +23,7 @@ deps:
 
 tools: deps
 	$(MAKE) -C tools/xtcp-tcp-bridge
+	$(MAKE) -C tools/xtcp-nc
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
