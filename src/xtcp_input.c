@@ -735,6 +735,7 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_do_rcv);
 
 /**
  * xtcp_v4_rcv - receive one XTCP segment from IPv4

@@ -93,10 +93,16 @@ void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
 	struct rtable *rt;
 	int oif = 0, err;
 
-	/* Crafted skbs (KUnit) have no input route: nothing to answer. */
-	if (!in_rt || in_rt->rt_type != RTN_LOCAL)
-		return;
 	if (!xtcp_reset_for(xtcp_hdr(skb), xtcp_seg_len(skb), &rst))
+		return;
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(xtcp_test_xmit_hook)) {
+		xtcp_test_xmit_hook(NULL, &rst, sizeof(rst));
+		return;
+	}
+#endif
+	/* Crafted skbs have no input route: nothing to answer. */
+	if (!in_rt || in_rt->rt_type != RTN_LOCAL)
 		return;
 
 	if (netif_index_is_l3_master(net, skb->skb_iif))
@@ -136,6 +142,17 @@ void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
 	}
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * KUnit's window on the wire: when set, every segment a socket sends
+ * (@sk set) and every reset for a segment of no socket (@sk NULL) is
+ * handed to it instead of IP.  Set only while a test runs.
+ */
+void (*xtcp_test_xmit_hook)(struct sock *sk, const struct xtcphdr *th,
+			    unsigned int len);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_test_xmit_hook);
+#endif
 
 /* Headroom of every segment skb: link layer, IPv4 and our header. */
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
@@ -246,6 +263,13 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (flags & XTCP_FLAG_RST)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(xtcp_test_xmit_hook)) {
+		xtcp_test_xmit_hook(sk, th, skb->len);
+		kfree_skb(skb);
+		return 0;
+	}
+#endif
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);

@@ -272,6 +272,8 @@ void xtcp_retransmit_head(struct sock *sk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)
+extern void (*xtcp_test_xmit_hook)(struct sock *sk, const struct xtcphdr *th,
+				   unsigned int len);
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
 #endif
