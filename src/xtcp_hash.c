@@ -449,9 +449,9 @@ static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n)
 	return t;
 }
 
-#define XTCP_EHASH_SIZE	(1U << 14)
-#define XTCP_LHASH_SIZE	(1U << 8)
-#define XTCP_BHASH_SIZE	(1U << 12)
+#define XTCP_EHASH_SIZE	BIT(14)
+#define XTCP_LHASH_SIZE	BIT(8)
+#define XTCP_BHASH_SIZE	BIT(12)
 
 int xtcp_hash_init(void)
 {

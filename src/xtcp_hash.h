@@ -14,7 +14,7 @@
  * up in softirq.
  */
 struct xtcp_hbucket {
-	spinlock_t		lock;
+	spinlock_t		lock;	/* protects chain */
 	struct hlist_head	chain;
 };
 

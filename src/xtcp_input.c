@@ -259,6 +259,8 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		ip_rt_put(rt);
 		return;
 	}
+	/* sk_clone_lock() returns the child locked: tell sparse. */
+	__acquire(&child->sk_lock.slock);
 
 	/* Nothing of the listener's protocol state carries over. */
 	cxsk = xtcp_sk(child);
@@ -373,6 +375,19 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 	xtcp_set_state(sk, TCP_SYN_RECV);
 	xsk->snd_wl2 = xsk->iss;
 	xtcp_retransmit_head(sk);
+}
+
+/* FIN_WAIT_1 -> FIN_WAIT_2: an orphan waits at most fin_timeout. */
+static void xtcp_fin_wait2(struct sock *sk)
+{
+	unsigned long tmo = READ_ONCE(xtcp_sysctl(sk)->fin_timeout);
+
+	xtcp_set_state(sk, TCP_FIN_WAIT2);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+	if (sock_flag(sk, SOCK_DEAD))
+		xtcp_state_timer_arm(sk, tmo);
+	else
+		sk->sk_state_change(sk);
 }
 
 /* Our FIN is sent and acknowledged. */
@@ -616,16 +631,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:
-		if (xtcp_fin_acked(xsk)) {
-			xtcp_set_state(sk, TCP_FIN_WAIT2);
-			WRITE_ONCE(sk->sk_shutdown,
-				   sk->sk_shutdown | SEND_SHUTDOWN);
-			if (sock_flag(sk, SOCK_DEAD))
-				xtcp_state_timer_arm(sk,
-					READ_ONCE(xtcp_sysctl(sk)->fin_timeout));
-			else
-				sk->sk_state_change(sk);
-		}
+		if (xtcp_fin_acked(xsk))
+			xtcp_fin_wait2(sk);
 		break;
 	case TCP_CLOSING:
 		if (xtcp_fin_acked(xsk))
@@ -725,8 +732,9 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 			local_bh_disable();
 			xtcp_listen_rcv(sk, skb, &opts);
 			local_bh_enable();
-		} else
+		} else {
 			xtcp_syn_sent_rcv(sk, skb, &opts);
+		}
 		break;
 	default:
 		queued = xtcp_rcv_synchronized(sk, skb);

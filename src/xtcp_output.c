@@ -149,8 +149,7 @@ void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
  * (@sk set) and every reset for a segment of no socket (@sk NULL) is
  * handed to it instead of IP.  Set only while a test runs.
  */
-void (*xtcp_test_xmit_hook)(struct sock *sk, const struct xtcphdr *th,
-			    unsigned int len);
+xtcp_xmit_hook_t xtcp_test_xmit_hook;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_test_xmit_hook);
 #endif
 

@@ -5,8 +5,8 @@
  * connections in every state from SYN_SENT to TIME_WAIT.  The column
  * /proc/net/tcp fills with the socket's address is always zero here.
  *
- * The walk holds one bucket lock at a time, from ->start or ->next to
- * ->next or ->stop, never across a read() returning to user space.
+ * The walk takes one bucket lock at a time, only while it looks for the
+ * next socket, and holds a reference on the socket it shows.
  */
 
 #include <linux/proc_fs.h>
@@ -20,7 +20,7 @@ struct xtcp_iter_state {
 	struct seq_net_private	p;	/* first: seq_file_net() */
 	int			table;	/* 0 lhash, 1 ehash */
 	unsigned int		bucket;
-	struct xtcp_hbucket	*locked;
+	unsigned int		offset;	/* in the bucket, this netns only */
 };
 
 static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
@@ -32,32 +32,36 @@ static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
 	       &xtcp_tables.ehash[st->bucket] : NULL;
 }
 
-/* The first socket of this namespace at or after @sk in the bucket. */
-static struct sock *xtcp_iter_from(struct net *net, struct sock *sk)
-{
-	for (; sk; sk = sk_next(sk))
-		if (net_eq(sock_net(sk), net))
-			return sk;
-	return NULL;
-}
-
-/* Next socket from bucket st->bucket on, locking the bucket it is in. */
-static struct sock *xtcp_iter_scan(struct seq_file *seq)
+/*
+ * The socket at the iterator's position or the first after it, with a
+ * reference held; NULL at the end.  No lock is held between calls: the
+ * position is a bucket and an index in it, so a socket coming or going
+ * meanwhile may make a line appear twice or not at all, as in
+ * /proc/net/tcp, but never a dangling pointer.
+ */
+static struct sock *xtcp_iter_get(struct seq_file *seq)
 {
 	struct xtcp_iter_state *st = seq->private;
 	struct net *net = seq_file_net(seq);
 	struct xtcp_hbucket *b;
 	struct sock *sk;
+	unsigned int n;
 
 	for (; st->table < 2; st->table++, st->bucket = 0) {
-		for (; (b = xtcp_iter_bucket(st)); st->bucket++) {
+		for (; (b = xtcp_iter_bucket(st)); st->bucket++,
+		     st->offset = 0) {
 			if (hlist_empty(&b->chain))
 				continue;
+			n = 0;
 			spin_lock_bh(&b->lock);
-			sk = xtcp_iter_from(net, sk_head(&b->chain));
-			if (sk) {
-				st->locked = b;
-				return sk;
+			sk_for_each(sk, &b->chain) {
+				if (!net_eq(sock_net(sk), net))
+					continue;
+				if (n++ == st->offset) {
+					sock_hold(sk);
+					spin_unlock_bh(&b->lock);
+					return sk;
+				}
 			}
 			spin_unlock_bh(&b->lock);
 		}
@@ -68,19 +72,13 @@ static struct sock *xtcp_iter_scan(struct seq_file *seq)
 static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	struct xtcp_iter_state *st = seq->private;
-	struct sock *sk = NULL;
 
 	++*pos;
-	if (v != SEQ_START_TOKEN)
-		sk = xtcp_iter_from(seq_file_net(seq), sk_next(v));
-	if (sk)
-		return sk;
-	if (st->locked) {
-		spin_unlock_bh(&st->locked->lock);
-		st->locked = NULL;
-		st->bucket++;
+	if (v != SEQ_START_TOKEN) {
+		sock_put(v);
+		st->offset++;
 	}
-	return xtcp_iter_scan(seq);
+	return xtcp_iter_get(seq);
 }
 
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
@@ -91,7 +89,7 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 
 	st->table = 0;
 	st->bucket = 0;
-	st->locked = NULL;
+	st->offset = 0;
 	for (n = 0; n < *pos && v; n++) {
 		loff_t dummy = n;
 
@@ -102,12 +100,8 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 
 static void xtcp_seq_stop(struct seq_file *seq, void *v)
 {
-	struct xtcp_iter_state *st = seq->private;
-
-	if (st->locked) {
-		spin_unlock_bh(&st->locked->lock);
-		st->locked = NULL;
-	}
+	if (v && v != SEQ_START_TOKEN)
+		sock_put(v);
 }
 
 #define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's line width */

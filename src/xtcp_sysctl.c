@@ -40,37 +40,76 @@ static int xtcp_port_range_handler(const struct ctl_table *table, int write,
 	return err;
 }
 
-#define XTCP_SYSCTL(_name, _field, _handler, _min, _max)		\
-	{								\
-		.procname	= _name,				\
-		.data		= &init_xtcp_sysctl._field,		\
-		.maxlen		= sizeof(init_xtcp_sysctl._field),	\
-		.mode		= 0644,					\
-		.proc_handler	= _handler,				\
-		.extra1		= _min,					\
-		.extra2		= _max,					\
-	}
-
 /* Only the addresses of its fields matter: each netns rebases them. */
 static struct xtcp_sysctl init_xtcp_sysctl;
 
 static const struct ctl_table xtcp_sysctl_table[] = {
-	XTCP_SYSCTL("syn_retries", syn_retries, proc_dointvec_minmax,
-		    &xtcp_one, &xtcp_retries_max),
-	XTCP_SYSCTL("synack_retries", synack_retries, proc_dointvec_minmax,
-		    SYSCTL_ZERO, &xtcp_retries_max),
-	XTCP_SYSCTL("retries2", retries2, proc_dointvec_minmax,
-		    SYSCTL_ZERO, &xtcp_retries_max),
-	XTCP_SYSCTL("orphan_retries", orphan_retries, proc_dointvec_minmax,
-		    SYSCTL_ZERO, &xtcp_retries_max),
-	XTCP_SYSCTL("fin_timeout", fin_timeout, proc_dointvec_jiffies,
-		    NULL, NULL),
-	XTCP_SYSCTL("tw_timeout", tw_timeout, proc_dointvec_jiffies,
-		    NULL, NULL),
-	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit,
-		    proc_dointvec_minmax, SYSCTL_ZERO, SYSCTL_INT_MAX),
-	XTCP_SYSCTL("ip_local_port_range", port_range,
-		    xtcp_port_range_handler, NULL, NULL),
+	{
+		.procname	= "syn_retries",
+		.data		= &init_xtcp_sysctl.syn_retries,
+		.maxlen		= sizeof(init_xtcp_sysctl.syn_retries),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "synack_retries",
+		.data		= &init_xtcp_sysctl.synack_retries,
+		.maxlen		= sizeof(init_xtcp_sysctl.synack_retries),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "retries2",
+		.data		= &init_xtcp_sysctl.retries2,
+		.maxlen		= sizeof(init_xtcp_sysctl.retries2),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "orphan_retries",
+		.data		= &init_xtcp_sysctl.orphan_retries,
+		.maxlen		= sizeof(init_xtcp_sysctl.orphan_retries),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_retries_max,
+	},
+	{
+		.procname	= "fin_timeout",
+		.data		= &init_xtcp_sysctl.fin_timeout,
+		.maxlen		= sizeof(init_xtcp_sysctl.fin_timeout),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_jiffies,
+	},
+	{
+		.procname	= "tw_timeout",
+		.data		= &init_xtcp_sysctl.tw_timeout,
+		.maxlen		= sizeof(init_xtcp_sysctl.tw_timeout),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_jiffies,
+	},
+	{
+		.procname	= "challenge_ack_limit",
+		.data		= &init_xtcp_sysctl.challenge_ack_limit,
+		.maxlen		= sizeof(init_xtcp_sysctl.challenge_ack_limit),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "ip_local_port_range",
+		.data		= &init_xtcp_sysctl.port_range,
+		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
+		.mode		= 0644,
+		.proc_handler	= xtcp_port_range_handler,
+	},
 };
 
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)

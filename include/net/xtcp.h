@@ -96,6 +96,7 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 /* sk_state for lockless readers (poll, /proc): inet_sk_state_store(). */
 static inline void xtcp_state_store(struct sock *sk, int state)
 {
+	/* Pairs with smp_load_acquire() in inet_sk_state_load(). */
 	smp_store_release(&sk->sk_state, state);
 }
 
@@ -272,8 +273,9 @@ void xtcp_retransmit_head(struct sock *sk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)
-extern void (*xtcp_test_xmit_hook)(struct sock *sk, const struct xtcphdr *th,
-				   unsigned int len);
+typedef void (*xtcp_xmit_hook_t)(struct sock *sk, const struct xtcphdr *th,
+				 unsigned int len);
+extern xtcp_xmit_hook_t xtcp_test_xmit_hook;
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
 #endif

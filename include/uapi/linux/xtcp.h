@@ -29,7 +29,6 @@
  */
 #define IPPROTO_XTCP	253
 
-
 /*
  * Socket options.  The level SOL_XTCP has its own options and also takes
  * the TCP options XTCP shares, under their TCP numbers; the level SOL_TCP
