@@ -434,7 +434,11 @@ void xtcp_inherit_port(struct sock *parent, struct sock *child)
 	spin_unlock(&b->lock);
 }
 
-static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n)
+/* One lockdep class per table: connect() nests ehash inside bhash. */
+static struct lock_class_key xtcp_ehash_key, xtcp_lhash_key, xtcp_bhash_key;
+
+static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n,
+					       struct lock_class_key *key)
 {
 	struct xtcp_hbucket *t;
 	unsigned int i;
@@ -444,6 +448,7 @@ static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		spin_lock_init(&t[i].lock);
+		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].chain);
 	}
 	return t;
@@ -459,9 +464,12 @@ int xtcp_hash_init(void)
 	get_random_bytes(&xtcp_port_key, sizeof(xtcp_port_key));
 	get_random_bytes(xtcp_port_perturb, sizeof(xtcp_port_perturb));
 
-	xtcp_tables.ehash = xtcp_alloc_buckets(XTCP_EHASH_SIZE);
-	xtcp_tables.lhash = xtcp_alloc_buckets(XTCP_LHASH_SIZE);
-	xtcp_tables.bhash = xtcp_alloc_buckets(XTCP_BHASH_SIZE);
+	xtcp_tables.ehash = xtcp_alloc_buckets(XTCP_EHASH_SIZE,
+					       &xtcp_ehash_key);
+	xtcp_tables.lhash = xtcp_alloc_buckets(XTCP_LHASH_SIZE,
+					       &xtcp_lhash_key);
+	xtcp_tables.bhash = xtcp_alloc_buckets(XTCP_BHASH_SIZE,
+					       &xtcp_bhash_key);
 	if (!xtcp_tables.ehash || !xtcp_tables.lhash || !xtcp_tables.bhash) {
 		xtcp_hash_exit();
 		return -ENOMEM;
