@@ -196,7 +196,8 @@ static bool xtcp_child_established(struct sock *child)
 	struct xtcp_sock *pxsk = xtcp_sk(parent);
 	bool ok = false;
 
-	spin_lock(&pxsk->accept_lock);
+	/* _bh: from a child's backlog this runs in process context. */
+	spin_lock_bh(&pxsk->accept_lock);
 	if (parent->sk_state == TCP_LISTEN && !list_empty(&xsk->child_node)) {
 		if (sk_acceptq_is_full(parent)) {
 			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
@@ -209,7 +210,7 @@ static bool xtcp_child_established(struct sock *child)
 			ok = true;
 		}
 	}
-	spin_unlock(&pxsk->accept_lock);
+	spin_unlock_bh(&pxsk->accept_lock);
 	if (ok)
 		parent->sk_data_ready(parent);
 	return ok;

@@ -692,10 +692,11 @@ wait_for_space:
 do_error:
 	/* An empty skb left at the tail would carry nothing. */
 	skb = skb_peek_tail(&sk->sk_write_queue);
-	if (skb && !skb->len && !XTCP_SKB_CB(skb)->flags &&
-	    skb == sk->sk_send_head) {
+	if (skb && !skb->len && !XTCP_SKB_CB(skb)->flags) {
+		/* Never accounted: its first copy failed. */
+		if (skb == sk->sk_send_head)
+			sk->sk_send_head = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk->sk_send_head = NULL;
 		kfree_skb(skb);
 	}
 	if (copied) {
