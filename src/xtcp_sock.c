@@ -1099,6 +1099,8 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
+	/* Frees the cached route and IP options; checks the queues. */
+	sk->sk_destruct = inet_sock_destruct;
 
 	/* sk_alloc() zeroed the rest; sock_init_data() set TCP_CLOSE. */
 	inet = inet_sk(sk);
