@@ -13,7 +13,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps tools clean lint kernel-debug check demo help
+.PHONY: all modules deps tools clean lint kernel-debug check demo docs help
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -41,6 +41,11 @@ check: deps
 demo: deps
 	scripts/demo.sh
 
+# The state diagram, rendered with graphviz; not part of all or check.
+docs: deps
+	@mkdir -p build/Documentation
+	dot -Tsvg Documentation/xtcp-states.dot -o build/Documentation/xtcp-states.svg
+
 help:
 	@echo 'make            build xtcp.ko for KDIR (default: running or newest 6.12 headers)'
 	@echo 'make deps       install the Debian packages everything here needs'
@@ -48,4 +53,5 @@ help:
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
-	@echo 'make demo       boot a VM, load the module, show an AF_XTCP socket at work'
+	@echo 'make demo       boot a VM, show an XTCP connection: states, segments, hashes'
+	@echo 'make docs       render Documentation/xtcp-states.dot to build/Documentation/'
