@@ -11,7 +11,7 @@ pkgs=(
 	xz-utils zstd rsync ccache sparse python3
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static
-	iproute2 ethtool tshark socat curl
+	iproute2 ethtool tshark socat curl graphviz
 	clang llvm libbpf-dev
 )
 
