@@ -1,0 +1,1617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "xtcp_state": the RFC 9293 state machine, cell by cell.
+ *
+ * The table below gives, for each state a connection can be in and each
+ * kind of segment that can arrive, the state after the segment, the
+ * errno the user sees and what the connection sends in reply.  It is
+ * written from RFC 9293 section 3.10.7 ("SEGMENT ARRIVES"), RFC 5961
+ * (challenge ACKs) and RFC 1337 (TIME_WAIT ignores resets), not from the
+ * code.  Each cell then drives the real code: a kernel socket of init_net
+ * is put into the state by hand (sk_state, the sequence variables of
+ * struct xtcp_sock, a write queue holding what the state implies was sent
+ * and is not yet acknowledged), a crafted skb with its control block
+ * filled in as xtcp_v4_rcv() fills it is handed to xtcp_v4_do_rcv() with
+ * the socket locked, and what the socket sends is caught by
+ * xtcp_test_xmit_hook instead of leaving through IP.  A passive SYN_RECV
+ * connection is a listener's child, made by the listener from a SYN.
+ *
+ * Where XTCP departs from the RFC, the cell says so: the test then checks
+ * what XTCP does and logs the departure, so the table stays the RFC's.
+ *
+ * Other cases: the errno of a reset, TIME_WAIT ignoring resets, SYN_SENT's
+ * checks of the ACK field, the challenge ACK rate limit, and orphans left
+ * by close() run to their end through the real timers.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/ip.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/xtcp.h>
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define LADDR		htonl(INADDR_LOOPBACK)
+#define PADDR		htonl(INADDR_LOOPBACK)
+#define LPORT		5001		/* of the sockets set up by hand */
+#define PPORT		40001		/* the peer's */
+#define ISS		0xfffffff9U	/* our data and FIN wrap past 0 */
+#define IRS		0x7ffffffeU	/* the window crosses 2^31 */
+#define RWND		1000U		/* the window we advertised */
+#define PEER_WND	8192		/* SEG.WND of every crafted segment */
+#define DLEN		10		/* data in flight, data of a segment */
+#define HEADROOM	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
+
+#define SYN		XTCP_FLAG_SYN
+#define ACK		XTCP_FLAG_ACK
+#define FIN		XTCP_FLAG_FIN
+#define RST		XTCP_FLAG_RST
+#define PSH		XTCP_FLAG_PSH
+
+/* The rows: states, SYN_RECV twice (simultaneous open, listener's child). */
+enum row {
+	R_SYN_SENT,
+	R_SYN_RECV_ACTIVE,
+	R_SYN_RECV_PASSIVE,
+	R_ESTABLISHED,
+	R_FIN_WAIT1,
+	R_FIN_WAIT2,
+	R_CLOSE_WAIT,
+	R_CLOSING,
+	R_LAST_ACK,
+	R_TIME_WAIT,
+	R_CLOSE,
+	R_LISTEN,
+	NR_ROWS
+};
+
+struct row_desc {
+	const char *name;
+	int state;
+};
+
+static const struct row_desc rows[NR_ROWS] = {
+	[R_SYN_SENT]		= { "SYN_SENT", TCP_SYN_SENT },
+	[R_SYN_RECV_ACTIVE]	= { "SYN_RECV (active)", TCP_SYN_RECV },
+	[R_SYN_RECV_PASSIVE]	= { "SYN_RECV (passive)", TCP_SYN_RECV },
+	[R_ESTABLISHED]		= { "ESTABLISHED", TCP_ESTABLISHED },
+	[R_FIN_WAIT1]		= { "FIN_WAIT1", TCP_FIN_WAIT1 },
+	[R_FIN_WAIT2]		= { "FIN_WAIT2", TCP_FIN_WAIT2 },
+	[R_CLOSE_WAIT]		= { "CLOSE_WAIT", TCP_CLOSE_WAIT },
+	[R_CLOSING]		= { "CLOSING", TCP_CLOSING },
+	[R_LAST_ACK]		= { "LAST_ACK", TCP_LAST_ACK },
+	[R_TIME_WAIT]		= { "TIME_WAIT", TCP_TIME_WAIT },
+	[R_CLOSE]		= { "CLOSE", TCP_CLOSE },
+	[R_LISTEN]		= { "LISTEN", TCP_LISTEN },
+};
+
+/*
+ * The columns.  SEG.SEQ is RCV.NXT unless said otherwise; "nothing new"
+ * is an ACK of SND.UNA (of ISS+1 while our SYN is unacknowledged).  In
+ * SYN_SENT, LISTEN and CLOSE, where there is no RCV.NXT, a SYN carries
+ * the peer's ISN and other segments the number after it.
+ */
+enum kind {
+	K_SYN,		/* SYN, no ACK */
+	K_SYN_ACK,	/* SYN-ACK acknowledging ISS+1 */
+	K_ACK,		/* ACK of everything sent but our FIN */
+	K_ACK_FIN,	/* ACK of our FIN (where we sent one) */
+	K_FIN,		/* FIN-ACK acknowledging nothing new */
+	K_FIN_ACK_FIN,	/* FIN-ACK acknowledging our FIN */
+	K_FIN_RTX,	/* the peer's FIN again, at RCV.NXT-1 */
+	K_RST,		/* RST at RCV.NXT; in SYN_SENT RST-ACK of ISS+1 */
+	K_RST_WIN,	/* RST at RCV.NXT+1: in the window, not exact */
+	K_DATA,		/* 10 bytes at RCV.NXT, nothing new acknowledged */
+	K_OOW,		/* 10 bytes past the right edge of the window */
+	K_ACK_BEYOND,	/* ACK of SND.NXT+1000 */
+	K_ACK_OLD,	/* ACK below SND.UNA - MAX.SND.WND */
+	NR_KINDS
+};
+
+static const char *const kind_names[NR_KINDS] = {
+	[K_SYN]		= "SYN",
+	[K_SYN_ACK]	= "SYN-ACK",
+	[K_ACK]		= "ACK",
+	[K_ACK_FIN]	= "ACK of our FIN",
+	[K_FIN]		= "FIN",
+	[K_FIN_ACK_FIN]	= "FIN acking our FIN",
+	[K_FIN_RTX]	= "FIN retransmitted",
+	[K_RST]		= "RST at RCV.NXT",
+	[K_RST_WIN]	= "RST in window",
+	[K_DATA]	= "data",
+	[K_OOW]		= "out of window",
+	[K_ACK_BEYOND]	= "ACK beyond SND.NXT",
+	[K_ACK_OLD]	= "ACK too old",
+};
+
+/* What the connection sends in reply. */
+enum action {
+	A_NONE,
+	A_ACK,		/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+	A_CACK,		/* the same, as an RFC 5961 challenge ACK */
+	A_RST,		/* the reset of RFC 9293 3.10.7.1 */
+	A_SYNACK,	/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+};
+
+static const char *const action_names[] = {
+	[A_NONE]	= "nothing",
+	[A_ACK]		= "ACK",
+	[A_CACK]	= "challenge ACK",
+	[A_RST]		= "RST",
+	[A_SYNACK]	= "SYN-ACK",
+};
+
+struct cell {
+	u8 valid;
+	u8 state;	/* after the segment (a passive row: the child's) */
+	u8 action;
+	u8 err;		/* sk_err after it */
+	/* Where XTCP departs from the RFC: what it does, and why listed. */
+	u8 x_state;
+	u8 x_action;
+	const char *dev;
+};
+
+#define T(st, act)	{ .valid = 1, .state = TCP_##st, .action = A_##act }
+#define TE(st, act, e)	{ .valid = 1, .state = TCP_##st, .action = A_##act, \
+			  .err = (e) }
+#define DEV(st, act, xst, xact, why)					\
+	{ .valid = 1, .state = TCP_##st, .action = A_##act,		\
+	  .x_state = TCP_##xst, .x_action = A_##xact, .dev = (why) }
+
+/* XTCP's departures from the RFC, each reported, not yet fixed. */
+#define DEV_PASSIVE_SYN \
+	"the child stays, with a challenge ACK; 3.10.7.4 fourth: back to LISTEN"
+#define DEV_OLD_ACK \
+	"dropped silently; RFC 5961 5.2 (RFC 9293 MUST): discard AND send an ACK"
+#define DEV_SECOND_FIN \
+	"not acknowledged; 3.10.7.4 eighth: a FIN is acknowledged in every state"
+
+/*
+ * The table, from RFC 9293 3.10.7 and RFC 5961.  Errnos are the ones
+ * Linux TCP gives for the RFC's "connection refused" (ECONNREFUSED) and
+ * "connection reset" (ECONNRESET; EPIPE in CLOSE_WAIT).  Empty cells do
+ * not apply (no FIN of ours to acknowledge, no window in SYN_SENT).
+ *
+ *  SYN_SENT (3.10.7.3): an ACK must acknowledge ISS+1 or gets a reset
+ *  <SEQ=SEG.ACK><CTL=RST>; a RST with an acceptable ACK closes, refused;
+ *  a SYN-ACK establishes and is acknowledged; a SYN alone is a
+ *  simultaneous open: SYN_RECV and <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>;
+ *  anything else is dropped.
+ *
+ *  Synchronized states and SYN_RECV (3.10.7.4), in the RFC's order:
+ *  first, an unacceptable segment gets an ACK (a RST nothing); second, a
+ *  RST not exactly at RCV.NXT gets a challenge ACK (RFC 5961 3.2), one at
+ *  RCV.NXT closes (SYN_RECV passive: back to LISTEN; CLOSING, LAST_ACK:
+ *  closed, nobody told; TIME_WAIT: ignored, RFC 1337); fourth, a SYN gets
+ *  a challenge ACK (RFC 5961 4.2) except in a passive SYN_RECV, which
+ *  returns to LISTEN; fifth, SYN_RECV needs SND.UNA < SEG.ACK =< SND.NXT
+ *  or answers a reset, an ACK beyond SND.NXT or below SND.UNA-MAX.SND.WND
+ *  is dropped with a challenge ACK (RFC 5961 5.2), an ACK of our FIN moves
+ *  FIN_WAIT1 to FIN_WAIT2, CLOSING to TIME_WAIT, LAST_ACK to CLOSED;
+ *  seventh, data is taken and acknowledged in ESTABLISHED and FIN_WAIT*,
+ *  ignored after the peer's FIN; eighth, a FIN is acknowledged and moves
+ *  SYN_RECV and ESTABLISHED to CLOSE_WAIT, FIN_WAIT1 to CLOSING (or to
+ *  TIME_WAIT if our FIN is acknowledged), FIN_WAIT2 to TIME_WAIT.
+ *
+ *  CLOSE (3.10.7.1): every segment but a RST gets a reset.  LISTEN
+ *  (3.10.7.2): a RST is ignored, an ACK gets a reset, a SYN a SYN-ACK
+ *  (from a new child; the listener stays).
+ *
+ *  XTCP departs from it in three places (the DEV cells): a passive
+ *  SYN_RECV child answers an in-window SYN with a challenge ACK and stays;
+ *  an ACK below SND.UNA - MAX.SND.WND is dropped without the ACK RFC 5961
+ *  5.2 requires; a second FIN of the peer, at RCV.NXT, in CLOSE_WAIT,
+ *  CLOSING or LAST_ACK is not acknowledged.
+ */
+static const struct cell table[NR_ROWS][NR_KINDS] = {
+	[R_SYN_SENT] = {
+		[K_SYN]		= T(SYN_RECV, SYNACK),
+		[K_SYN_ACK]	= T(ESTABLISHED, ACK),
+		[K_ACK]		= T(SYN_SENT, NONE),
+		[K_FIN]		= T(SYN_SENT, NONE),
+		[K_RST]		= TE(CLOSE, NONE, ECONNREFUSED),
+		[K_DATA]	= T(SYN_SENT, NONE),
+		[K_ACK_BEYOND]	= T(SYN_SENT, RST),
+		[K_ACK_OLD]	= T(SYN_SENT, RST),
+	},
+	[R_SYN_RECV_ACTIVE] = {
+		[K_SYN]		= T(SYN_RECV, CACK),
+		[K_SYN_ACK]	= T(SYN_RECV, CACK),
+		[K_ACK]		= T(ESTABLISHED, NONE),
+		[K_FIN]		= T(CLOSE_WAIT, ACK),
+		[K_RST]		= TE(CLOSE, NONE, ECONNREFUSED),
+		[K_RST_WIN]	= T(SYN_RECV, CACK),
+		[K_DATA]	= T(ESTABLISHED, ACK),
+		[K_OOW]		= T(SYN_RECV, ACK),
+		[K_ACK_BEYOND]	= T(SYN_RECV, RST),
+		[K_ACK_OLD]	= T(SYN_RECV, RST),
+	},
+	[R_SYN_RECV_PASSIVE] = {
+		[K_SYN]		= DEV(CLOSE, NONE, SYN_RECV, CACK,
+				    DEV_PASSIVE_SYN),
+		[K_SYN_ACK]	= DEV(CLOSE, NONE, SYN_RECV, CACK,
+				    DEV_PASSIVE_SYN),
+		[K_ACK]		= T(ESTABLISHED, NONE),
+		[K_FIN]		= T(CLOSE_WAIT, ACK),
+		[K_RST]		= T(CLOSE, NONE),
+		[K_RST_WIN]	= T(SYN_RECV, CACK),
+		[K_DATA]	= T(ESTABLISHED, ACK),
+		[K_OOW]		= T(SYN_RECV, ACK),
+		[K_ACK_BEYOND]	= T(SYN_RECV, RST),
+		[K_ACK_OLD]	= T(SYN_RECV, RST),
+	},
+	[R_ESTABLISHED] = {
+		[K_SYN]		= T(ESTABLISHED, CACK),
+		[K_SYN_ACK]	= T(ESTABLISHED, CACK),
+		[K_ACK]		= T(ESTABLISHED, NONE),
+		[K_FIN]		= T(CLOSE_WAIT, ACK),
+		[K_RST]		= TE(CLOSE, NONE, ECONNRESET),
+		[K_RST_WIN]	= T(ESTABLISHED, CACK),
+		[K_DATA]	= T(ESTABLISHED, ACK),
+		[K_OOW]		= T(ESTABLISHED, ACK),
+		[K_ACK_BEYOND]	= T(ESTABLISHED, CACK),
+		[K_ACK_OLD]	= DEV(ESTABLISHED, CACK, ESTABLISHED, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_FIN_WAIT1] = {
+		[K_SYN]		= T(FIN_WAIT1, CACK),
+		[K_SYN_ACK]	= T(FIN_WAIT1, CACK),
+		[K_ACK]		= T(FIN_WAIT1, NONE),
+		[K_ACK_FIN]	= T(FIN_WAIT2, NONE),
+		[K_FIN]		= T(CLOSING, ACK),
+		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
+		[K_RST]		= TE(CLOSE, NONE, ECONNRESET),
+		[K_RST_WIN]	= T(FIN_WAIT1, CACK),
+		[K_DATA]	= T(FIN_WAIT1, ACK),
+		[K_OOW]		= T(FIN_WAIT1, ACK),
+		[K_ACK_BEYOND]	= T(FIN_WAIT1, CACK),
+		[K_ACK_OLD]	= DEV(FIN_WAIT1, CACK, FIN_WAIT1, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_FIN_WAIT2] = {
+		[K_SYN]		= T(FIN_WAIT2, CACK),
+		[K_SYN_ACK]	= T(FIN_WAIT2, CACK),
+		[K_ACK]		= T(FIN_WAIT2, NONE),
+		[K_ACK_FIN]	= T(FIN_WAIT2, NONE),
+		[K_FIN]		= T(TIME_WAIT, ACK),
+		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
+		[K_RST]		= TE(CLOSE, NONE, ECONNRESET),
+		[K_RST_WIN]	= T(FIN_WAIT2, CACK),
+		[K_DATA]	= T(FIN_WAIT2, ACK),
+		[K_OOW]		= T(FIN_WAIT2, ACK),
+		[K_ACK_BEYOND]	= T(FIN_WAIT2, CACK),
+		[K_ACK_OLD]	= DEV(FIN_WAIT2, CACK, FIN_WAIT2, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_CLOSE_WAIT] = {
+		[K_SYN]		= T(CLOSE_WAIT, CACK),
+		[K_SYN_ACK]	= T(CLOSE_WAIT, CACK),
+		[K_ACK]		= T(CLOSE_WAIT, NONE),
+		[K_FIN]		= DEV(CLOSE_WAIT, ACK, CLOSE_WAIT, NONE,
+				    DEV_SECOND_FIN),
+		[K_FIN_RTX]	= T(CLOSE_WAIT, ACK),
+		[K_RST]		= TE(CLOSE, NONE, EPIPE),
+		[K_RST_WIN]	= T(CLOSE_WAIT, CACK),
+		[K_DATA]	= T(CLOSE_WAIT, NONE),
+		[K_OOW]		= T(CLOSE_WAIT, ACK),
+		[K_ACK_BEYOND]	= T(CLOSE_WAIT, CACK),
+		[K_ACK_OLD]	= DEV(CLOSE_WAIT, CACK, CLOSE_WAIT, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_CLOSING] = {
+		[K_SYN]		= T(CLOSING, CACK),
+		[K_SYN_ACK]	= T(CLOSING, CACK),
+		[K_ACK]		= T(CLOSING, NONE),
+		[K_ACK_FIN]	= T(TIME_WAIT, NONE),
+		[K_FIN]		= DEV(CLOSING, ACK, CLOSING, NONE,
+				    DEV_SECOND_FIN),
+		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
+		[K_FIN_RTX]	= T(CLOSING, ACK),
+		[K_RST]		= T(CLOSE, NONE),
+		[K_RST_WIN]	= T(CLOSING, CACK),
+		[K_DATA]	= T(CLOSING, NONE),
+		[K_OOW]		= T(CLOSING, ACK),
+		[K_ACK_BEYOND]	= T(CLOSING, CACK),
+		[K_ACK_OLD]	= DEV(CLOSING, CACK, CLOSING, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_LAST_ACK] = {
+		[K_SYN]		= T(LAST_ACK, CACK),
+		[K_SYN_ACK]	= T(LAST_ACK, CACK),
+		[K_ACK]		= T(LAST_ACK, NONE),
+		[K_ACK_FIN]	= T(CLOSE, NONE),
+		[K_FIN]		= DEV(LAST_ACK, ACK, LAST_ACK, NONE,
+				    DEV_SECOND_FIN),
+		[K_FIN_ACK_FIN]	= T(CLOSE, NONE),
+		[K_FIN_RTX]	= T(LAST_ACK, ACK),
+		[K_RST]		= T(CLOSE, NONE),
+		[K_RST_WIN]	= T(LAST_ACK, CACK),
+		[K_DATA]	= T(LAST_ACK, NONE),
+		[K_OOW]		= T(LAST_ACK, ACK),
+		[K_ACK_BEYOND]	= T(LAST_ACK, CACK),
+		[K_ACK_OLD]	= DEV(LAST_ACK, CACK, LAST_ACK, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_TIME_WAIT] = {
+		[K_SYN]		= T(TIME_WAIT, CACK),
+		[K_SYN_ACK]	= T(TIME_WAIT, CACK),
+		[K_ACK]		= T(TIME_WAIT, NONE),
+		[K_ACK_FIN]	= T(TIME_WAIT, NONE),
+		[K_FIN]		= T(TIME_WAIT, ACK),
+		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
+		[K_FIN_RTX]	= T(TIME_WAIT, ACK),
+		[K_RST]		= T(TIME_WAIT, NONE),
+		[K_RST_WIN]	= T(TIME_WAIT, CACK),
+		[K_DATA]	= T(TIME_WAIT, NONE),
+		[K_OOW]		= T(TIME_WAIT, ACK),
+		[K_ACK_BEYOND]	= T(TIME_WAIT, CACK),
+		[K_ACK_OLD]	= DEV(TIME_WAIT, CACK, TIME_WAIT, NONE,
+				    DEV_OLD_ACK),
+	},
+	[R_CLOSE] = {
+		[K_SYN]		= T(CLOSE, RST),
+		[K_SYN_ACK]	= T(CLOSE, RST),
+		[K_ACK]		= T(CLOSE, RST),
+		[K_FIN]		= T(CLOSE, RST),
+		[K_RST]		= T(CLOSE, NONE),
+		[K_RST_WIN]	= T(CLOSE, NONE),
+		[K_DATA]	= T(CLOSE, RST),
+		[K_OOW]		= T(CLOSE, RST),
+		[K_ACK_BEYOND]	= T(CLOSE, RST),
+		[K_ACK_OLD]	= T(CLOSE, RST),
+	},
+	[R_LISTEN] = {
+		[K_SYN]		= T(LISTEN, SYNACK),
+		[K_SYN_ACK]	= T(LISTEN, RST),
+		[K_ACK]		= T(LISTEN, RST),
+		[K_FIN]		= T(LISTEN, RST),
+		[K_RST]		= T(LISTEN, NONE),
+		[K_RST_WIN]	= T(LISTEN, NONE),
+		[K_DATA]	= T(LISTEN, RST),
+		[K_OOW]		= T(LISTEN, RST),
+		[K_ACK_BEYOND]	= T(LISTEN, RST),
+		[K_ACK_OLD]	= T(LISTEN, RST),
+	},
+};
+
+static const char *state_name(int state)
+{
+	static const char *const names[] = {
+		[TCP_ESTABLISHED]	= "ESTABLISHED",
+		[TCP_SYN_SENT]		= "SYN_SENT",
+		[TCP_SYN_RECV]		= "SYN_RECV",
+		[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+		[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+		[TCP_TIME_WAIT]		= "TIME_WAIT",
+		[TCP_CLOSE]		= "CLOSE",
+		[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+		[TCP_LAST_ACK]		= "LAST_ACK",
+		[TCP_LISTEN]		= "LISTEN",
+		[TCP_CLOSING]		= "CLOSING",
+	};
+
+	if (state >= 0 && state < ARRAY_SIZE(names) && names[state])
+		return names[state];
+	return "?";
+}
+
+/* What the sockets send: each segment handed to xtcp_test_xmit_hook. */
+struct seg_rec {
+	const struct sock *sk;	/* NULL: a reset for a segment of no socket */
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u32 len;		/* bytes of data */
+};
+
+#define MAX_RECS	8
+
+static DEFINE_SPINLOCK(rec_lock);
+static struct seg_rec recs[MAX_RECS];
+static unsigned int nrecs;
+
+/* Called from process context and from timers (softirq). */
+static void rec_hook(struct sock *sk, const struct xtcphdr *th,
+		     unsigned int len)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rec_lock, flags);
+	if (nrecs < MAX_RECS) {
+		recs[nrecs].sk = sk;
+		recs[nrecs].flags = th->flags;
+		recs[nrecs].seq = ntohl(th->seq);
+		recs[nrecs].ack = ntohl(th->ack_seq);
+		recs[nrecs].len = len - xtcp_hdrlen(th);
+	}
+	nrecs++;
+	spin_unlock_irqrestore(&rec_lock, flags);
+}
+
+/* Move what was recorded to @out; return how many segments were sent. */
+static unsigned int rec_take(struct seg_rec *out)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&rec_lock, flags);
+	n = nrecs;
+	if (out)
+		memcpy(out, recs, min(n, MAX_RECS) * sizeof(*out));
+	nrecs = 0;
+	spin_unlock_irqrestore(&rec_lock, flags);
+	return n;
+}
+
+static unsigned long counter(enum xtcp_mib_field field)
+{
+	return snmp_fold_field(xtcp_pernet(&init_net)->mib, field);
+}
+
+/* A listener's child routes its SYN-ACK to 127.0.0.1. */
+static bool lo_up(void)
+{
+	return READ_ONCE(init_net.loopback_dev->flags) & IFF_UP;
+}
+
+/* A socket under test and its sequence space after set-up. */
+struct tsock {
+	struct socket *sock;	/* the socket, or the child's listener */
+	struct sock *sk;	/* the socket segments are fed to */
+	bool child;		/* sk: a listener's child, referenced */
+	u16 lport;
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 write_seq;
+	u32 rcv_nxt;
+	u32 wnd_end;		/* RCV.NXT + RCV.WND */
+	u32 max_window;
+	bool fin_queued;
+	bool synced;		/* RCV.NXT means something */
+};
+
+/* What is in the write queue: sent, not yet acknowledged. */
+static int queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
+{
+	struct sk_buff *skb = alloc_skb_fclone(HEADROOM + len, GFP_KERNEL);
+
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, HEADROOM);
+	skb_put_zero(skb, len);
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len + !!(flags & (SYN | FIN));
+	XTCP_SKB_CB(skb)->flags = flags;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	return 0;
+}
+
+/*
+ * A socket in @state, set up by hand as the code would have left it.
+ * Our SYN is ISS; ESTABLISHED and CLOSE_WAIT have 10 bytes in flight,
+ * FIN_WAIT1, CLOSING and LAST_ACK those and our FIN; in FIN_WAIT2 and
+ * TIME_WAIT everything is acknowledged.  The peer's SYN is IRS, its FIN
+ * (where received) IRS+1.  The socket is in no table: the state machine
+ * does not need it there.
+ */
+static int setup_manual(struct tsock *ts, int state)
+{
+	struct inet_sock *inet;
+	struct xtcp_sock *xsk;
+	struct sock *sk;
+	u32 data_end = ISS + 1 + DLEN;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &ts->sock);
+	if (err) {
+		ts->sock = NULL;
+		return err;
+	}
+	sk = ts->sock->sk;
+	ts->sk = sk;
+	inet = inet_sk(sk);
+	xsk = xtcp_sk(sk);
+
+	lock_sock(sk);
+	inet->inet_saddr = LADDR;
+	inet->inet_rcv_saddr = LADDR;
+	inet->inet_daddr = PADDR;
+	inet->inet_num = LPORT;
+	inet->inet_sport = htons(LPORT);
+	inet->inet_dport = htons(PPORT);
+	if (state == TCP_CLOSE)
+		goto out;
+
+	xsk->iss = ISS;
+	xsk->snd_una = ISS + 1;
+	xsk->snd_nxt = ISS + 1;
+	xsk->write_seq = ISS + 1;
+	xsk->snd_wnd = PEER_WND;
+	xsk->max_window = PEER_WND;
+	xsk->snd_wl1 = IRS;
+	xsk->snd_wl2 = ISS + 1;
+	xsk->irs = IRS;
+	xsk->rcv_nxt = IRS + 1;
+	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK |
+			    TCPF_TIME_WAIT))
+		xsk->rcv_nxt = IRS + 2;
+
+	switch (state) {
+	case TCP_SYN_SENT:
+		/* xtcp_v4_connect(): our SYN sent, nothing received. */
+		err = queue_sent(sk, ISS, 0, SYN);
+		xsk->snd_una = ISS;
+		xsk->snd_wnd = 0;
+		xsk->max_window = 0;
+		xsk->snd_wl1 = 0;
+		xsk->snd_wl2 = 0;
+		xsk->irs = 0;
+		xsk->rcv_nxt = 0;
+		break;
+	case TCP_SYN_RECV:
+		/* Simultaneous open: both SYNs sent, neither acknowledged. */
+		err = queue_sent(sk, ISS, 0, SYN);
+		xsk->snd_una = ISS;
+		xsk->snd_wl2 = ISS;
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		err = queue_sent(sk, ISS + 1, DLEN, PSH);
+		xsk->snd_nxt = data_end;
+		xsk->write_seq = data_end;
+		break;
+	case TCP_FIN_WAIT1:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		err = queue_sent(sk, ISS + 1, DLEN, PSH);
+		if (!err)
+			err = queue_sent(sk, data_end, 0, FIN);
+		xsk->snd_nxt = data_end + 1;
+		xsk->write_seq = data_end + 1;
+		xsk->fin_queued = 1;
+		break;
+	case TCP_FIN_WAIT2:
+	case TCP_TIME_WAIT:
+		xsk->snd_una = data_end + 1;
+		xsk->snd_nxt = data_end + 1;
+		xsk->write_seq = data_end + 1;
+		xsk->fin_queued = 1;
+		break;
+	}
+	if (state != TCP_SYN_SENT) {
+		xsk->rcv_wup = xsk->rcv_nxt;
+		xsk->rcv_wnd = RWND;
+		xsk->copied_seq = xsk->rcv_nxt;
+	}
+
+	if ((1 << state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING |
+			    TCPF_LAST_ACK | TCPF_TIME_WAIT))
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
+	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK |
+			    TCPF_TIME_WAIT)) {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sock_set_flag(sk, SOCK_DONE);
+	}
+	/* The CurrEstab gauge, as xtcp_set_state() keeps it. */
+	if ((1 << state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		XTCP_INC_STATS(&init_net, XTCP_MIB_CURRESTAB);
+	xtcp_state_store(sk, state);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
+				u32 ack, unsigned int dlen);
+
+/*
+ * A listener on an ephemeral port; with @child, also the child the peer's
+ * SYN (ISN IRS) makes, in SYN_RECV, its SYN-ACK sent.
+ */
+static int setup_passive(struct tsock *ts, bool child)
+{
+	struct xtcp_sock *lxsk, *cxsk;
+	struct sk_buff *skb;
+	struct sock *lsk;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &ts->sock);
+	if (err) {
+		ts->sock = NULL;
+		return err;
+	}
+	lsk = ts->sock->sk;
+	ts->sk = lsk;
+	err = kernel_listen(ts->sock, 8);
+	if (err)
+		return err;
+	ts->lport = inet_sk(lsk)->inet_num;
+	if (!child)
+		return 0;
+
+	skb = make_skb(ts, SYN, IRS, 0, 0);
+	if (!skb)
+		return -ENOMEM;
+	lock_sock(lsk);
+	xtcp_v4_do_rcv(lsk, skb);
+	release_sock(lsk);
+
+	lxsk = xtcp_sk(lsk);
+	spin_lock_bh(&lxsk->accept_lock);
+	cxsk = list_first_entry_or_null(&lxsk->syn_queue, struct xtcp_sock,
+					child_node);
+	if (cxsk)
+		sock_hold((struct sock *)cxsk);
+	spin_unlock_bh(&lxsk->accept_lock);
+	if (!cxsk)
+		return -ENOENT;
+	ts->sk = (struct sock *)cxsk;
+	ts->child = true;
+	/* Its SYN-ACK, checked in the LISTEN row. */
+	rec_take(NULL);
+	return 0;
+}
+
+/* Read the sequence space the segments are made from. */
+static void snapshot(struct tsock *ts, int row)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(ts->sk);
+
+	if (row == R_LISTEN || row == R_CLOSE) {
+		/* No connection: numbers of an imagined one. */
+		ts->iss = ISS;
+		ts->snd_una = ISS;
+		ts->snd_nxt = ISS + 1;
+		ts->write_seq = ISS + 1;
+		ts->rcv_nxt = IRS + 1;
+		ts->wnd_end = IRS + 1 + RWND;
+		ts->synced = false;
+		if (row == R_CLOSE)
+			ts->lport = LPORT;
+		return;
+	}
+	if (!ts->child)
+		ts->lport = LPORT;
+	ts->iss = xsk->iss;
+	ts->snd_una = xsk->snd_una;
+	ts->snd_nxt = xsk->snd_nxt;
+	ts->write_seq = xsk->write_seq;
+	ts->rcv_nxt = xsk->rcv_nxt;
+	ts->wnd_end = xsk->rcv_wup + xsk->rcv_wnd;
+	ts->max_window = xsk->max_window;
+	ts->fin_queued = xsk->fin_queued;
+	ts->synced = row != R_SYN_SENT;
+}
+
+static int setup(struct tsock *ts, int row)
+{
+	int err;
+
+	if (row == R_LISTEN || row == R_SYN_RECV_PASSIVE)
+		err = setup_passive(ts, row == R_SYN_RECV_PASSIVE);
+	else
+		err = setup_manual(ts, rows[row].state);
+	if (err)
+		return err;
+	if (ts->child) {
+		local_bh_disable();
+		bh_lock_sock(ts->sk);
+		snapshot(ts, row);
+		bh_unlock_sock(ts->sk);
+		local_bh_enable();
+	} else {
+		lock_sock(ts->sk);
+		snapshot(ts, row);
+		release_sock(ts->sk);
+	}
+	return 0;
+}
+
+/*
+ * Close what setup() made.  A socket set up by hand is in no table: it
+ * only has to be in TCP_CLOSE for close() to destroy it (timers, queues).
+ * A listener's close() closes its children.
+ */
+static void teardown(struct tsock *ts)
+{
+	struct sock *sk = ts->sk;
+
+	if (ts->child) {
+		sock_release(ts->sock);
+		sock_put(sk);
+		return;
+	}
+	if (!ts->sock)
+		return;
+	lock_sock(sk);
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		XTCP_DEC_STATS(&init_net, XTCP_MIB_CURRESTAB);
+	if (sk->sk_state != TCP_LISTEN)
+		xtcp_state_store(sk, TCP_CLOSE);
+	release_sock(sk);
+	sock_release(ts->sock);
+}
+
+/*
+ * A segment from the peer as IPv4 hands it over, with the control block
+ * xtcp_v4_rcv() fills in before the lookup.
+ */
+static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
+				u32 ack, unsigned int dlen)
+{
+	unsigned int len = XTCP_HDR_LEN + dlen;
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	struct xtcphdr *th;
+	struct iphdr *iph;
+
+	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_HEADER);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = xtcp_ipproto;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->saddr = PADDR;
+	iph->daddr = LADDR;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	skb_reset_network_header(skb);
+	__skb_pull(skb, sizeof(*iph));
+	skb_reset_transport_header(skb);
+
+	th = skb_put_zero(skb, len);
+	th->source = htons(PPORT);
+	th->dest = htons(ts->lport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	xtcp_set_hdrlen(th, XTCP_HDR_LEN);
+	th->flags = flags;
+	th->window = htons(PEER_WND);
+	th->check = xtcp_v4_csum_buf(th, len, PADDR, LADDR, xtcp_ipproto);
+
+	skb->dev = init_net.loopback_dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+
+	cb = XTCP_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = seq;
+	cb->end_seq = seq + dlen + !!(flags & SYN) + !!(flags & FIN);
+	cb->ack_seq = ack;
+	cb->flags = flags;
+	return skb;
+}
+
+struct seg {
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	unsigned int dlen;
+};
+
+/* The segment of kind @k for the connection @ts (see enum kind). */
+static void make_seg(const struct tsock *ts, int row, enum kind k,
+		     struct seg *s)
+{
+	u32 r = ts->rcv_nxt, peer = IRS + 1;
+	u32 una = ts->snd_una == ts->iss ? ts->iss + 1 : ts->snd_una;
+	bool fin_out = ts->fin_queued && ts->snd_una != ts->write_seq;
+	u32 all = fin_out ? ts->write_seq - 1 : ts->snd_nxt;
+
+	memset(s, 0, sizeof(*s));
+	s->seq = ts->synced ? r : peer;
+	switch (k) {
+	case K_SYN:
+		s->flags = SYN;
+		if (!ts->synced)
+			s->seq = IRS;
+		break;
+	case K_SYN_ACK:
+		s->flags = SYN | ACK;
+		s->ack = ts->iss + 1;
+		if (!ts->synced)
+			s->seq = IRS;
+		break;
+	case K_ACK:
+		s->flags = ACK;
+		s->ack = all;
+		break;
+	case K_ACK_FIN:
+		s->flags = ACK;
+		s->ack = ts->write_seq;
+		break;
+	case K_FIN:
+		s->flags = FIN | ACK;
+		s->ack = una;
+		break;
+	case K_FIN_ACK_FIN:
+		s->flags = FIN | ACK;
+		s->ack = ts->write_seq;
+		break;
+	case K_FIN_RTX:
+		s->flags = FIN | ACK;
+		s->ack = una;
+		s->seq = r - 1;
+		break;
+	case K_RST:
+	case K_RST_WIN:
+		s->flags = RST;
+		if (row == R_SYN_SENT) {
+			s->flags |= ACK;
+			s->ack = ts->iss + 1;
+		}
+		if (k == K_RST_WIN)
+			s->seq++;
+		break;
+	case K_DATA:
+	case K_OOW:
+		s->flags = ACK | PSH;
+		s->ack = una;
+		s->dlen = DLEN;
+		if (k == K_OOW)
+			s->seq = ts->wnd_end + 100;
+		break;
+	case K_ACK_BEYOND:
+		s->flags = ACK;
+		s->ack = ts->snd_nxt + 1000;
+		break;
+	case K_ACK_OLD:
+		s->flags = ACK;
+		s->ack = ts->snd_una - ts->max_window - 1000;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The connection after a segment, read with the socket still locked. */
+struct after {
+	int state;
+	int err;
+	int lstate;		/* a child's listener */
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	unsigned int n;		/* segments sent */
+	struct seg_rec rec[MAX_RECS];
+};
+
+static void read_after(struct tsock *ts, struct after *a)
+{
+	a->state = ts->sk->sk_state;
+	a->err = READ_ONCE(ts->sk->sk_err);
+	a->snd_una = xtcp_sk(ts->sk)->snd_una;
+	a->snd_nxt = xtcp_sk(ts->sk)->snd_nxt;
+	a->rcv_nxt = xtcp_sk(ts->sk)->rcv_nxt;
+	a->n = rec_take(a->rec);
+	a->lstate = ts->child ? ts->sock->sk->sk_state : a->state;
+}
+
+/* As the softirq hands a segment to a socket nobody owns. */
+static void deliver_bh(struct tsock *ts, struct sk_buff *skb,
+		       struct after *a)
+{
+	local_bh_disable();
+	bh_lock_sock(ts->sk);
+	xtcp_v4_do_rcv(ts->sk, skb);
+	read_after(ts, a);
+	bh_unlock_sock(ts->sk);
+	local_bh_enable();
+}
+
+/* As release_sock() runs the backlog of a socket its user owns. */
+static void deliver_owned(struct tsock *ts, struct sk_buff *skb,
+			  struct after *a)
+{
+	lock_sock(ts->sk);
+	xtcp_v4_do_rcv(ts->sk, skb);
+	read_after(ts, a);
+	release_sock(ts->sk);
+}
+
+/*
+ * A listener's child in SYN_RECV is only ever locked by the softirq
+ * (accept() takes it established), so it is fed as the softirq would.
+ */
+static void deliver(struct tsock *ts, struct sk_buff *skb, struct after *a)
+{
+	if (ts->child)
+		deliver_bh(ts, skb, a);
+	else
+		deliver_owned(ts, skb, a);
+}
+
+/* Check what was sent against @act. */
+static void check_sent(struct kunit *test, const char *where,
+		       const struct tsock *ts, const struct seg *s,
+		       const struct after *a, int act, unsigned long cacks)
+{
+	const struct seg_rec *r = &a->rec[0];
+	u32 seglen = s->dlen + !!(s->flags & SYN) + !!(s->flags & FIN);
+
+	KUNIT_EXPECT_EQ_MSG(test, cacks, act == A_CACK ? 1UL : 0UL,
+			    "%s: challenge ACKs counted", where);
+	KUNIT_EXPECT_EQ_MSG(test, a->n, act == A_NONE ? 0U : 1U,
+			    "%s: segments sent (first: flags %#x seq %u ack %u)",
+			    where, a->n ? r->flags : 0, a->n ? r->seq : 0,
+			    a->n ? r->ack : 0);
+	if (a->n != 1 || act == A_NONE)
+		return;
+
+	switch (act) {
+	case A_ACK:
+	case A_CACK:
+		KUNIT_EXPECT_PTR_EQ_MSG(test, r->sk, ts->sk, "%s", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->flags, ACK, "%s: flags", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->seq, a->snd_nxt, "%s: SEQ", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->ack, a->rcv_nxt, "%s: ACK", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->len, 0, "%s: data", where);
+		break;
+	case A_RST:
+		KUNIT_EXPECT_NULL_MSG(test, r->sk, "%s: not a socket's", where);
+		if (s->flags & ACK) {
+			KUNIT_EXPECT_EQ_MSG(test, r->flags, RST, "%s", where);
+			KUNIT_EXPECT_EQ_MSG(test, r->seq, s->ack, "%s", where);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, r->flags, RST | ACK, "%s",
+					    where);
+			KUNIT_EXPECT_EQ_MSG(test, r->seq, 0, "%s", where);
+			KUNIT_EXPECT_EQ_MSG(test, r->ack, s->seq + seglen,
+					    "%s", where);
+		}
+		break;
+	case A_SYNACK:
+		KUNIT_EXPECT_NOT_NULL_MSG(test, r->sk, "%s", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->flags, SYN | ACK, "%s", where);
+		KUNIT_EXPECT_EQ_MSG(test, r->ack, s->seq + 1, "%s", where);
+		if (ts->sock->sk->sk_state != TCP_LISTEN) {
+			KUNIT_EXPECT_PTR_EQ_MSG(test, r->sk, ts->sk, "%s",
+						where);
+			KUNIT_EXPECT_EQ_MSG(test, r->seq, ts->iss, "%s", where);
+		}
+		break;
+	}
+}
+
+/*
+ * Where the RFC says RCV.NXT goes: over data taken (ESTABLISHED,
+ * FIN_WAIT*), over the peer's first FIN, to IRS+1 on the peer's SYN in
+ * SYN_SENT, nowhere otherwise.  0: not checked (closed, no RCV.NXT, a
+ * second FIN of the peer).
+ */
+static u32 want_rcv_nxt(const struct tsock *ts, int row, enum kind k,
+			const struct seg *s, int state)
+{
+	int before = rows[row].state;
+
+	if (state == TCP_CLOSE || row == R_LISTEN || row == R_CLOSE)
+		return 0;
+	if (row == R_SYN_SENT)
+		return k == K_SYN || k == K_SYN_ACK ? IRS + 1 : 0;
+	if (k == K_DATA && ((1 << state) & (TCPF_ESTABLISHED |
+					    TCPF_FIN_WAIT1 |
+					    TCPF_FIN_WAIT2)))
+		return s->seq + DLEN;
+	if (k == K_FIN || k == K_FIN_ACK_FIN)
+		return (1 << before) & (TCPF_SYN_RECV | TCPF_ESTABLISHED |
+					TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2) ?
+		       s->seq + 1 : 0;
+	return ts->rcv_nxt;
+}
+
+/* SND.UNA after an acceptable ACK of new data or of our FIN; 0: none. */
+static u32 want_snd_una(int row, enum kind k, const struct seg *s,
+			int state)
+{
+	if (state == TCP_CLOSE || row == R_LISTEN || row == R_CLOSE)
+		return 0;
+	if (row == R_SYN_SENT)
+		return k == K_SYN_ACK ? ISS + 1 : 0;
+	if (k == K_ACK || k == K_ACK_FIN || k == K_FIN_ACK_FIN)
+		return s->ack;
+	return 0;
+}
+
+static void run_cell(struct kunit *test, int row, enum kind k)
+{
+	const struct cell *c = &table[row][k];
+	int want_state = c->dev ? c->x_state : c->state;
+	int want_act = c->dev ? c->x_action : c->action;
+	struct tsock ts = {};
+	struct after a = {};
+	unsigned long cacks;
+	struct sk_buff *skb;
+	char where[64];
+	struct seg s;
+	int err;
+	u32 seq;
+
+	snprintf(where, sizeof(where), "%s + %s", rows[row].name,
+		 kind_names[k]);
+	err = setup(&ts, row);
+	if (err) {
+		KUNIT_FAIL(test, "%s: set-up failed: %d", where, err);
+		goto out;
+	}
+	make_seg(&ts, row, k, &s);
+	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
+	if (!skb) {
+		KUNIT_FAIL(test, "%s: no memory", where);
+		goto out;
+	}
+
+	cacks = counter(XTCP_MIB_CHALLENGEACKS);
+	deliver(&ts, skb, &a);
+	cacks = counter(XTCP_MIB_CHALLENGEACKS) - cacks;
+
+	if (c->dev)
+		kunit_info(test, "%s: RFC: %s, %s; XTCP: %s, %s (%s)\n", where,
+			   state_name(c->state), action_names[c->action],
+			   state_name(want_state), action_names[want_act],
+			   c->dev);
+	KUNIT_EXPECT_EQ_MSG(test, a.state, want_state, "%s: state %s, want %s",
+			    where, state_name(a.state), state_name(want_state));
+	KUNIT_EXPECT_EQ_MSG(test, a.err, c->err, "%s: sk_err", where);
+	seq = want_rcv_nxt(&ts, row, k, &s, want_state);
+	if (seq)
+		KUNIT_EXPECT_EQ_MSG(test, a.rcv_nxt, seq, "%s: RCV.NXT", where);
+	seq = want_snd_una(row, k, &s, want_state);
+	if (seq)
+		KUNIT_EXPECT_EQ_MSG(test, a.snd_una, seq, "%s: SND.UNA", where);
+	KUNIT_EXPECT_EQ_MSG(test, a.lstate, row == R_SYN_RECV_PASSIVE ?
+			    TCP_LISTEN : a.state, "%s: the listener", where);
+	check_sent(test, where, &ts, &s, &a, want_act, cacks);
+	if (row == R_LISTEN && k == K_SYN)
+		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(xtcp_sk(ts.sk)->syn_qlen),
+				    1U, "%s: the child", where);
+out:
+	teardown(&ts);
+	rec_take(NULL);
+}
+
+static void row_desc(const struct row_desc *r, char *desc)
+{
+	strscpy(desc, r->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(row, rows, row_desc);
+
+/* One row of the table: each segment to a fresh socket in the state. */
+static void xtcp_state_table(struct kunit *test)
+{
+	const struct row_desc *rd = test->param_value;
+	int row = rd - rows;
+	int k;
+
+	if (row == R_SYN_RECV_PASSIVE && !lo_up())
+		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+	for (k = 0; k < NR_KINDS; k++) {
+		if (!table[row][k].valid)
+			continue;
+		if (row == R_LISTEN && k == K_SYN && !lo_up()) {
+			kunit_info(test, "LISTEN + SYN skipped: lo is down\n");
+			continue;
+		}
+		run_cell(test, row, k);
+	}
+}
+
+/* Set up @row, deliver one segment; false if that could not be done. */
+static bool one_segment(struct kunit *test, struct tsock *ts, int row,
+			u8 flags, u32 seq, u32 ack, unsigned int dlen,
+			struct after *a)
+{
+	struct sk_buff *skb;
+
+	if (setup(ts, row)) {
+		KUNIT_FAIL(test, "%s: set-up failed", rows[row].name);
+		return false;
+	}
+	if (!seq)
+		seq = ts->rcv_nxt;
+	skb = make_skb(ts, flags, seq, ack, dlen);
+	if (!skb) {
+		KUNIT_FAIL(test, "no memory");
+		return false;
+	}
+	deliver(ts, skb, a);
+	return true;
+}
+
+/*
+ * The errno a reset at RCV.NXT leaves for the user, as Linux TCP sets it
+ * for the RFC's "connection refused" and "connection reset", and the
+ * counters it moves.  CLOSING and LAST_ACK close without telling anyone;
+ * TIME_WAIT ignores the reset (RFC 1337).
+ */
+static void xtcp_state_reset_errors(struct kunit *test)
+{
+	static const struct {
+		int row;
+		int err;
+		int state;
+		int mib;	/* counter moved by one, or -1 */
+	} cases[] = {
+		{ R_ESTABLISHED, ECONNRESET, TCP_CLOSE, XTCP_MIB_ESTABRESETS },
+		{ R_CLOSE_WAIT, EPIPE, TCP_CLOSE, XTCP_MIB_ESTABRESETS },
+		{ R_SYN_SENT, ECONNREFUSED, TCP_CLOSE, XTCP_MIB_ATTEMPTFAILS },
+		{ R_SYN_RECV_ACTIVE, ECONNREFUSED, TCP_CLOSE,
+		  XTCP_MIB_ATTEMPTFAILS },
+		{ R_FIN_WAIT1, ECONNRESET, TCP_CLOSE, -1 },
+		{ R_FIN_WAIT2, ECONNRESET, TCP_CLOSE, -1 },
+		{ R_CLOSING, 0, TCP_CLOSE, -1 },
+		{ R_LAST_ACK, 0, TCP_CLOSE, -1 },
+		{ R_TIME_WAIT, 0, TCP_TIME_WAIT, -1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int row = cases[i].row;
+		const char *name = rows[row].name;
+		struct tsock ts = {};
+		struct after a = {};
+		unsigned long before = 0;
+		u8 flags = RST;
+		u32 ack = 0;
+
+		if (cases[i].mib >= 0)
+			before = counter(cases[i].mib);
+		if (row == R_SYN_SENT) {
+			flags |= ACK;
+			ack = ISS + 1;
+		}
+		if (one_segment(test, &ts, row, flags, row == R_SYN_SENT ?
+				IRS : 0, ack, 0, &a)) {
+			KUNIT_EXPECT_EQ_MSG(test, a.err, cases[i].err, "%s",
+					    name);
+			KUNIT_EXPECT_EQ_MSG(test, a.state, cases[i].state,
+					    "%s: state %s", name,
+					    state_name(a.state));
+			KUNIT_EXPECT_EQ_MSG(test, a.n, 0U, "%s: sent", name);
+			/* What recv() or send() would return, once. */
+			KUNIT_EXPECT_EQ_MSG(test, sock_error(ts.sk),
+					    -cases[i].err, "%s", name);
+			KUNIT_EXPECT_EQ_MSG(test, sock_error(ts.sk), 0, "%s",
+					    name);
+			if (cases[i].mib >= 0)
+				KUNIT_EXPECT_EQ_MSG(test,
+						    counter(cases[i].mib),
+						    before + 1, "%s: counter",
+						    name);
+		}
+		teardown(&ts);
+		rec_take(NULL);
+	}
+}
+
+/*
+ * RFC 1337: resets, with or without ACK, do not end TIME_WAIT; the
+ * connection still acknowledges the peer's FIN retransmitted afterwards.
+ */
+static void xtcp_state_time_wait_ignores_rst(struct kunit *test)
+{
+	static const u8 flags[] = { RST, RST | ACK, RST | FIN | ACK };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct tsock ts = {};
+		struct after a = {};
+		struct sk_buff *skb;
+
+		if (!one_segment(test, &ts, R_TIME_WAIT, flags[i], 0,
+				 ISS + DLEN + 2, 0, &a))
+			goto next;
+		KUNIT_EXPECT_EQ_MSG(test, a.state, TCP_TIME_WAIT,
+				    "flags %#x: state %s", flags[i],
+				    state_name(a.state));
+		KUNIT_EXPECT_EQ_MSG(test, a.n, 0U, "flags %#x", flags[i]);
+		KUNIT_EXPECT_EQ_MSG(test, a.err, 0, "flags %#x", flags[i]);
+
+		skb = make_skb(&ts, FIN | ACK, ts.rcv_nxt - 1, ts.snd_nxt, 0);
+		if (!skb)
+			goto next;
+		deliver(&ts, skb, &a);
+		KUNIT_EXPECT_EQ(test, a.state, TCP_TIME_WAIT);
+		KUNIT_EXPECT_EQ(test, a.n, 1U);
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt);
+next:
+		teardown(&ts);
+		rec_take(NULL);
+	}
+}
+
+/*
+ * SYN_SENT (3.10.7.3) takes nothing but an acceptable ACK: a RST without
+ * one or with an unacceptable one is dropped (and never answered); a
+ * segment whose ACK is unacceptable gets <SEQ=SEG.ACK><CTL=RST>.
+ */
+static void xtcp_state_syn_sent_ack_checks(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		u8 flags;
+		u32 ack;
+		unsigned int rsts;	/* resets sent in reply */
+	} cases[] = {
+		{ "RST without ACK", RST, 0, 0 },
+		{ "RST, ACK of ISS", RST | ACK, ISS, 0 },
+		{ "RST, ACK of ISS+2", RST | ACK, ISS + 2, 0 },
+		{ "SYN-ACK of ISS", SYN | ACK, ISS, 1 },
+		{ "SYN-ACK of ISS+2", SYN | ACK, ISS + 2, 1 },
+		{ "ACK of ISS", ACK, ISS, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tsock ts = {};
+		struct after a = {};
+
+		if (one_segment(test, &ts, R_SYN_SENT, cases[i].flags, IRS,
+				cases[i].ack, 0, &a)) {
+			KUNIT_EXPECT_EQ_MSG(test, a.state, TCP_SYN_SENT, "%s",
+					    cases[i].what);
+			KUNIT_EXPECT_EQ_MSG(test, a.err, 0, "%s",
+					    cases[i].what);
+			KUNIT_EXPECT_EQ_MSG(test, a.n, cases[i].rsts, "%s",
+					    cases[i].what);
+			if (cases[i].rsts && a.n == 1) {
+				KUNIT_EXPECT_NULL(test, a.rec[0].sk);
+				KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST);
+				KUNIT_EXPECT_EQ(test, a.rec[0].seq,
+						cases[i].ack);
+			}
+		}
+		teardown(&ts);
+		rec_take(NULL);
+	}
+}
+
+/*
+ * A listener's child whose SYN-ACK was lost gets the peer's SYN again
+ * (SEG.SEQ = IRS, left of the window): it sends its SYN-ACK again, as
+ * Linux TCP does; the RFC's first check alone would answer a bare ACK,
+ * which the peer in SYN_SENT drops.
+ */
+static void xtcp_state_passive_syn_retransmitted(struct kunit *test)
+{
+	struct tsock ts = {};
+	struct after a = {};
+
+	if (!lo_up())
+		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+	if (one_segment(test, &ts, R_SYN_RECV_PASSIVE, SYN, IRS, 0, 0, &a)) {
+		KUNIT_EXPECT_EQ(test, a.state, TCP_SYN_RECV);
+		KUNIT_EXPECT_EQ(test, a.n, 1U);
+		KUNIT_EXPECT_PTR_EQ(test, a.rec[0].sk, (const struct sock *)ts.sk);
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, SYN | ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ts.iss);
+		KUNIT_EXPECT_EQ(test, a.rec[0].ack, IRS + 1);
+	}
+	teardown(&ts);
+	rec_take(NULL);
+}
+
+/* Start a fresh one-second window of challenge ACKs at @stamp. */
+static void challenge_window(unsigned long stamp, unsigned int count)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+
+	spin_lock_bh(&xn->challenge_lock);
+	xn->challenge_stamp = stamp;
+	xn->challenge_count = count;
+	spin_unlock_bh(&xn->challenge_lock);
+}
+
+/*
+ * RFC 5961 section 7: at most net.xtcp.challenge_ack_limit challenge ACKs
+ * a second; the others are counted in XtcpChallengeACKsLimited.  The
+ * window is started in the future so that it cannot roll over while the
+ * test runs.  Acknowledging an unacceptable segment is no challenge ACK
+ * and is not limited.
+ */
+static void xtcp_state_challenge_ack_limit(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	static const enum kind kinds[] = { K_SYN, K_RST_WIN, K_ACK_BEYOND };
+	unsigned long sent, limited;
+	struct tsock ts = {};
+	struct after a = {};
+	unsigned int i, n = 0;
+	struct sk_buff *skb;
+	struct seg s;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		goto out;
+	}
+
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 3);
+	challenge_window(jiffies + 60 * HZ, 0);
+	sent = counter(XTCP_MIB_CHALLENGEACKS);
+	limited = counter(XTCP_MIB_CHALLENGELIMITED);
+	for (i = 0; i < 9; i++) {
+		make_seg(&ts, R_ESTABLISHED, kinds[i % 3], &s);
+		skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
+		if (!skb)
+			goto out;
+		deliver(&ts, skb, &a);
+		KUNIT_EXPECT_EQ(test, a.state, TCP_ESTABLISHED);
+		n += a.n;
+	}
+	KUNIT_EXPECT_EQ(test, n, 3U);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+			6UL);
+
+	/* Past the limit, an unacceptable segment is still acknowledged. */
+	make_seg(&ts, R_ESTABLISHED, K_OOW, &s);
+	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
+	if (!skb)
+		goto out;
+	deliver(&ts, skb, &a);
+	KUNIT_EXPECT_EQ(test, a.n, 1U);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+			6UL);
+
+	/* The next second starts afresh. */
+	challenge_window(jiffies - 2 * HZ, 3);
+	make_seg(&ts, R_ESTABLISHED, K_SYN, &s);
+	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
+	if (!skb)
+		goto out;
+	deliver(&ts, skb, &a);
+	KUNIT_EXPECT_EQ(test, a.n, 1U);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 4UL);
+
+	/* A limit of 0: none at all. */
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 0);
+	challenge_window(jiffies + 60 * HZ, 0);
+	make_seg(&ts, R_ESTABLISHED, K_RST_WIN, &s);
+	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
+	if (!skb)
+		goto out;
+	deliver(&ts, skb, &a);
+	KUNIT_EXPECT_EQ(test, a.n, 0U);
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+			7UL);
+out:
+	teardown(&ts);
+	rec_take(NULL);
+}
+
+/* Wait until timers have closed and destroyed an orphan we reference. */
+static bool wait_destroyed(struct sock *sk)
+{
+	unsigned long end = jiffies + 20 * HZ;
+
+	while (time_before(jiffies, end)) {
+		if (READ_ONCE(sk->sk_state) == TCP_CLOSE &&
+		    refcount_read(&sk->sk_refcnt) == 1)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/*
+ * close() of an ESTABLISHED socket with 10 bytes in flight: our FIN goes
+ * out, the socket is an orphan in FIN_WAIT1.  Returns it referenced.
+ */
+static struct sock *orphan(struct kunit *test, struct tsock *ts)
+{
+	struct sock *sk;
+	struct seg_rec r[MAX_RECS];
+	unsigned int n;
+
+	if (setup(ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(ts);
+		return NULL;
+	}
+	sk = ts->sk;
+	sock_hold(sk);
+	rec_take(NULL);
+	sock_release(ts->sock);
+	ts->sock = NULL;
+
+	n = rec_take(r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, r[0].flags, FIN | ACK);
+		KUNIT_EXPECT_EQ(test, r[0].seq, ISS + 1 + DLEN);
+		KUNIT_EXPECT_EQ(test, r[0].ack, ts->rcv_nxt);
+	}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_state), TCP_FIN_WAIT1);
+	KUNIT_EXPECT_TRUE(test, sock_flag(sk, SOCK_DEAD));
+	return sk;
+}
+
+/* Feed an orphan a segment; the state after it. */
+static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
+		       unsigned int dlen, struct after *a)
+{
+	struct sk_buff *skb = make_skb(ts, flags, seq, ack, dlen);
+
+	if (!skb)
+		return -1;
+	lock_sock(ts->sk);
+	xtcp_v4_do_rcv(ts->sk, skb);
+	a->state = ts->sk->sk_state;
+	a->n = rec_take(a->rec);
+	release_sock(ts->sk);
+	return a->state;
+}
+
+/*
+ * An orphan through FIN_WAIT2 (its timer armed) and TIME_WAIT, where a
+ * reset is ignored, to its end by the TIME_WAIT timer
+ * (net.xtcp.tw_timeout shortened).
+ */
+static void xtcp_state_orphan_time_wait(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct sk_buff *fin, *rst;
+	struct xtcp_sock *xsk;
+	struct tsock ts = {};
+	struct after a = {};
+	struct sock *sk;
+	u32 fin_end = ISS + 2 + DLEN;
+
+	sk = orphan(test, &ts);
+	if (!sk)
+		return;
+	xsk = xtcp_sk(sk);
+	WRITE_ONCE(xn->sysctl.tw_timeout, HZ / 10);
+
+	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK, ts.rcv_nxt, fin_end, 0, &a),
+			TCP_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, a.n, 0U);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->state_timer));
+
+	fin = make_skb(&ts, FIN | ACK, ts.rcv_nxt, fin_end, 0);
+	rst = make_skb(&ts, RST, ts.rcv_nxt + 1, 0, 0);
+	if (!fin || !rst) {
+		kfree_skb(fin);
+		kfree_skb(rst);
+		KUNIT_FAIL(test, "no memory");
+		/* The FIN_WAIT2 timer (fin_timeout) ends it. */
+		goto out;
+	}
+	/* Both under one lock: the short TIME_WAIT cannot end in between. */
+	lock_sock(sk);
+	xtcp_v4_do_rcv(sk, fin);
+	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, rec_take(a.rec), 1U);
+	KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
+	KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt + 1);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->state_timer));
+	xtcp_v4_do_rcv(sk, rst);
+	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, rec_take(NULL), 0U);
+	release_sock(sk);
+out:
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	KUNIT_EXPECT_EQ(test, rec_take(NULL), 0U);
+	sock_put(sk);
+}
+
+/*
+ * New data for an orphan: nobody will read it, so the connection is
+ * reset (RFC 9293 3.6.1, SHLD-3) and destroyed at once.
+ */
+static void xtcp_state_orphan_data_resets(struct kunit *test)
+{
+	unsigned long before = counter(XTCP_MIB_ABORTONDATA);
+	struct tsock ts = {};
+	struct after a = {};
+	struct sock *sk;
+
+	sk = orphan(test, &ts);
+	if (!sk)
+		return;
+	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK | PSH, ts.rcv_nxt, ISS + 1,
+					  DLEN, &a), TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, a.n, 1U);
+	if (a.n == 1) {
+		KUNIT_EXPECT_PTR_EQ(test, a.rec[0].sk, (const struct sock *)sk);
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
+	}
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_ABORTONDATA), before + 1);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	sock_put(sk);
+}
+
+/*
+ * An orphan in FIN_WAIT2 waits net.xtcp.fin_timeout for the peer's FIN,
+ * then resets the connection and is destroyed.
+ */
+static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
+{
+	unsigned long before = counter(XTCP_MIB_ABORTONTIMEOUT);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct tsock ts = {};
+	struct after a = {};
+	struct sock *sk;
+	unsigned int n;
+
+	sk = orphan(test, &ts);
+	if (!sk)
+		return;
+	WRITE_ONCE(xn->sysctl.fin_timeout, HZ / 10);
+	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK, ts.rcv_nxt, ISS + 2 + DLEN,
+					  0, &a), TCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	n = rec_take(a.rec);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
+	}
+	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_ABORTONTIMEOUT), before + 1);
+	sock_put(sk);
+}
+
+static struct xtcp_sysctl saved_sysctl;
+
+static int xtcp_state_init(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+
+	saved_sysctl = xn->sysctl;
+	/* The table counts challenge ACKs: none may be limited. */
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, INT_MAX);
+	rec_take(NULL);
+	WRITE_ONCE(xtcp_test_xmit_hook, rec_hook);
+	return 0;
+}
+
+static void xtcp_state_exit(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+
+	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit,
+		   saved_sysctl.challenge_ack_limit);
+	WRITE_ONCE(xn->sysctl.tw_timeout, saved_sysctl.tw_timeout);
+	WRITE_ONCE(xn->sysctl.fin_timeout, saved_sysctl.fin_timeout);
+	challenge_window(jiffies, 0);
+	rec_take(NULL);
+}
+
+static struct kunit_case xtcp_state_cases[] = {
+	KUNIT_CASE_PARAM(xtcp_state_table, row_gen_params),
+	KUNIT_CASE(xtcp_state_reset_errors),
+	KUNIT_CASE(xtcp_state_time_wait_ignores_rst),
+	KUNIT_CASE(xtcp_state_syn_sent_ack_checks),
+	KUNIT_CASE(xtcp_state_passive_syn_retransmitted),
+	KUNIT_CASE(xtcp_state_challenge_ack_limit),
+	KUNIT_CASE(xtcp_state_orphan_time_wait),
+	KUNIT_CASE(xtcp_state_orphan_data_resets),
+	KUNIT_CASE(xtcp_state_orphan_fin_wait2_timeout),
+	{}
+};
+
+static struct kunit_suite xtcp_state_suite = {
+	.name = "xtcp_state",
+	.init = xtcp_state_init,
+	.exit = xtcp_state_exit,
+	.test_cases = xtcp_state_cases,
+};
+
+kunit_test_suites(&xtcp_state_suite);
