@@ -168,8 +168,6 @@ struct cell {
 /* XTCP's departures from the RFC, each reported, not yet fixed. */
 #define DEV_PASSIVE_SYN \
 	"the child stays, with a challenge ACK; 3.10.7.4 fourth: back to LISTEN"
-#define DEV_OLD_ACK \
-	"dropped silently; RFC 5961 5.2 (RFC 9293 MUST): discard AND send an ACK"
 #define DEV_SECOND_FIN \
 	"not acknowledged; 3.10.7.4 eighth: a FIN is acknowledged in every state"
 
@@ -257,8 +255,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(ESTABLISHED, ACK),
 		[K_OOW]		= T(ESTABLISHED, ACK),
 		[K_ACK_BEYOND]	= T(ESTABLISHED, CACK),
-		[K_ACK_OLD]	= DEV(ESTABLISHED, CACK, ESTABLISHED, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(ESTABLISHED, CACK),
 	},
 	[R_FIN_WAIT1] = {
 		[K_SYN]		= T(FIN_WAIT1, CACK),
@@ -272,8 +269,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(FIN_WAIT1, ACK),
 		[K_OOW]		= T(FIN_WAIT1, ACK),
 		[K_ACK_BEYOND]	= T(FIN_WAIT1, CACK),
-		[K_ACK_OLD]	= DEV(FIN_WAIT1, CACK, FIN_WAIT1, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(FIN_WAIT1, CACK),
 	},
 	[R_FIN_WAIT2] = {
 		[K_SYN]		= T(FIN_WAIT2, CACK),
@@ -287,8 +283,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(FIN_WAIT2, ACK),
 		[K_OOW]		= T(FIN_WAIT2, ACK),
 		[K_ACK_BEYOND]	= T(FIN_WAIT2, CACK),
-		[K_ACK_OLD]	= DEV(FIN_WAIT2, CACK, FIN_WAIT2, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(FIN_WAIT2, CACK),
 	},
 	[R_CLOSE_WAIT] = {
 		[K_SYN]		= T(CLOSE_WAIT, CACK),
@@ -302,8 +297,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(CLOSE_WAIT, NONE),
 		[K_OOW]		= T(CLOSE_WAIT, ACK),
 		[K_ACK_BEYOND]	= T(CLOSE_WAIT, CACK),
-		[K_ACK_OLD]	= DEV(CLOSE_WAIT, CACK, CLOSE_WAIT, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(CLOSE_WAIT, CACK),
 	},
 	[R_CLOSING] = {
 		[K_SYN]		= T(CLOSING, CACK),
@@ -319,8 +313,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(CLOSING, NONE),
 		[K_OOW]		= T(CLOSING, ACK),
 		[K_ACK_BEYOND]	= T(CLOSING, CACK),
-		[K_ACK_OLD]	= DEV(CLOSING, CACK, CLOSING, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(CLOSING, CACK),
 	},
 	[R_LAST_ACK] = {
 		[K_SYN]		= T(LAST_ACK, CACK),
@@ -336,8 +329,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(LAST_ACK, NONE),
 		[K_OOW]		= T(LAST_ACK, ACK),
 		[K_ACK_BEYOND]	= T(LAST_ACK, CACK),
-		[K_ACK_OLD]	= DEV(LAST_ACK, CACK, LAST_ACK, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(LAST_ACK, CACK),
 	},
 	[R_TIME_WAIT] = {
 		[K_SYN]		= T(TIME_WAIT, CACK),
@@ -352,8 +344,7 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_DATA]	= T(TIME_WAIT, NONE),
 		[K_OOW]		= T(TIME_WAIT, ACK),
 		[K_ACK_BEYOND]	= T(TIME_WAIT, CACK),
-		[K_ACK_OLD]	= DEV(TIME_WAIT, CACK, TIME_WAIT, NONE,
-				    DEV_OLD_ACK),
+		[K_ACK_OLD]	= T(TIME_WAIT, CACK),
 	},
 	[R_CLOSE] = {
 		[K_SYN]		= T(CLOSE, RST),

@@ -621,11 +621,19 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
-	if (xtcp_seq_before(ack, xsk->snd_una - xsk->max_window))
+	if (xtcp_seq_before(ack, xsk->snd_una - xsk->max_window)) {
+		/* RFC 5961 5.2: too old to be acceptable; discard, ACK. */
+		xtcp_send_challenge_ack(sk);
 		return false;
+	}
 	if (xtcp_seq_after(ack, xsk->snd_una))
 		xtcp_clean_rtx_queue(sk, ack);
 	xtcp_update_wnd(xsk, skb, th);
+	/* The peer answers: a wait for a closed window starts over. */
+	if (xsk->snd_una == xsk->snd_nxt && xsk->retransmits) {
+		xsk->retransmits = 0;
+		xsk->rto_ns = XTCP_RTO_INIT_NS;
+	}
 	/* The ACK may have opened the window or ended Nagle's wait. */
 	if (sk->sk_send_head)
 		xtcp_push(sk);

@@ -606,6 +606,10 @@ failure:
 	sk_dst_reset(sk);
 	sk->sk_route_caps = 0;
 	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	/* As TCP: a source the route chose is not kept for the next try. */
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
 	return err;
 }
 

@@ -8,8 +8,8 @@
  *  state_timer - the end of FIN_WAIT_2 for an orphan, and of TIME_WAIT.
  *
  * Lifetime: a queued timer owns one reference on its socket.  Arming an
- * idle timer takes it; cancelling a queued timer or the expiry of one
- * drops it.  So no timer can run after its socket is freed, and a socket
+ * idle timer takes it (re-arming a queued one keeps it); cancelling a
+ * queued timer or the expiry of one drops it.  So no timer can run after its socket is freed, and a socket
  * with a timer queued is never freed.
  *
  * An expiring timer takes the socket's spinlock.  When the user owns the
@@ -23,14 +23,29 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
+/*
+ * Arm or re-arm; the caller holds the socket lock, so no other arm or stop
+ * runs meanwhile.  A queued timer's reference carries over: one removed
+ * by the cancel (1), or one queued again while its callback runs (-1, and
+ * still queued: hrtimer_try_to_cancel() leaves it, and it cannot expire
+ * before the running callback ends, as hrtimers never migrate while
+ * running).  Otherwise (inactive, or running and not queued) take one.
+ */
 static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u64 ns)
 {
-	/* 1: it was queued, and its reference carries over. */
-	if (hrtimer_try_to_cancel(t) != 1)
+	int ret = hrtimer_try_to_cancel(t);
+
+	if (ret == 0 || (ret < 0 && !hrtimer_is_queued(t)))
 		sock_hold(sk);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_PINNED_SOFT);
 }
 
+/*
+ * Stop without waiting (the caller may be the callback itself).  A timer
+ * queued again while its callback runs cannot be removed now; it expires
+ * later, finds nothing to do in the socket's state and drops its
+ * reference then.
+ */
 static void xtcp_timer_stop(struct sock *sk, struct hrtimer *t)
 {
 	if (hrtimer_try_to_cancel(t) == 1)
@@ -99,19 +114,17 @@ void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	if (xsk->snd_una == xsk->snd_nxt) {
 		/*
-		 * Nothing in flight but something unsent: the window was
-		 * closed.  Try again, backing off, until an ACK opens it
-		 * (zero-window probes come with the next issue).
+		 * Nothing in flight but something unsent: a closed window,
+		 * or no route.  Try again, backing off and counting as a
+		 * retransmission does, until an ACK opens the window or the
+		 * limit is reached (zero-window probes come with the next
+		 * issue).
 		 */
-		if (sk->sk_send_head) {
-			xtcp_push(sk);
-			if (sk->sk_send_head && xsk->snd_una == xsk->snd_nxt) {
-				xsk->rto_ns = min(xsk->rto_ns * 2,
-						  XTCP_RTO_MAX_NS);
-				xtcp_rtx_timer_arm(sk);
-			}
-		}
-		return;
+		if (!sk->sk_send_head)
+			return;
+		xtcp_push(sk);
+		if (!sk->sk_send_head || xsk->snd_una != xsk->snd_nxt)
+			return;
 	}
 
 	if (xsk->retransmits >= xtcp_retries_limit(sk)) {
@@ -119,6 +132,13 @@ void xtcp_rtx_timeout(struct sock *sk)
 		WRITE_ONCE(sk->sk_err, sk->sk_err_soft ? : ETIMEDOUT);
 		sk_error_report(sk);
 		xtcp_done(sk);
+		return;
+	}
+
+	if (xsk->snd_una == xsk->snd_nxt) {
+		xsk->retransmits++;
+		xsk->rto_ns = min(xsk->rto_ns * 2, XTCP_RTO_MAX_NS);
+		xtcp_rtx_timer_arm(sk);
 		return;
 	}
 
