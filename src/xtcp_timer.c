@@ -9,8 +9,8 @@
  *
  * Lifetime: a queued timer owns one reference on its socket.  Arming an
  * idle timer takes it (re-arming a queued one keeps it); cancelling a
- * queued timer or the expiry of one drops it.  So no timer can run after its socket is freed, and a socket
- * with a timer queued is never freed.
+ * queued timer or the expiry of one drops it.  So no timer can run after
+ * its socket is freed, and a socket with a timer queued is never freed.
  *
  * An expiring timer takes the socket's spinlock.  When the user owns the
  * socket (lock_sock()), the work is left to xtcp_release_cb(), run by
