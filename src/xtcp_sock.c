@@ -5,8 +5,9 @@
  * The socket-level calls are the generic inet ones TCP uses (inet_bind,
  * inet_stream_connect, inet_accept, inet_getname, inet_shutdown,
  * inet_sendmsg, inet_recvmsg, inet_ioctl, inet_release), so argument
- * checking, errnos, LSM and cgroup-BPF hooks are TCP's.  They call into
- * xtcp_prot below for everything XTCP does itself.
+ * checking and errnos are TCP's.  They call into xtcp_prot below for
+ * everything XTCP does itself.  Hooks keyed on the family (SELinux's inet
+ * port checks, cgroup-BPF sockaddr programs) skip AF_XTCP.
  *
  * socket() accepts SOCK_STREAM with protocol 0 or the XTCP protocol number
  * in force and answers every other combination with the errno inet_create()

@@ -64,14 +64,14 @@ connect_all() {
 
 	pids=()
 	for i in $(seq 0 $((N - 1))); do
-		sleep 600 | ip netns exec $b "$nc" -q -l 10.214.0.2 $((6000 + i)) \
-			> /dev/null &
+		(sleep 600 | ip netns exec $b "$nc" -q -l 10.214.0.2 \
+			$((6000 + i)) > /dev/null) 2> /dev/null &
 		pids+=($!)
 	done
 	sleep 1
 	for i in $(seq 0 $((N - 1))); do
-		sleep 600 | ip netns exec $a "$nc" -q -w 20 10.214.0.2 \
-			$((6000 + i)) > /dev/null &
+		(sleep 600 | ip netns exec $a "$nc" -q -w 20 10.214.0.2 \
+			$((6000 + i)) > /dev/null) 2> /dev/null &
 		pids+=($!)
 	done
 	wait_for 30 '[ "$(count_state $a 01)" = $N ]'
@@ -92,6 +92,11 @@ cleanup() {
 trap cleanup EXIT
 cleanup
 
+# Sockets of earlier tests (TIME_WAIT) would end during this one and
+# blur the count: let them go first (echo_bulk's last 120 s).  Should some
+# remain, the count must come back to at most what it was; a socket of
+# ours never freed also fails the run's unload and kmemleak checks.
+wait_for 150 '[ "$(refcnt)" = 0 ]'
 base=$(refcnt)
 
 # 1. Clean close after the names are gone.
@@ -105,8 +110,8 @@ ok $? "each socket holds the module ($base before, $during now)"
 ip netns del $a && ip netns del $b
 ok $? "the namespaces' names deleted under live connections"
 kill_all
-wait_for 60 '[ "$(refcnt)" = "$base" ]'
-ok $? "every socket ended and was freed (refcnt $(refcnt), $base before)"
+wait_for 60 '[ "$(refcnt)" -le "$base" ]'
+ok $? "every socket ended and was freed (refcnt $(refcnt), at most $base)"
 
 # 2. The link goes first: orphans in FIN_WAIT_1 with no one to answer.
 setup
@@ -127,7 +132,7 @@ t=$(counter $a XtcpTimeouts)
 [ "${t:-0}" -ge $N ]
 ok $? "XtcpTimeouts counts them ($t)"
 ip netns del $a && ip netns del $b
-wait_for 60 '[ "$(refcnt)" = "$base" ]'
-ok $? "every socket ended and was freed (refcnt $(refcnt), $base before)"
+wait_for 60 '[ "$(refcnt)" -le "$base" ]'
+ok $? "every socket ended and was freed (refcnt $(refcnt), at most $base)"
 
 tap_end
