@@ -60,6 +60,9 @@
 #define ST_TIME_WAIT	0x06
 #define ST_MAX		0x0c
 
+/* TIME_WAIT lasts 120 s (XTCP) or 60 s (TCP): count them only before. */
+#define TW_KEEP_MS	(family == AF_XTCP ? 100000 : 45000)
+
 static int family;
 static const char *proc_name;
 
@@ -615,8 +618,17 @@ static void part_echo(void)
 	       NCLIENTS, srv.eofs, srv.closed, srv.errors);
 	tap_ok(srv.echoed == total, "the server echoed %llu bytes (%llu)",
 	       (unsigned long long)total, (unsigned long long)srv.echoed);
-	/* Clients closed first: they wait in TIME_WAIT, the server has none. */
-	check_teardown("echo", NCLIENTS, 0);
+	/*
+	 * Clients closed first: they wait in TIME_WAIT, the server has none.
+	 * All 200 are still there unless the phase outlasted TIME_WAIT (a
+	 * slow debug kernel): then only "nothing but TIME_WAIT" is checked.
+	 */
+	if (now_ms() - t0 < TW_KEEP_MS) {
+		check_teardown("echo", NCLIENTS, 0);
+	} else {
+		tap_diag("echo: the phase outlasted TIME_WAIT; some ended");
+		check_teardown("echo", -1, -1);
+	}
 }
 
 /* ---- part 2: bulk both ways on one connection ---- */
