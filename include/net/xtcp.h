@@ -50,6 +50,16 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
 	XTCP_MIB_OFOQUEUE,		/* segments held behind a hole */
 	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
+	XTCP_MIB_RTOEXPIRED,		/* retransmission timer expiries */
+	XTCP_MIB_FASTRETRANS,		/* fast retransmits (3 duplicate ACKs) */
+	XTCP_MIB_RECOVERIES,		/* NewReno fast recoveries entered */
+	XTCP_MIB_PARTIALACKS,		/* partial ACKs in fast recovery */
+	XTCP_MIB_DUPACKS,		/* duplicate ACKs received */
+	XTCP_MIB_DELAYEDACKS,		/* ACKs sent by the delayed-ACK timer */
+	XTCP_MIB_PERSISTPROBES,		/* zero-window probes sent */
+	XTCP_MIB_KEEPALIVEPROBES,	/* keepalive probes sent */
+	XTCP_MIB_ABORTONKEEPALIVE,	/* reset: keepalive went unanswered */
+	XTCP_MIB_RTTSAMPLES,		/* RTT samples taken (Karn's rule) */
 	__XTCP_MIB_MAX
 };
 
@@ -67,6 +77,11 @@ struct xtcp_sysctl {
 	int	tw_timeout;
 	int	challenge_ack_limit;
 	int	port_range[2];		/* ip_local_port_range */
+	int	rto_min_us;		/* RFC 6298 lower bound */
+	int	rto_max_ms;		/* RFC 6298 upper bound */
+	int	keepalive_time;		/* idle time before the first probe */
+	int	keepalive_intvl;	/* between probes */
+	int	keepalive_probes;	/* unanswered probes before reset */
 };
 
 /* State of XTCP in one network namespace. */
@@ -115,12 +130,19 @@ struct xtcp_skb_cb {
 	u32	end_seq;	/* seq + SYN + data + FIN */
 	u32	ack_seq;	/* received segments only */
 	u8	flags;		/* XTCP_FLAG_* */
+	u8	sacked;		/* queued segments: XTCP_SKB_* */
+	u32	tx_us;		/* queued segments: first transmission */
 };
+
+/* xtcp_skb_cb.sacked: what happened to a segment of the write queue. */
+#define XTCP_SKB_RETRANS	0x01	/* ever retransmitted (Karn) */
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 #define XTCP_RTO_INIT_NS	(1ULL * NSEC_PER_SEC)	/* RFC 6298 2.1 */
 #define XTCP_RTO_MAX_NS		(120ULL * NSEC_PER_SEC)
+#define XTCP_DELACK_NS		(40ULL * NSEC_PER_MSEC)
+#define XTCP_QUICKACKS		16	/* ACKs not delayed, at start */
 #define XTCP_DEFAULT_MSS	536			/* RFC 9293 3.7.1 */
 #define XTCP_MAX_WINDOW		65535U			/* no window scaling */
 
@@ -128,7 +150,65 @@ struct xtcp_skb_cb {
 enum {
 	XTCP_RTX_DEFERRED,
 	XTCP_STATE_DEFERRED,
+	XTCP_DELACK_DEFERRED,
 };
+
+/* What the retransmission timer is armed for. */
+enum {
+	XTCP_TIMER_RTO,		/* resend the oldest unacknowledged */
+	XTCP_TIMER_PROBE,	/* zero-window probe (persist) */
+};
+
+/*
+ * RFC 6298 round-trip estimator, microseconds, unscaled.  srtt_us 0 means
+ * no sample yet.  Pure arithmetic in xtcp_rto.c, tested by KUnit.
+ */
+struct xtcp_rtt {
+	u32	srtt_us;
+	u32	rttvar_us;
+};
+
+void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us);
+u64 xtcp_rto_compute(const struct xtcp_rtt *r, u64 min_ns, u64 max_ns);
+u64 xtcp_rto_backoff(u64 rto_ns, unsigned int shift, u64 max_ns);
+
+/*
+ * Congestion control, RFC 5681 with NewReno fast recovery (RFC 6582), in
+ * segments as Linux counts it.  Pure arithmetic in xtcp_cong.c: the
+ * caller tells it what an ACK did and does what it answers.
+ */
+enum xtcp_ca_state {
+	XTCP_CA_OPEN,		/* no loss suspected */
+	XTCP_CA_DISORDER,	/* one or two duplicate ACKs */
+	XTCP_CA_RECOVERY,	/* fast recovery, until SND.UNA passes recover */
+	XTCP_CA_LOSS,		/* after a timeout, until the same */
+};
+
+enum xtcp_cc_action {
+	XTCP_CC_NONE,
+	XTCP_CC_RETRANSMIT,	/* resend the oldest unacknowledged segment */
+};
+
+#define XTCP_INIT_CWND		10		/* RFC 6928 */
+#define XTCP_DUPACK_THRESH	3		/* RFC 5681 DupThresh */
+#define XTCP_INFINITE_SSTHRESH	0x7fffffff
+
+struct xtcp_cc {
+	u32	cwnd;		/* segments */
+	u32	ssthresh;	/* segments */
+	u32	cwnd_cnt;	/* ACKed segments toward the next +1 */
+	u32	recover;	/* RFC 6582: SND.NXT when loss was detected */
+	u16	dupacks;
+	u8	state;		/* enum xtcp_ca_state */
+};
+
+void xtcp_cc_init(struct xtcp_cc *cc, u32 iss);
+enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
+				u32 in_flight);
+enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
+				   u32 snd_nxt, u32 in_flight);
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight);
+u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
 
 /*
  * An XTCP socket.  Every field below inet is protected by the socket lock
@@ -164,16 +244,37 @@ struct xtcp_sock {
 		passive:1,	/* born from a listener (SYN_RECV child) */
 		connect_port:1,	/* local port chosen by connect() */
 		in_accept_queue:1; /* child: established, not accepted */
-	u16	keepidle;	/* TCP_KEEPIDLE, s (the timer: next issue) */
-	u16	keepintvl;	/* TCP_KEEPINTVL, s */
-	u8	keepcnt;	/* TCP_KEEPCNT */
+	u8	corked:1,	/* TCP_CORK */
+		ack_pending:1,	/* data received and not yet ACKed */
+		rtx_mode:1;	/* XTCP_TIMER_RTO or _PROBE */
+	u8	quickacks;	/* ACKs still sent at once, not delayed */
+	u8	probes_out;	/* persist or keepalive probes unanswered */
+	u16	keepidle;	/* TCP_KEEPIDLE, s; 0: net.xtcp default */
+	u16	keepintvl;	/* TCP_KEEPINTVL, s; 0: default */
+	u8	keepcnt;	/* TCP_KEEPCNT; 0: default */
+	u16	rcv_mss;	/* largest segment the peer sent us */
+	u32	user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
 	u64	rto_ns;		/* current retransmission timeout */
+	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
+	u64	rcv_stamp_ns;	/* last segment received (keepalive) */
+
+	/* Sender's loss recovery and congestion control. */
+	struct xtcp_rtt	rtt;
+	struct xtcp_cc	cc;
+	u32	packets_out;	/* segments sent and not acknowledged */
+	u32	lost_out;	/* LOSS: of them, presumed lost, not resent */
+	u32	high_rxt;	/* LOSS: resent up to here since the timeout */
 
 	struct sk_buff_head ofo_queue;	/* data after a hole, by seq */
 
-	/* Retransmission of SYN, data and FIN; FIN_WAIT_2 and TIME_WAIT. */
+	/*
+	 * rtx_timer:    retransmission, or zero-window probes;
+	 * state_timer:  keepalive, orphaned FIN_WAIT_2, TIME_WAIT;
+	 * delack_timer: the delayed ACK.
+	 */
 	struct hrtimer	rtx_timer;
 	struct hrtimer	state_timer;
+	struct hrtimer	delack_timer;
 	unsigned long	deferred;	/* XTCP_*_DEFERRED, atomic bitops */
 
 	/* Counters for XTCP_INFO. */
@@ -182,6 +283,7 @@ struct xtcp_sock {
 	u64	bytes_acked;
 	u64	bytes_received;
 	u32	total_retrans;
+	u32	rtt_samples;
 
 	/*
 	 * Listener: connections in SYN_RECV (syn_queue) and established but
@@ -252,6 +354,15 @@ void xtcp_state_timer_stop(struct sock *sk);
 void xtcp_stop_timers(struct sock *sk);
 void xtcp_rtx_timeout(struct sock *sk);
 void xtcp_state_timeout(struct sock *sk);
+void xtcp_delack_timer_arm(struct sock *sk);
+void xtcp_delack_timer_stop(struct sock *sk);
+void xtcp_probe_timer_arm(struct sock *sk);
+void xtcp_keepalive_arm(struct sock *sk);
+void xtcp_keepalive(struct sock *sk, int on);
+u64 xtcp_rto_base(const struct sock *sk);
+u32 xtcp_keepidle_s(const struct sock *sk);
+u32 xtcp_keepintvl_s(const struct sock *sk);
+u32 xtcp_keepcnt(const struct sock *sk);
 
 /* xtcp_isn.c */
 void xtcp_isn_init(void);
@@ -270,6 +381,9 @@ int xtcp_send_syn(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_push(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void xtcp_send_probe(struct sock *sk);
+u32 xtcp_in_flight(const struct xtcp_sock *xsk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)

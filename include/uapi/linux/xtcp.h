@@ -35,8 +35,9 @@
  * (IPPROTO_TCP) is accepted for those shared options too, so a TCP program
  * ports by changing its socket family.
  *
- *	TCP_NODELAY (1), TCP_MAXSEG (2), TCP_KEEPIDLE (4), TCP_KEEPINTVL (5),
- *	TCP_KEEPCNT (6)		shared, at SOL_XTCP or SOL_TCP
+ *	TCP_NODELAY (1), TCP_MAXSEG (2), TCP_CORK (3), TCP_KEEPIDLE (4),
+ *	TCP_KEEPINTVL (5), TCP_KEEPCNT (6), TCP_QUICKACK (12),
+ *	TCP_USER_TIMEOUT (18)	shared, at SOL_XTCP or SOL_TCP
  *	XTCP_INFO (11)		SOL_XTCP only: struct xtcp_info
  */
 #define SOL_XTCP	IPPROTO_XTCP
@@ -83,6 +84,19 @@ struct xtcp_info {
 	__u64	xtcpi_bytes_received;	/* data bytes delivered in order */
 	__u32	xtcpi_total_retrans;	/* segments retransmitted */
 	__u32	xtcpi_unacked;		/* bytes sent, not yet acknowledged */
+
+	__u8	xtcpi_ca_state;		/* XTCP_CA_* below */
+	__u8	xtcpi_probes;		/* zero-window or keepalive probes */
+	__u16	xtcpi_pad;
+	__u32	xtcpi_packets_out;	/* segments in flight */
+	__u32	xtcpi_ato_us;		/* delayed-ACK timeout */
+	__u32	xtcpi_rtt_samples;	/* RTT samples taken (Karn's rule) */
 };
+
+/* xtcp_info.xtcpi_ca_state: the sender's loss-recovery state. */
+#define XTCPI_CA_OPEN		0	/* no loss suspected */
+#define XTCPI_CA_DISORDER	1	/* duplicate ACKs below the threshold */
+#define XTCPI_CA_RECOVERY	2	/* NewReno fast recovery */
+#define XTCPI_CA_LOSS		3	/* after a retransmission timeout */
 
 #endif /* _UAPI_LINUX_XTCP_H */
