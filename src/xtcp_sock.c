@@ -102,10 +102,10 @@ void xtcp_set_state(struct sock *sk, int state)
 		xtcp_sk(sk)->quickacks = XTCP_QUICKACKS;
 		xtcp_state_store(sk, state);
 		xtcp_keepalive_arm(sk);
-	}
-	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
-		 state != TCP_CLOSE_WAIT && state != TCP_ESTABLISHED)
+	} else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
+		   state != TCP_CLOSE_WAIT && state != TCP_ESTABLISHED) {
 		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
+	}
 
 	if (state == TCP_CLOSE) {
 		xtcp_unhash(sk);
