@@ -481,8 +481,11 @@ static int queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
 	XTCP_SKB_CB(skb)->seq = seq;
 	XTCP_SKB_CB(skb)->end_seq = seq + len + !!(flags & (SYN | FIN));
 	XTCP_SKB_CB(skb)->flags = flags;
+	XTCP_SKB_CB(skb)->sacked = 0;
+	XTCP_SKB_CB(skb)->tx_us = xtcp_clock_us();
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_sk(sk)->packets_out++;
 	return 0;
 }
 
@@ -492,7 +495,8 @@ static int queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
  * FIN_WAIT1, CLOSING and LAST_ACK those and our FIN; in FIN_WAIT2 and
  * TIME_WAIT everything is acknowledged.  The peer's SYN is IRS, its FIN
  * (where received) IRS+1.  The socket is in no table: the state machine
- * does not need it there.
+ * does not need it there.  Synchronized states are in their quick-ACK
+ * phase, as a new connection is, so data gets its ACK at once.
  */
 static int setup_manual(struct tsock *ts, int state)
 {
@@ -522,6 +526,12 @@ static int setup_manual(struct tsock *ts, int state)
 	if (state == TCP_CLOSE)
 		goto out;
 
+	/* As xtcp_send_syn() and xtcp_set_state() leave them. */
+	xtcp_cc_init(&xsk->cc, ISS);
+	xsk->high_rxt = ISS;
+	xsk->snd_sml = ISS;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV)
+		xsk->quickacks = XTCP_QUICKACKS;
 	xsk->iss = ISS;
 	xsk->snd_una = ISS + 1;
 	xsk->snd_nxt = ISS + 1;
