@@ -47,6 +47,9 @@
  *		host).  The caches of the protocol ("TCP", "tw_sock_TCP",
  *		"request_sock_TCP"; for XTCP every cache whose name holds
  *		"xtcp") are read before and after each step.
+ *	floor	The timer precision of the machine itself: how late a
+ *		process wakes from clock_nanosleep() to an absolute deadline,
+ *		-n times (200), 1 to 20 ms ahead.  No namespaces, no family.
  *
  * OPTIONS
  *	-w FILE	rto, delack: save the capture there (pcap)
@@ -670,7 +673,7 @@ static bool mem_ours(const char *name)
 }
 
 /*
- * SLUB counts the free objects of per-CPU slabs as in use: shrinking our
+ * SLUB counts the free objects of per-CPU slabs as in use: shrinking the
  * caches first (/sys/kernel/slab/NAME/shrink) puts those slabs back on
  * the node's lists, where /proc/slabinfo counts them exactly.
  */
@@ -681,8 +684,6 @@ static int mem_snapshot(struct slab **v)
 	FILE *f;
 
 	for (i = 0; i < n; i++) {
-		if (!mem_ours((*v)[i].name))
-			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
 			 (*v)[i].name);
 		f = fopen(path, "w");
@@ -895,12 +896,43 @@ static int test_mem(void)
 	return 0;
 }
 
+/* ============================================================== floor */
+
+/*
+ * The timer precision this machine allows at all: how late a process
+ * wakes from clock_nanosleep() to an absolute CLOCK_MONOTONIC deadline
+ * (a hard hrtimer, then the scheduler), -n times (200) after 1 to 20 ms.
+ */
+static int test_floor(void)
+{
+	long n = opt.n ? opt.n : 200, i;
+	double *late = calloc(n + 1, sizeof(*late));
+	struct stats st;
+
+	if (!late)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		uint64_t t = now_ns() + (uint64_t)((1 + rnd() * 19) * 1e6);
+
+		sleep_until_ns(t);
+		late[i] = (now_ns() - t) / 1e3;
+	}
+	json_open(NULL);
+	json_str("test", "floor");
+	stats_of(late, n, &st);
+	json_stats("late_us", &st);
+	json_close();
+	json_end();
+	return 0;
+}
+
 /* =============================================================== main */
 
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
-		"usage: xtcp-bench rto|delack|churn|bulk|mem -f xtcp|tcp -c CLIENT_NS\n"
+		"usage: xtcp-bench floor [-n N]\n"
+		"       xtcp-bench rto|delack|churn|bulk|mem -f xtcp|tcp -c CLIENT_NS\n"
 		"         -s SERVER_NS -a ADDR:PORT [-i IFNAME] [-w PCAP] [-n N] [-k N]\n"
 		"         [-d SECS] [-b BYTES] [-g MS] [-j MS] [-X CMD] [-Y CMD] [-F ADDR]\n");
 	exit(2);
@@ -914,7 +946,7 @@ int main(int argc, char **argv)
 	} tests[] = {
 		{ "rto", test_rto }, { "delack", test_delack },
 		{ "churn", test_churn }, { "bulk", test_bulk },
-		{ "mem", test_mem },
+		{ "mem", test_mem }, { "floor", test_floor },
 	};
 	const char *test, *port;
 	char addr[64];
@@ -960,7 +992,10 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || !opt.cns || !opt.sns || !opt.srv.sin_port)
+	if (optind != argc)
+		usage();
+	if (strcmp(test, "floor") &&
+	    (!opt.cns || !opt.sns || !opt.srv.sin_port))
 		usage();
 	srand48(time(NULL) ^ getpid());
 	for (t = 0; t < ARRAY_SIZE(tests); t++)
