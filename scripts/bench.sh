@@ -24,6 +24,7 @@ vmout=$top/build/vm/bench-$(date +%Y%m%d-%H%M%S)-$$
 rm -rf "$res"
 mkdir -p "$res" "$vmout"
 
+read -r load0 _ </proc/loadavg
 rc=0
 "$top/scripts/xtcp-vm" --timeout 900 --out "$vmout" "$@" -- \
 	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn rto delack bulk}" \
@@ -33,10 +34,12 @@ rc=0
 if [ -d "$vmout/bench" ]; then
 	cp -p "$vmout"/bench/* "$res"/
 fi
+read -r _ load5 _ </proc/loadavg
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 echo
+# The host's load: other work on the host slows the emulated guest.
 python3 "$top/tools/xtcp-bench/report" --commit "$commit" \
-	--json "$res/results.json" "$res"
+	--host-load "$load0 $load5" --json "$res/results.json" "$res"
 echo
 echo "bench: results in build/bench/results.json; raw results and captures" \
 	"(tshark -r FILE -d ip.proto==253,tcp) in build/bench/"

@@ -55,6 +55,7 @@ struct conn_info {
 	uint32_t rto_us, ato_us, rtt_us;
 	uint32_t total_retrans;
 };
+
 void conn_info(const struct bench_opts *o, int fd, struct conn_info *ci);
 
 /* A server process in the server namespace: fn(arg, ctl) runs there with
@@ -64,6 +65,7 @@ struct server {
 	pid_t pid;
 	int ctl;
 };
+
 void server_start(struct server *s, const struct bench_opts *o,
 		  void (*fn)(const struct bench_opts *o, int ctl));
 void server_stop(struct server *s);
@@ -82,6 +84,7 @@ struct stats {
 	long n;
 	double mean, median, p90, min, max;
 };
+
 void stats_of(double *v, long n, struct stats *st);
 
 /* JSON on stdout, one object per run; nesting by hand. */
@@ -102,6 +105,7 @@ struct slab {
 	char name[64];
 	long active, objsize;
 };
+
 int slab_read(struct slab **out);	/* number of caches */
 const struct slab *slab_find(const struct slab *v, int n, const char *name);
 
@@ -115,6 +119,7 @@ struct pkt {
 	uint32_t seq, ack;
 	uint32_t len;		/* payload bytes */
 };
+
 #define F_FIN	0x01
 #define F_SYN	0x02
 #define F_RST	0x04
@@ -122,6 +127,7 @@ struct pkt {
 #define F_ACK	0x10
 
 struct capture;
+
 /* Start capturing IPv4 on ifname in namespace ns (a thread of its own). */
 struct capture *capture_start(const char *ns, const char *ifname);
 /* Stop, save as pcap when path is set; the packets seen, in order. */

@@ -41,7 +41,7 @@ struct capture {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int ready;		/* 1 capturing, -1 failed */
-	volatile int stop;
+	int stop;		/* __atomic */
 	struct rec *v;
 	long n, cap;
 	struct pkt *pkts;
@@ -110,7 +110,7 @@ static void *capture_thread(void *arg)
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 
-	while (!c->stop) {
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		uint8_t buf[2048];
 		char cbuf[CMSG_SPACE(sizeof(struct timespec))];
 		struct sockaddr_ll from;
@@ -236,7 +236,7 @@ const struct pkt *capture_stop(struct capture *c, const char *path, long *n)
 	 * 100 ms lets the thread read the last ones.
 	 */
 	sleep_ns(100000000);
-	c->stop = 1;
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELAXED);
 	pthread_join(c->thread, NULL);
 	if (path)
 		save_pcap(c, path);

@@ -281,7 +281,7 @@ void ctl_send(int ctl, const char *fmt, ...)
 	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
 	va_end(ap);
 	if (n < 0 || n >= (int)sizeof(buf) - 1)
-		die("ctl_send: line too long");
+		die("control line too long");
 	buf[n++] = '\n';
 	write_full(ctl, buf, n);
 }
@@ -408,7 +408,11 @@ void stats_of(double *v, long n, struct stats *st)
 	memset(st, 0, sizeof(*st));
 	st->n = n;
 	if (!n) {
-		st->mean = st->median = st->p90 = st->min = st->max = NAN;
+		st->mean = NAN;
+		st->median = NAN;
+		st->p90 = NAN;
+		st->min = NAN;
+		st->max = NAN;
 		return;
 	}
 	qsort(v, n, sizeof(*v), cmp_dbl);

@@ -696,7 +696,7 @@ static int mem_snapshot(struct slab **v)
 	return slab_read(v);
 }
 
-/* What entries entries of one kind added between two slabinfo reads. */
+/* What @entries entries of one kind added between two slabinfo reads. */
 static void mem_json(const char *key, const struct slab *a, int na,
 		     const struct slab *b, int nb, long entries)
 {
@@ -965,8 +965,12 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "tcp"))
 				usage();
 			break;
-		case 'c': opt.cns = optarg; break;
-		case 's': opt.sns = optarg; break;
+		case 'c':
+			opt.cns = optarg;
+			break;
+		case 's':
+			opt.sns = optarg;
+			break;
 		case 'a':
 			snprintf(addr, sizeof(addr), "%s", optarg);
 			port = strchr(addr, ':');
@@ -978,18 +982,41 @@ int main(int argc, char **argv)
 			if (!inet_aton(addr, &opt.srv.sin_addr))
 				usage();
 			break;
-		case 'i': opt.ifname = optarg; break;
-		case 'w': opt.pcap = optarg; break;
-		case 'n': opt.n = atol(optarg); break;
-		case 'k': opt.count = atol(optarg); break;
-		case 'd': opt.secs = atof(optarg); break;
-		case 'b': opt.bytes = atol(optarg); break;
-		case 'g': opt.gap_ms = atof(optarg); break;
-		case 'j': opt.jitter_ms = atof(optarg); break;
-		case 'X': opt.cut = optarg; break;
-		case 'Y': opt.uncut = optarg; break;
-		case 'F': opt.fake = optarg; break;
-		default: usage();
+		case 'i':
+			opt.ifname = optarg;
+			break;
+		case 'w':
+			opt.pcap = optarg;
+			break;
+		case 'n':
+			opt.n = atol(optarg);
+			break;
+		case 'k':
+			opt.count = atol(optarg);
+			break;
+		case 'd':
+			opt.secs = atof(optarg);
+			break;
+		case 'b':
+			opt.bytes = atol(optarg);
+			break;
+		case 'g':
+			opt.gap_ms = atof(optarg);
+			break;
+		case 'j':
+			opt.jitter_ms = atof(optarg);
+			break;
+		case 'X':
+			opt.cut = optarg;
+			break;
+		case 'Y':
+			opt.uncut = optarg;
+			break;
+		case 'F':
+			opt.fake = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)
