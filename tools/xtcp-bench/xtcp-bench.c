@@ -696,6 +696,43 @@ static int mem_snapshot(struct slab **v)
 	return slab_read(v);
 }
 
+/* The five caches of any name that grew most, in bytes per entry. */
+static void mem_top(const struct slab *a, int na, const struct slab *b,
+		    int nb, long entries)
+{
+	int i, j, top[5], ntop = 0;
+	double g[5];
+
+	for (i = 0; i < nb && entries; i++) {
+		const struct slab *s = slab_find(a, na, b[i].name);
+		double grew = (b[i].active - (s ? s->active : 0)) *
+			      (double)b[i].objsize / entries;
+
+		if (grew < 8)
+			continue;
+		for (j = ntop; j > 0 && g[j - 1] < grew; j--) {
+			if (j < 5) {
+				g[j] = g[j - 1];
+				top[j] = top[j - 1];
+			}
+		}
+		if (j < 5) {
+			g[j] = grew;
+			top[j] = i;
+			if (ntop < 5)
+				ntop++;
+		}
+	}
+	json_array("top_caches");
+	for (i = 0; i < ntop; i++) {
+		json_open(NULL);
+		json_str("name", b[top[i]].name);
+		json_num("bytes_per_entry", g[i]);
+		json_close();
+	}
+	json_array_close();
+}
+
 /* What @entries entries of one kind added between two slabinfo reads. */
 static void mem_json(const char *key, const struct slab *a, int na,
 		     const struct slab *b, int nb, long entries)
@@ -730,6 +767,7 @@ static void mem_json(const char *key, const struct slab *a, int na,
 		}
 	}
 	json_array_close();
+	mem_top(a, na, b, nb, entries);
 	if (found)
 		json_int("bytes_per_entry", bytes);
 	else
