@@ -28,7 +28,7 @@
  *	delack	Delayed ACK.  One connection; the receiver (server) never
  *		reads during the test.  A quick-ACK phase of -k writes of 100
  *		bytes (32) 5 ms apart, then -n lone writes of 10 bytes (40),
- *		-g ms apart (120) plus up to -j ms at random (20).  The
+ *		-g ms apart (80) plus up to -j ms at random (20).  The
  *		capture on the server's interface gives, for each segment,
  *		the time from its arrival to the first ACK covering it.
  *	churn	Connection churn.  For -d seconds (5) the client connects,
@@ -351,7 +351,7 @@ static void delack_json(const char *key, double *v, long n, double nominal)
 static int test_delack(void)
 {
 	long quick = opt.count ? opt.count : 32, lone = opt.n ? opt.n : 40;
-	double gap = opt.gap_ms ? opt.gap_ms : 120, jit = opt.jitter_ms;
+	double gap = opt.gap_ms ? opt.gap_ms : 80, jit = opt.jitter_ms;
 	double *dq, *dl, nominal = 40000;
 	long i, j, np, nq = 0, nl = 0, unacked = 0;
 	unsigned int port, ato_us = 0, rto_us = 0;
@@ -434,6 +434,9 @@ static int test_delack(void)
 	stats_of(dq, nq < 10 ? nq : 10, &st);
 	json_stats("quick_delay_us", &st);
 	delack_json("lone", dl, nl, nominal);
+	for (i = 0, j = 0; i < nl; i++)
+		j += dl[i] < 1000;
+	json_int("lone_acked_at_once", j);
 	stats_of(dl, nl, &st);
 	json_bool("delayed", nl && st.median >= 1000);
 	json_array("lone_delays_us");
