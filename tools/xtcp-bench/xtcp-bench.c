@@ -564,6 +564,8 @@ static void bulk_server(const struct bench_opts *o, int ctl)
 		got += r;
 	}
 	t1 = now_ns();
+	/* A reset, not a FIN: no TIME_WAIT keeps xtcp.ko in use. */
+	set_linger0(fd);
 	close(fd);
 	ctl_send(ctl, "%lld %llu", got, (unsigned long long)(t1 - t0));
 }
@@ -594,6 +596,7 @@ static int test_bulk(void)
 	}
 	if (shutdown(fd, SHUT_WR))
 		die("shutdown");
+	/* The end of the stream or the server's reset. */
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
 	t1 = now_ns();
