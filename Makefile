@@ -13,7 +13,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps tools clean lint kernel-debug check demo docs help
+.PHONY: all modules deps tools clean lint kernel-debug check demo docs bench help
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -24,6 +24,7 @@ deps:
 tools: deps
 	$(MAKE) -C tools/xtcp-tcp-bridge
 	$(MAKE) -C tools/xtcp-nc
+	$(MAKE) -C tools/xtcp-bench
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -41,6 +42,10 @@ check: deps
 demo: deps
 	scripts/demo.sh
 
+# XTCP next to Linux TCP in one VM, as ratios; never part of check.
+bench: deps
+	scripts/bench.sh
+
 # The state diagram, rendered with graphviz; not part of all or check.
 docs: deps
 	@mkdir -p build/Documentation
@@ -55,3 +60,4 @@ help:
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
 	@echo 'make demo       boot a VM, show an XTCP connection: states, segments, hashes'
 	@echo 'make docs       render Documentation/xtcp-states.dot to build/Documentation/'
+	@echo 'make bench      XTCP and Linux TCP side by side: timers, churn, bulk, memory'
