@@ -377,6 +377,8 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	cxsk->irs = XTCP_SKB_CB(skb)->seq;
 	cxsk->rcv_nxt = cxsk->irs + 1;
 	cxsk->copied_seq = cxsk->rcv_nxt;
+	/* No window offered yet: the SYN-ACK's starts at RCV.NXT. */
+	cxsk->rcv_wup = cxsk->rcv_nxt;
 	cxsk->snd_wnd = ntohs(th->window);
 	cxsk->max_window = cxsk->snd_wnd;
 	cxsk->snd_wl1 = cxsk->irs;
@@ -440,6 +442,8 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 	xsk->irs = cb->seq;
 	xsk->rcv_nxt = cb->seq + 1;
 	xsk->copied_seq = xsk->rcv_nxt;
+	xsk->rcv_wup = xsk->rcv_nxt;
+	xsk->rcv_wnd = 0;
 	xtcp_set_mss(xsk, opts);
 	xsk->snd_wnd = ntohs(th->window);
 	xsk->max_window = xsk->snd_wnd;

@@ -176,20 +176,27 @@ unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu)
 /*
  * The window to advertise: the free receive buffer, halved for skb
  * overhead, without ever moving the right edge of the window we last
- * advertised back (RFC 9293 3.8.6.2.1).  No window scaling yet: at most
- * 65535 bytes.  The receiver's side of silly-window avoidance is the
- * reader's window update (xtcp_cleanup_rbuf()), sent only once the window
- * grows by an MSS and doubles.
+ * advertised back (RFC 9293 3.8.6.2.1).  Receiver-side silly window
+ * avoidance (3.8.6.2.2): the right edge moves on only by at least
+ * min(buffer / 2, MSS), and a window below one MSS is not offered anew.
+ * No window scaling yet: at most 65535 bytes.
  */
 static u32 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	u32 cur = 0, win;
+	u32 cur = 0, space, full, mss;
 
 	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		cur = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
-	win = max(xtcp_rcv_wnd_space(sk), cur);
-	return min(win, XTCP_MAX_WINDOW);
+		cur = min(xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt,
+			  XTCP_MAX_WINDOW);
+	space = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW);
+	/* A buffer smaller than a segment still gets a window. */
+	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
+		     XTCP_MAX_WINDOW);
+	mss = min_t(u32, xsk->advmss, full);
+	if (space <= cur || space - cur < min(full / 2, mss) || space < mss)
+		return cur;
+	return space;
 }
 
 /**
