@@ -722,12 +722,6 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	else
 		xtcp_check_dupack(sk, skb, th, datalen);
 	xtcp_update_wnd(xsk, skb, th);
-	if (xsk->snd_wnd && !xsk->packets_out &&
-	    xsk->rtx_mode == XTCP_TIMER_PROBE) {
-		/* The window opened: the persist backoff is over. */
-		xsk->retransmits = 0;
-		xsk->rtx_stamp_ns = 0;
-	}
 	/* The ACK may have opened a window or ended Nagle's wait. */
 	if (sk->sk_send_head)
 		xtcp_push(sk);

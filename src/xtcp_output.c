@@ -549,6 +549,11 @@ void xtcp_push(struct sock *sk)
 		}
 		xsk->snd_nxt = cb->end_seq;
 		xsk->packets_out++;
+		if (xsk->rtx_mode == XTCP_TIMER_PROBE) {
+			/* The window took data: persisting is over. */
+			xsk->retransmits = 0;
+			xsk->rtx_stamp_ns = 0;
+		}
 		if (skb->len < xsk->mss_cache)
 			xsk->snd_sml = cb->end_seq;
 		if (skb_queue_is_last(&sk->sk_write_queue, skb))
@@ -566,6 +571,54 @@ void xtcp_push(struct sock *sk)
 	if (!xsk->packets_out &&
 	    (stop == XTCP_PUSH_WINDOW || stop == XTCP_PUSH_ERROR))
 		xtcp_probe_timer_arm(sk);
+}
+
+/**
+ * xtcp_send_window_part - fill a window smaller than the next segment
+ * @sk: the socket, locked, with nothing in flight
+ *
+ * The persist timer's answer to a peer window that is open but smaller
+ * than the next unsent segment, as TCP's tcp_write_wakeup(): split the
+ * segment where the window ends and send the first part, so the window
+ * is used up and the peer's next ACK says when it opens again.
+ */
+void xtcp_send_window_part(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb = sk->sk_send_head, *nskb;
+	struct xtcp_skb_cb *cb, *ncb;
+	u32 wnd_end, len;
+
+	if (!skb || !skb->len)
+		return;
+	cb = XTCP_SKB_CB(skb);
+	wnd_end = xsk->snd_una + xsk->snd_wnd;
+	if ((cb->flags & XTCP_FLAG_SYN) || !xtcp_seq_after(wnd_end, cb->seq))
+		return;
+	len = wnd_end - cb->seq;
+	if (len >= skb->len)
+		return;
+
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
+	if (!nskb)
+		return;
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	if (skb_copy_bits(skb, len, skb_put(nskb, skb->len - len),
+			  skb->len - len)) {
+		kfree_skb(nskb);
+		return;
+	}
+	ncb = XTCP_SKB_CB(nskb);
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->flags = cb->flags;
+	ncb->sacked = 0;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
+	skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	xtcp_push(sk);
 }
 
 /* Resend the oldest unacknowledged segment (fast retransmit, SYN-ACK). */

@@ -278,6 +278,8 @@ static void xtcp_probe_timeout(struct sock *sk)
 	}
 	/* The window may have opened without an ACK we acted on. */
 	xtcp_push(sk);
+	if (!xsk->packets_out && sk->sk_send_head)
+		xtcp_send_window_part(sk);
 	if (xsk->packets_out || !sk->sk_send_head) {
 		xsk->retransmits = 0;
 		xsk->rtx_stamp_ns = 0;

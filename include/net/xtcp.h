@@ -393,6 +393,7 @@ void xtcp_push(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_probe(struct sock *sk);
+void xtcp_send_window_part(struct sock *sk);
 u32 xtcp_in_flight(const struct xtcp_sock *xsk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
