@@ -18,7 +18,8 @@
 #     both namespaces; each sender's XTCP_INFO shows rtt_us >= 2 ms and
 #     total_retrans > 0.
 #  2. RTT: netem delay 20 ms on A's egress only: after 1 MiB from A,
-#     rtt_us >= 20000 and rto_us >= rtt_us, rto_us >= rto_min.
+#     rtt_us >= 20000 and rto_us >= rtt_us, rto_us >= rto_min; without
+#     loss cwnd >= 10 (IW10) and ca_state open.
 #  3. Persist: B does not read; A fills the window; B advertises window 0;
 #     A's zero-window probes (a pure ACK at SND.UNA - 1, or one byte at
 #     SND.UNA) come with growing gaps; the probe counter grew; then B reads
@@ -417,10 +418,10 @@ grew "1: fast retransmits in both namespaces" 1 \
 grew "1: duplicate ACKs counted in both namespaces" 1 \
 	"$tmp/A.before" "$tmp/A.after" XtcpDupAcks \
 	"$tmp/B.before" "$tmp/B.after" XtcpDupAcks
-for s in bulk1a bulk1b; do
-	rtt=$(info $s sender rtt_us) rtx=$(info $s sender total_retrans)
+for s in A:bulk1a B:bulk1b; do
+	rtt=$(info ${s#*:} sender rtt_us) rtx=$(info ${s#*:} sender total_retrans)
 	[ "${rtt:-0}" -ge 2000 ] && [ "${rtx:-0}" -gt 0 ]
-	ok $? "1: ${s: -1}'s info as a sender: rtt_us ${rtt:-?} >= 2000 (the netem delay), total_retrans ${rtx:-?} > 0"
+	ok $? "1: ${s%:*}'s info as a sender: rtt_us ${rtt:-?} >= 2000 (the netem delay), total_retrans ${rtx:-?} > 0"
 done
 
 # ------------------------------------------------------------------ 2: RTT
@@ -449,6 +450,10 @@ rtt=${rtt:-0} rto=${rto:-0}
 ok $? "2: rtt_us $rtt >= $((DELAY_MS * 1000)) (the netem delay) and < 2 s"
 [ "$rto" -ge "$rtt" ] && [ "$rto" -ge 200000 ] && [ "$rto" -le 120000000 ]
 ok $? "2: rto_us $rto >= rtt_us, >= the minimum RTO (200 ms), <= 120 s"
+cwnd=$(info rtt2a sent cwnd) ca=$(info rtt2a sent ca_state)
+out=$(info rtt2a sent packets_out)
+[ "${cwnd:-0}" -ge 10 ] && [ "$ca" = 0 ] && [ "$out" = 0 ]
+ok $? "2: no loss: cwnd ${cwnd:-?} >= 10 (IW10), ca_state ${ca:-?} (open), packets_out ${out:-?} once all is acknowledged"
 if [ $fam = xtcp ]; then
 	n=$(info rtt2a sent rtt_samples)
 	[ "${n:-0}" -gt 0 ]
