@@ -120,7 +120,6 @@ bail() {
 # nap SECONDS sleeps reading a pipe nothing is written to.
 exec {nap_fd}<> <(:)
 nap() { read -rt "$1" -u $nap_fd; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
 set_deadline() { deadline=$((${EPOCHREALTIME/./} + $1 * 1000000)); }
 past_deadline() { [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; }
 
@@ -162,99 +161,123 @@ waitfile() {
 	return 0
 }
 
-# logval NAME WORD N: the Nth word of the line of $tmp/NAME.log starting
-# with WORD ("" if none).
-logval() {
-	local w
+# readlog NAME: parse $tmp/NAME.log into L (builtins only): L[NAME.WORD.I]
+# is the Ith word of the last line starting with WORD, and
+# L[NAME.info.WHEN.KEY] the VALUE of KEY=VALUE on the line "info WHEN ...".
+declare -A L
+readlog() {
+	local w i kv
 
 	while read -ra w; do
-		if [ "${w[0]:-}" = "$2" ]; then
-			echo "${w[$3]:-}"
-			return
+		[ ${#w[@]} -gt 0 ] || continue
+		if [ "${w[0]}" = info ]; then
+			for kv in "${w[@]:2}"; do
+				L[$1.info.${w[1]}.${kv%%=*}]=${kv#*=}
+			done
+			continue
 		fi
-	done <"$tmp/$1.log"
-}
-
-# info NAME WHEN KEY: KEY's value on the "info WHEN" line of NAME's log.
-info() {
-	local w kv
-
-	while read -ra w; do
-		[ "${w[0]:-}" = info ] && [ "${w[1]:-}" = "$2" ] || continue
-		for kv in "${w[@]:2}"; do
-			if [ "${kv%%=*}" = "$3" ]; then
-				echo "${kv#*=}"
-				return
-			fi
+		for i in "${!w[@]}"; do
+			L[$1.${w[0]}.$i]=${w[$i]}
 		done
 	done <"$tmp/$1.log"
 }
 
-# snap HOLDER FILE: the counters of HOLDER's namespace into FILE, one
-# "name value" a line (TCP's as "Tcp:RetransSegs value" and so on).
+# show_info NAME...: the "info" and "maxprobes" lines of the logs, as
+# comments.
+show_info() {
+	local n line
+
+	for n in "$@"; do
+		while read -r line; do
+			[[ $line == info* || $line == maxprobes* ]] &&
+				echo "# $n: $line"
+		done <"$tmp/$n.log"
+	done
+}
+
+# snap HOLDER KEY: the counters of HOLDER's namespace now, as C[KEY.NAME]
+# (TCP's as C[KEY.Tcp:RetransSegs] and so on); builtins only.
+declare -A C
 snap() {
+	local k v hdr vals i f
+
 	if [ $fam = xtcp ]; then
-		cat "/proc/$1/net/xtcp_snmp" >"$2"
-	else
-		awk '{ p = $1 }
-		     p in seen { for (i = 2; i <= NF; i++) print p hdr[p, i], $i; delete seen[p]; next }
-		     { seen[p] = 1; for (i = 2; i <= NF; i++) hdr[p, i] = $i }' \
-			"/proc/$1/net/snmp" "/proc/$1/net/netstat" >"$2"
+		while read -r k v; do
+			C[$2.$k]=$v
+		done <"/proc/$1/net/xtcp_snmp"
+		return
 	fi
+	for f in snmp netstat; do
+		while read -ra hdr && read -ra vals; do
+			for ((i = 1; i < ${#hdr[@]}; i++)); do
+				C[$2.${hdr[0]}${hdr[$i]}]=${vals[$i]:-}
+			done
+		done <"/proc/$1/net/$f"
+	done
 }
 
-# twin_of NAME: the counter's name in this family's files ("" for none).
-twin_of() {
-	if [ $fam = xtcp ]; then
-		echo "$1"
-	else
-		echo "${twin[$1]}"
-	fi
-}
-
-# delta BEFORE AFTER NAME: how much NAME grew between two snapshots,
-# "none" when this family has no such counter, "missing" when a snapshot
-# lacks it.
+# delta BEFORE AFTER NAME: sets d to how much XTCP counter NAME (or its TCP
+# twin) grew between two snapshots: "none" when TCP has no twin, "missing"
+# when a snapshot lacks it; cname to the name in this family.
 delta() {
-	local n
+	local a b
 
-	n=$(twin_of "$3")
-	[ -n "$n" ] || { echo none; return; }
-	awk -v n="$n" '$1 == n { v[FILENAME] = $2; c++ }
-		END { if (c != 2) print "missing"; else print v[ARGV[2]] - v[ARGV[1]] }' \
-		"$1" "$2"
+	if [ $fam = xtcp ]; then
+		cname=$3
+	else
+		cname=${twin[$3]}
+	fi
+	if [ -z "$cname" ]; then
+		d=none
+		return
+	fi
+	a=${C[$1.$cname]:-} b=${C[$2.$cname]:-}
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		d=missing
+	else
+		d=$((b - a))
+	fi
+}
+
+# counter_now HOLDER NAME: sets cval to the counter's value now ("" when
+# missing or TCP has no twin).
+counter_now() {
+	snap "$1" now
+	delta now now "$2"
+	cval=${C[now.$cname]:-}
 }
 
 # show_deltas LABEL BEFORE AFTER: every counter's growth, as a comment.
 show_deltas() {
-	local c d line=""
+	local c line=""
 
 	for c in $counters; do
-		d=$(delta "$2" "$3" "$c")
+		delta "$2" "$3" "$c"
 		[ "$d" = none ] && continue
 		line+=" ${c#Xtcp}+$d"
 	done
 	echo "# $1:$line"
 }
 
-# grew DESCRIPTION MIN PAIRS...: each "BEFORE AFTER NAME" triple of PAIRS
-# grew by MIN or more; one test point, skipped when TCP has no twin.
+# grew DESCRIPTION MIN SNAPSHOTS...: for each "BEFORE AFTER NAME" triple of
+# SNAPSHOTS, counter NAME grew by MIN or more; one test point, skipped
+# when TCP has no twin.
 grew() {
-	local desc=$1 min=$2 r=0 d what="" n
+	local desc=$1 min=$2 r=0 what=""
 
 	shift 2
-	n=$(twin_of "$3")
-	if [ -z "$n" ]; then
+	delta "$1" "$2" "$3"
+	if [ "$d" = none ]; then
 		ok 0 "$desc # SKIP Linux TCP has no counter for $3"
 		return
 	fi
 	while [ $# -ge 3 ]; do
-		d=$(delta "$1" "$2" "$3")
-		what+=" $(basename "$1" .before)+$d"
+		delta "$1" "$2" "$3"
+		what+=" ${1%%.*}+$d"
 		{ [ "$d" != missing ] && [ "$d" -ge "$min" ]; } || r=1
 		shift 3
 	done
-	ok $r "$desc ($n:$what)"
+	ok $r "$desc ($cname:$what)"
 }
 
 # st HOLDER RPORT: sets sts to the states (hex, each followed by a space) of
@@ -267,31 +290,6 @@ st() {
 	while read -r _ _ ra state _; do
 		[ "${ra#*:}" = "$r" ] && sts+="$state "
 	done 2>/dev/null <"/proc/$1/net/$proc"
-}
-
-# counter_now HOLDER NAME: sets cval to the counter's value now ("" when
-# missing), with builtins only.
-counter_now() {
-	local n k v p hdr vals i f
-
-	cval=
-	n=$(twin_of "$2")
-	[ -n "$n" ] || return
-	if [ $fam = xtcp ]; then
-		while read -r k v; do
-			[ "$k" = "$n" ] && { cval=$v; return; }
-		done <"/proc/$1/net/xtcp_snmp"
-		return
-	fi
-	p=${n%%:*}: k=${n#*:}
-	for f in snmp netstat; do
-		while read -ra hdr && read -ra vals; do
-			[ "${hdr[0]}" = "$p" ] || continue
-			for i in "${!hdr[@]}"; do
-				[ "${hdr[$i]}" = "$k" ] && { cval=${vals[$i]}; return; }
-			done
-		done <"/proc/$1/net/$f"
-	done
 }
 
 # Black-hole B: drop all IPv4 arriving at B's veth (a classic BPF program
@@ -384,8 +382,8 @@ section "1: lossy path"
 netem $A delay 2ms loss 2% duplicate 1% reorder 5% gap 3 &&
 	netem $B delay 2ms loss 2% duplicate 1% reorder 5% gap 3 ||
 	bail "tc netem"
-snap $hA "$tmp/A.before"
-snap $hB "$tmp/B.before"
+snap $hA A.before
+snap $hB B.before
 helper $B bulk1b -L "$tmp/l1" listen $AB $P1 bulk $BULK
 b1=$last
 waitfile "$tmp/l1" $b1 || { diag "$tmp/bulk1b.log"; bail "no listener"; }
@@ -393,33 +391,36 @@ helper $A bulk1a connect $AB $P1 bulk $BULK
 a1=$last
 finished $a1 bulk1a "1: A sent $BULK bytes and read B's to EOF over the lossy path"
 finished $b1 bulk1b "1: B sent $BULK bytes and read A's to EOF over the lossy path"
-snap $hA "$tmp/A.after"
-snap $hB "$tmp/B.after"
+snap $hA A.after
+snap $hB B.after
 netem $A
 netem $B
-show_deltas "1: A's counters" "$tmp/A.before" "$tmp/A.after"
-show_deltas "1: B's counters" "$tmp/B.before" "$tmp/B.after"
-grep -h '^info' "$tmp/bulk1a.log" "$tmp/bulk1b.log" | sed 's/^/# /'
+show_deltas "1: A's counters" A.before A.after
+show_deltas "1: B's counters" B.before B.after
+readlog bulk1a
+readlog bulk1b
+show_info bulk1a bulk1b
 
 for dir in "A B bulk1a bulk1b" "B A bulk1b bulk1a"; do
 	read -r from to flog tlog <<<"$dir"
-	sent=$(logval "$flog" sent 1) ssha=$(logval "$flog" sent 3)
-	got=$(logval "$tlog" received 1) gsha=$(logval "$tlog" received 3)
+	sent=${L[$flog.sent.1]:-} ssha=${L[$flog.sent.3]:-}
+	got=${L[$tlog.received.1]:-} gsha=${L[$tlog.received.3]:-}
 	[ "$sent" = $BULK ] && [ "$got" = $BULK ] && [ -n "$ssha" ] &&
 		[ "$ssha" = "$gsha" ]
 	ok $? "1: $from -> $to: ${sent:-?} bytes sent, ${got:-?} received, SHA-256 ${ssha:0:16}... ${gsha:0:16}..."
 done
 grew "1: segments retransmitted in both namespaces" 1 \
-	"$tmp/A.before" "$tmp/A.after" XtcpRetransSegs \
-	"$tmp/B.before" "$tmp/B.after" XtcpRetransSegs
+	A.before A.after XtcpRetransSegs \
+	B.before B.after XtcpRetransSegs
 grew "1: fast retransmits in both namespaces" 1 \
-	"$tmp/A.before" "$tmp/A.after" XtcpFastRetrans \
-	"$tmp/B.before" "$tmp/B.after" XtcpFastRetrans
+	A.before A.after XtcpFastRetrans \
+	B.before B.after XtcpFastRetrans
 grew "1: duplicate ACKs counted in both namespaces" 1 \
-	"$tmp/A.before" "$tmp/A.after" XtcpDupAcks \
-	"$tmp/B.before" "$tmp/B.after" XtcpDupAcks
+	A.before A.after XtcpDupAcks \
+	B.before B.after XtcpDupAcks
 for s in A:bulk1a B:bulk1b; do
-	rtt=$(info ${s#*:} sender rtt_us) rtx=$(info ${s#*:} sender total_retrans)
+	rtt=${L[${s#*:}.info.sender.rtt_us]:-}
+	rtx=${L[${s#*:}.info.sender.total_retrans]:-}
 	[ "${rtt:-0}" -ge 2000 ] && [ "${rtx:-0}" -gt 0 ]
 	ok $? "1: ${s%:*}'s info as a sender: rtt_us ${rtt:-?} >= 2000 (the netem delay), total_retrans ${rtx:-?} > 0"
 done
@@ -429,7 +430,7 @@ done
 section "2: RTT"
 
 netem $A delay ${DELAY_MS}ms || bail "tc netem"
-snap $hA "$tmp/A.before"
+snap $hA A.before
 helper $B rtt2b -a 120 -L "$tmp/l2" listen $AB $P2 recv
 b2=$last
 waitfile "$tmp/l2" $b2 || { diag "$tmp/rtt2b.log"; bail "no listener"; }
@@ -437,28 +438,29 @@ helper $A rtt2a -a 120 connect $AB $P2 send $RTT_BYTES
 a2=$last
 finished $a2 rtt2a "2: A sent $RTT_BYTES bytes with ${DELAY_MS} ms netem delay on its egress"
 finished $b2 rtt2b "2: B read them to EOF"
-snap $hA "$tmp/A.after"
+snap $hA A.after
 netem $A
-grep -h '^info' "$tmp/rtt2a.log" | sed 's/^/# /'
-show_deltas "2: A's counters" "$tmp/A.before" "$tmp/A.after"
-[ "$(logval rtt2a sent 3)" = "$(logval rtt2b received 3)" ] &&
-	[ "$(logval rtt2b received 1)" = $RTT_BYTES ]
+readlog rtt2a
+readlog rtt2b
+show_info rtt2a
+show_deltas "2: A's counters" A.before A.after
+[ "${L[rtt2a.sent.3]:-}" = "${L[rtt2b.received.3]:-x}" ] &&
+	[ "${L[rtt2b.received.1]:-}" = $RTT_BYTES ]
 ok $? "2: B received the $RTT_BYTES bytes intact (SHA-256)"
-rtt=$(info rtt2a sent rtt_us) rto=$(info rtt2a sent rto_us)
-rtt=${rtt:-0} rto=${rto:-0}
+rtt=${L[rtt2a.info.sent.rtt_us]:-0} rto=${L[rtt2a.info.sent.rto_us]:-0}
 [ "$rtt" -ge $((DELAY_MS * 1000)) ] && [ "$rtt" -lt 2000000 ]
 ok $? "2: rtt_us $rtt >= $((DELAY_MS * 1000)) (the netem delay) and < 2 s"
 [ "$rto" -ge "$rtt" ] && [ "$rto" -ge 200000 ] && [ "$rto" -le 120000000 ]
 ok $? "2: rto_us $rto >= rtt_us, >= the minimum RTO (200 ms), <= 120 s"
-cwnd=$(info rtt2a sent cwnd) ca=$(info rtt2a sent ca_state)
-out=$(info rtt2a sent packets_out)
+cwnd=${L[rtt2a.info.sent.cwnd]:-} ca=${L[rtt2a.info.sent.ca_state]:-}
+out=${L[rtt2a.info.sent.packets_out]:-}
 [ "${cwnd:-0}" -ge 10 ] && [ "$ca" = 0 ] && [ "$out" = 0 ]
 ok $? "2: no loss: cwnd ${cwnd:-?} >= 10 (IW10), ca_state ${ca:-?} (open), packets_out ${out:-?} once all is acknowledged"
 if [ $fam = xtcp ]; then
-	n=$(info rtt2a sent rtt_samples)
+	n=${L[rtt2a.info.sent.rtt_samples]:-}
 	[ "${n:-0}" -gt 0 ]
 	ok $? "2: XTCP_INFO rtt_samples ${n:-?} > 0"
-	grew "2: XtcpRttSamples grew on A" 1 "$tmp/A.before" "$tmp/A.after" \
+	grew "2: XtcpRttSamples grew on A" 1 A.before A.after \
 		XtcpRttSamples
 fi
 
@@ -503,7 +505,7 @@ fi
 
 section "3: persist"
 
-snap $hA "$tmp/A.before"
+snap $hA A.before
 helper $B persist3b -a 120 -L "$tmp/l3" -W "$tmp/go3" -b 16384 listen $AB $P3 recv
 b3=$last
 waitfile "$tmp/l3" $b3 || { diag "$tmp/persist3b.log"; bail "no listener"; }
@@ -517,52 +519,56 @@ while counter_now $hA XtcpPersistProbes && [ "${cval:-0}" -lt $PROBES_WANTED ] &
 	nap 0.1
 done
 echo "# 3: A's probe counter: ${cval:-none}"
-touch "$tmp/go3"
+: >"$tmp/go3"
 finished $a3 persist3a "3: A sent $PERSIST_BYTES bytes, all acknowledged, then EOF"
 finished $b3 persist3b "3: B, reading only now, read them to EOF"
-snap $hA "$tmp/A.after"
-grep -h '^info\|^maxprobes' "$tmp/persist3a.log" | sed 's/^/# /'
-show_deltas "3: A's counters" "$tmp/A.before" "$tmp/A.after"
-[ "$(logval persist3a sent 3)" = "$(logval persist3b received 3)" ] &&
-	[ "$(logval persist3b received 1)" = $PERSIST_BYTES ]
-ok $? "3: B received the $PERSIST_BYTES bytes intact (SHA-256 $(logval persist3a sent 3 | cut -c1-16)...)"
-grew "3: zero-window probes counted on A" 1 "$tmp/A.before" "$tmp/A.after" \
+snap $hA A.after
+readlog persist3a
+readlog persist3b
+show_info persist3a
+show_deltas "3: A's counters" A.before A.after
+sha=${L[persist3a.sent.3]:-}
+[ -n "$sha" ] && [ "$sha" = "${L[persist3b.received.3]:-}" ] &&
+	[ "${L[persist3b.received.1]:-}" = $PERSIST_BYTES ]
+ok $? "3: B received the $PERSIST_BYTES bytes intact (SHA-256 ${sha:0:16}...)"
+grew "3: zero-window probes counted on A" 1 A.before A.after \
 	XtcpPersistProbes
 
 # --------------------------------------------------------- 6: delayed ACK
 
 section "6: delayed ACK"
 
-snap $hB "$tmp/B.before"
+snap $hB B.before
 helper $B delack6b -a 120 -L "$tmp/l6" -W "$tmp/go6" listen $AB $P6 pingpong $ROUNDS $MSG
 b6=$last
 waitfile "$tmp/l6" $b6 || { diag "$tmp/delack6b.log"; bail "no listener"; }
 helper $A delack6a -a 120 -W "$tmp/go6" connect $AB $P6 pingpong $ROUNDS $MSG
 a6=$last
 set_deadline 60
-while [ -z "$(logval delack6b lastread 1)$(logval delack6b fail 0)" ] &&
+while readlog delack6b &&
+	[ -z "${L[delack6b.lastread.1]:-}${L[delack6b.fail.0]:-}" ] &&
 	! past_deadline; do
 	nap 0.05
 done
 # The ACK is due within a second; then both ends close.
 nap 1.5
-snap $hB "$tmp/B.after"
-touch "$tmp/go6"
+snap $hB B.after
+: >"$tmp/go6"
 finished $a6 delack6a "6: A: $ROUNDS exchanges of $MSG bytes, then one more $MSG-byte write"
 finished $b6 delack6b "6: B: answered $ROUNDS, read the last write and stayed idle"
-show_deltas "6: B's counters" "$tmp/B.before" "$tmp/B.after"
-grew "6: delayed ACKs counted on B" 1 "$tmp/B.before" "$tmp/B.after" \
+show_deltas "6: B's counters" B.before B.after
+grew "6: delayed ACKs counted on B" 1 B.before B.after \
 	XtcpDelayedACKs
 
 # ------------------------------------------------------------ 4: keepalive
 
 section "4: keepalive"
 
-snap $hA "$tmp/A.before"
+snap $hA A.before
 helper $B ka4b -a 120 -L "$tmp/l4" -W "$tmp/end4" listen $AB $P4 hold
 b4=$last
 waitfile "$tmp/l4" $b4 || { diag "$tmp/ka4b.log"; bail "no listener"; }
-helper $A ka4a -a 60 -E "$tmp/c4" -W "$tmp/cut4" -k $KA_IDLE,$KA_INTVL,$KA_CNT \
+helper $A ka4a -a 60 -E "$tmp/c4" -k $KA_IDLE,$KA_INTVL,$KA_CNT \
 	connect $AB $P4 wait-error
 a4=$last
 waitfile "$tmp/c4" $a4 || { diag "$tmp/ka4a.log"; bail "no connection"; }
@@ -574,28 +580,29 @@ ok $? "4: after 3.5 s idle with keepalive probes answered, A is ESTABLISHED (${s
 counter_now $hA XtcpKeepaliveProbes
 echo "# 4: A's keepalive probe counter before the black hole: ${cval:-none}"
 cut_b
-touch "$tmp/cut4"
+t_cut4=${EPOCHREALTIME/./}
 wait $a4
 ok $? "4: A's recv() failed once B was black-holed" || diag "$tmp/ka4a.log"
-t_end4=$(now_us)
-snap $hA "$tmp/A.after"
-err=$(logval ka4a error 1) ms=$(logval ka4a error 3)
-[ "$err" = ETIMEDOUT ] && [ "${ms:-0}" -ge 1500 ] && [ "${ms:-0}" -le 20000 ]
-ok $? "4: the keepalive socket got ${err:-no error} ${ms:-?} ms after the black hole (ETIMEDOUT, 1.5 .. 20 s)"
-show_deltas "4: A's counters" "$tmp/A.before" "$tmp/A.after"
+t_end4=${EPOCHREALTIME/./}
+snap $hA A.after
+readlog ka4a
+err=${L[ka4a.error.1]:-} ms=$(((${L[ka4a.error.6]:-0} - t_cut4) / 1000))
+[ "$err" = ETIMEDOUT ] && [ $ms -ge 1500 ] && [ $ms -le 20000 ]
+ok $? "4: the keepalive socket got ${err:-no error} $ms ms after the black hole (ETIMEDOUT, 1.5 .. 20 s)"
+show_deltas "4: A's counters" A.before A.after
 grew "4: keepalive probes counted on A (at least $KA_CNT)" $KA_CNT \
-	"$tmp/A.before" "$tmp/A.after" XtcpKeepaliveProbes
-grew "4: the keepalive abort counted on A" 1 "$tmp/A.before" "$tmp/A.after" \
+	A.before A.after XtcpKeepaliveProbes
+grew "4: the keepalive abort counted on A" 1 A.before A.after \
 	XtcpAbortOnKeepalive
 uncut_b
-touch "$tmp/end4"
+: >"$tmp/end4"
 wait $b4
 
 # --------------------------------------------------------- 5: user timeout
 
 section "5: TCP_USER_TIMEOUT"
 
-snap $hA "$tmp/A.before"
+snap $hA A.before
 helper $B uto5b -a 120 -L "$tmp/l5" -W "$tmp/end5" listen $AB $P5 hold
 b5=$last
 waitfile "$tmp/l5" $b5 || { diag "$tmp/uto5b.log"; bail "no listener"; }
@@ -604,17 +611,18 @@ helper $A uto5a -a 60 -E "$tmp/c5" -W "$tmp/cut5" -u $UTO_MS connect $AB $P5 \
 a5=$last
 waitfile "$tmp/c5" $a5 || { diag "$tmp/uto5a.log"; bail "no connection"; }
 cut_b
-touch "$tmp/cut5"
+: >"$tmp/cut5"
 wait $a5
 ok $? "5: A's recv() failed with 10000 bytes unacknowledged" || diag "$tmp/uto5a.log"
-snap $hA "$tmp/A.after"
-err=$(logval uto5a error 1) ms=$(logval uto5a error 3)
-[ "$err" = ETIMEDOUT ] && [ "${ms:-0}" -ge $((UTO_MS - 100)) ] &&
-	[ "${ms:-0}" -le 30000 ]
+snap $hA A.after
+readlog uto5a
+err=${L[uto5a.error.1]:-} ms=${L[uto5a.error.3]:-0}
+[ "$err" = ETIMEDOUT ] && [ "$ms" -ge $((UTO_MS - 100)) ] &&
+	[ "$ms" -le 30000 ]
 ok $? "5: ${err:-no error} ${ms:-?} ms after the write (ETIMEDOUT, from $UTO_MS ms to 30 s; retries2 would take minutes)"
-show_deltas "5: A's counters" "$tmp/A.before" "$tmp/A.after"
+show_deltas "5: A's counters" A.before A.after
 uncut_b
-touch "$tmp/end5"
+: >"$tmp/end5"
 wait $b5
 
 # ------------------------------------------------------- the capture's end

@@ -9,7 +9,7 @@
  *   sent N sha256 HEX			bytes sent and their SHA-256
  *   received N sha256 HEX		bytes received up to EOF, SHA-256
  *   info WHEN KEY=VALUE...		XTCP_INFO (TCP_INFO with -t), below
- *   error ERRNO after MS ms		the error a blocked call ended with
+ *   error ERRNO after MS ms at US	the error a blocked call ended with
  *   fail WHAT: ERRNO			anything unexpected (exit status 1)
  *
  * Modes:
@@ -27,9 +27,10 @@
  *		listen side: N times read SIZE and send SIZE back, then read
  *		SIZE once more ("lastread"), then hold
  *   wait-error [N]
- *		wait for -W FILE, send N bytes (default 0), then block in
- *		recv() until it fails: "error ERRNO after MS ms", counted
- *		from FILE's appearance
+ *		wait for -W FILE if given, send N bytes (default 0), then
+ *		block in recv() until it fails: "error ERRNO after MS ms at
+ *		US", MS counted from FILE's appearance (or the connection),
+ *		US the wall-clock time of the error in microseconds
  *
  * Options:
  *   -t		Linux TCP (AF_INET) instead of XTCP; also XTCP_TEST_FAMILY=tcp
@@ -566,13 +567,13 @@ static void mode_pingpong(int fd, long rounds, size_t size)
 
 static void mode_wait_error(int fd, size_t bytes)
 {
+	struct timespec ts;
 	long t0;
 	char c;
 	ssize_t r;
 
-	if (!wait_file)
-		usage();
-	wait_for_file(wait_file);
+	if (wait_file)
+		wait_for_file(wait_file);
 	t0 = now_ms();
 	if (bytes) {
 		struct xfer tx = { .fd = fd, .bytes = bytes, .seed = 3 };
@@ -585,7 +586,10 @@ static void mode_wait_error(int fd, size_t bytes)
 	while (r < 0 && errno == EINTR);
 	if (r >= 0)
 		fail("recv returned %zd, not an error", r);
-	printf("error %s after %ld ms\n", errname(errno), now_ms() - t0);
+	r = errno;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("error %s after %ld ms at %lld%06ld\n", errname(r),
+	       now_ms() - t0, (long long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
 int main(int argc, char **argv)
