@@ -49,14 +49,17 @@ set -u
 A=xtcp-rel-a B=xtcp-rel-b
 AA=10.204.0.1 AB=10.204.0.2
 rel=$XTCP_TOP/build/userspace/helpers/xtcp_rel
-if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
-	fam=tcp ropt=-t proc=tcp capfilter=tcp
-else
-	fam=xtcp ropt='' proc=xtcp capfilter='ip proto 253'
-fi
-
 # The servers' ports, one per part.
 P1=7401 P2=7402 P3=7403 P4=7404 P5=7405 P6=7406
+# The capture takes the connections of parts 3 to 6 only: XTCP's ports are
+# at the start of the segment, after a 20-byte IP header.
+in_range="ip[20:2] >= $P3 and ip[20:2] <= $P6"
+in_range="($in_range) or (${in_range//20:2/22:2})"
+if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
+	fam=tcp ropt=-t proc=tcp capfilter="tcp portrange $P3-$P6"
+else
+	fam=xtcp ropt='' proc=xtcp capfilter="ip proto 253 and ($in_range)"
+fi
 BULK=$((8 << 20))	# 1: bytes each way
 RTT_BYTES=$((1 << 20))	# 2
 DELAY_MS=20		# 2: netem delay, one way
@@ -375,6 +378,45 @@ else
 	ok $? "net.ipv4.tcp_keepalive_time 7200, keepalive_intvl 75, keepalive_probes 9"
 fi
 
+# ------------------------------------------------------------ the capture
+
+section "capture (parts 3 to 6)"
+
+# Sets caplog to dumpcap's log (no fork).
+read_caplog() {
+	caplog=
+	read -rd '' caplog 2>/dev/null <"$tmp/dumpcap.log"
+	return 0
+}
+
+# tshark takes long to start in the emulated guest (minutes on the debug
+# kernel): it starts now, decodes as dumpcap captures, through FIFOs, and
+# its output is read at the end; tee keeps the pcapng for failures.  Only
+# the connections of parts 3 to 6 are captured, not the bulk of 1 and 2.
+mkfifo "$tmp/cap.fifo" "$tmp/dec.fifo"
+tee "$tmp/rel.pcapng" <"$tmp/cap.fifo" >"$tmp/dec.fifo" &
+bg_pids+=($!)
+tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
+	-T fields -E separator='|' -E occurrence=f \
+	-e frame.time_epoch -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
+	-e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq \
+	-e tcp.ack -e tcp.len -e tcp.window_size_value \
+	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
+decoder=$!
+bg_pids+=("$decoder")
+ip netns exec $B timeout 600 dumpcap -i veth0 -s 128 -f "$capfilter" -w - \
+	>"$tmp/cap.fifo" 2>"$tmp/dumpcap.log" &
+cap=$!
+bg_pids+=("$cap")
+set_deadline 60
+while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
+	nap 0.05
+done
+if [[ $caplog != *"Capturing on"* ]]; then
+	diag "$tmp/dumpcap.log"
+	bail "dumpcap did not start"
+fi
+
 # ------------------------------------------------------------ 1: lossy path
 
 section "1: lossy path"
@@ -462,43 +504,6 @@ if [ $fam = xtcp ]; then
 	ok $? "2: XTCP_INFO rtt_samples ${n:-?} > 0"
 	grew "2: XtcpRttSamples grew on A" 1 A.before A.after \
 		XtcpRttSamples
-fi
-
-# ------------------------------------------------------------ the capture
-
-section "capture (parts 3 to 6)"
-
-# Sets caplog to dumpcap's log (no fork).
-read_caplog() {
-	caplog=
-	read -rd '' caplog 2>/dev/null <"$tmp/dumpcap.log"
-	return 0
-}
-
-# tshark takes long to start in the emulated guest: it decodes as dumpcap
-# captures, through FIFOs; tee keeps the pcapng for failures.
-mkfifo "$tmp/cap.fifo" "$tmp/dec.fifo"
-tee "$tmp/rel.pcapng" <"$tmp/cap.fifo" >"$tmp/dec.fifo" &
-bg_pids+=($!)
-tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
-	-T fields -E separator='|' -E occurrence=f \
-	-e frame.time_epoch -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
-	-e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq \
-	-e tcp.ack -e tcp.len -e tcp.window_size_value \
-	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
-decoder=$!
-bg_pids+=("$decoder")
-ip netns exec $B timeout 600 dumpcap -i veth0 -s 128 -f "$capfilter" -w - \
-	>"$tmp/cap.fifo" 2>"$tmp/dumpcap.log" &
-cap=$!
-bg_pids+=("$cap")
-set_deadline 60
-while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
-	nap 0.05
-done
-if [[ $caplog != *"Capturing on"* ]]; then
-	diag "$tmp/dumpcap.log"
-	bail "dumpcap did not start"
 fi
 
 # -------------------------------------------------------------- 3: persist
