@@ -57,12 +57,12 @@ static void xtcp_cc_grow(struct xtcp_cc *cc, u32 acked)
  * @in_flight: segments in flight before it arrived
  *
  * In fast recovery a partial ACK (RFC 6582 3.2 step 5) deflates the window
- * by what it acknowledged, adds one segment back, and asks for the next
- * hole to be resent; a full ACK ends recovery with
- * cwnd = min(ssthresh, FlightSize + 1).  After a timeout the window grows
- * from one segment in slow start until SND.UNA passes recover.  The window
- * only grows while the sender uses it: with less than half of it in
- * flight the ACK changes nothing.
+ * by what it acknowledged, adds one segment back if it acknowledged a
+ * whole one, and asks for the next hole to be resent; a full ACK ends
+ * recovery with cwnd = min(ssthresh, max(FlightSize, 1) + 1).  After a
+ * timeout the window grows from one segment in slow start until SND.UNA
+ * passes recover.  The window only grows while the sender uses it: with
+ * less than half of it in flight the ACK changes nothing.
  *
  * Return: XTCP_CC_RETRANSMIT for a partial ACK, else XTCP_CC_NONE.
  */
@@ -75,11 +75,12 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 	switch (cc->state) {
 	case XTCP_CA_RECOVERY:
 		if (xtcp_seq_before(ack, cc->recover)) {
+			/* Add one back only for a whole segment ACKed. */
 			cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
-			cc->cwnd = max(cc->cwnd + 1, 1U);
+			cc->cwnd = max(cc->cwnd + !!acked, 1U);
 			return XTCP_CC_RETRANSMIT;
 		}
-		cc->cwnd = max(min(cc->ssthresh, flight_after + 1), 1U);
+		cc->cwnd = min(cc->ssthresh, max(flight_after, 1U) + 1);
 		cc->cwnd_cnt = 0;
 		cc->state = XTCP_CA_OPEN;
 		return XTCP_CC_NONE;
@@ -92,6 +93,12 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 		cc->state = XTCP_CA_OPEN;
 		fallthrough;
 	default:
+		/*
+		 * recover trails SND.UNA once passed, so that it stays in
+		 * the 2^31 bytes behind it the sequence space can compare.
+		 */
+		if (xtcp_seq_after(ack, cc->recover))
+			cc->recover = ack - 1;
 		if (2 * in_flight >= cc->cwnd)
 			xtcp_cc_grow(cc, acked);
 		return XTCP_CC_NONE;

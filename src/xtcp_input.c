@@ -140,32 +140,114 @@ static void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
 	xsk->mss_cache = max_t(u16, mss, 64);
 }
 
-/* Free what SEG.ACK acknowledges; SND.UNA moves to @ack. */
+/*
+ * Free what SEG.ACK acknowledges; SND.UNA moves to @ack.  The oldest
+ * segment it acknowledges gives an RTT sample unless any of them was
+ * retransmitted (Karn's rule, RFC 6298 section 3); the RTO is computed
+ * afresh, its backoff gone (5.7); congestion control grows the window or,
+ * on a partial ACK in fast recovery, has the next hole resent.
+ */
 static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 in_flight = xtcp_in_flight(xsk), acked = 0, first_tx = 0;
+	bool retrans = false, sample = false;
+	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
-	bool freed = false;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       skb != sk->sk_send_head &&
 	       !xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack)) {
+		cb = XTCP_SKB_CB(skb);
+		if (cb->sacked & XTCP_SKB_RETRANS) {
+			retrans = true;
+		} else if (!sample) {
+			first_tx = cb->tx_us;
+			sample = true;
+		}
+		/* Presumed lost at the timeout, yet it arrived. */
+		if (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out &&
+		    !xtcp_seq_before(cb->seq, xsk->high_rxt) &&
+		    xtcp_seq_before(cb->seq, xsk->cc.recover))
+			xsk->lost_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		xsk->bytes_acked += skb->len;
+		if (xsk->packets_out)
+			xsk->packets_out--;
+		acked++;
 		consume_skb(skb);
-		freed = true;
 	}
 	xsk->snd_una = ack;
+	if (xtcp_seq_after(ack, xsk->high_rxt))
+		xsk->high_rxt = ack;
+	if (!xsk->packets_out)
+		xsk->lost_out = 0;
+
+	if (sample && !retrans) {
+		xtcp_rtt_sample(&xsk->rtt, xtcp_clock_us() - first_tx);
+		xsk->rtt_samples++;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RTTSAMPLES);
+	}
 	xsk->retransmits = 0;
-	xsk->rto_ns = XTCP_RTO_INIT_NS;
-	if (xsk->snd_una == xsk->snd_nxt)
+	xsk->rtx_stamp_ns = 0;
+	xsk->rto_ns = xtcp_rto_base(sk);
+
+	if (xtcp_cc_ack(&xsk->cc, ack, acked, in_flight) ==
+	    XTCP_CC_RETRANSMIT) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
+		xtcp_retransmit_head(sk);
+	}
+
+	if (!xsk->packets_out)
 		xtcp_rtx_timer_stop(sk);
 	else
 		xtcp_rtx_timer_arm(sk);
 
-	if (freed && sk->sk_socket)
+	if (acked && sk->sk_socket)
 		sk->sk_write_space(sk);
+}
+
+/*
+ * RFC 5681 section 2: an ACK that acknowledges nothing new, carries no
+ * data, SYN or FIN, leaves the window as it was, while data is in flight.
+ * The third starts fast recovery.
+ */
+static void xtcp_check_dupack(struct sock *sk, const struct sk_buff *skb,
+			      const struct xtcphdr *th, u32 datalen)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (XTCP_SKB_CB(skb)->ack_seq != xsk->snd_una || !xsk->packets_out ||
+	    datalen || (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) ||
+	    ntohs(th->window) != xsk->snd_wnd)
+		return;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPACKS);
+	if (xtcp_cc_dupack(&xsk->cc, xsk->snd_una, xsk->snd_nxt,
+			   xtcp_in_flight(xsk)) == XTCP_CC_RETRANSMIT) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RECOVERIES);
+		xtcp_retransmit_head(sk);
+	}
+}
+
+/*
+ * Data was received: acknowledge it now, or within XTCP_DELACK_NS
+ * (RFC 9293 3.8.6.3, RFC 5681 4.2).  Now: when asked, in quick-ACK mode
+ * (the start of a connection, after out-of-order data), while a hole
+ * remains, or once two full segments wait for their ACK.
+ */
+static void xtcp_ack_snd_check(struct sock *sk, bool now)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xsk->ack_pending = 1;
+	if (now || xsk->quickacks || !skb_queue_empty(&xsk->ofo_queue) ||
+	    xsk->rcv_nxt - xsk->rcv_wup >= 2U * xsk->rcv_mss) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	xtcp_delack_timer_arm(sk);
 }
 
 /* RFC 9293 3.10.7.4: the send window from SEG.WND, when newer. */
@@ -273,6 +355,8 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	cxsk->keepidle = xsk->keepidle;
 	cxsk->keepintvl = xsk->keepintvl;
 	cxsk->keepcnt = xsk->keepcnt;
+	cxsk->user_timeout = xsk->user_timeout;
+	cxsk->corked = xsk->corked;
 	sk_node_init(&child->sk_bind_node);
 
 	cinet = inet_sk(child);
@@ -542,7 +626,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	unsigned int hdrlen = xtcp_hdrlen(th);
 	u32 datalen = skb->len - hdrlen;
-	bool queued = false, fin;
+	bool queued = false, fin, had_ofo;
 	u32 ack = cb->ack_seq, fin_seq;
 
 	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
@@ -626,15 +710,21 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
+	/* The peer answers: its probes are accounted for (keepalive too). */
+	xsk->probes_out = 0;
+	xsk->rcv_stamp_ns = ktime_get_ns();
 	if (xtcp_seq_after(ack, xsk->snd_una))
 		xtcp_clean_rtx_queue(sk, ack);
+	else
+		xtcp_check_dupack(sk, skb, th, datalen);
 	xtcp_update_wnd(xsk, skb, th);
-	/* The peer answers: a wait for a closed window starts over. */
-	if (xsk->snd_una == xsk->snd_nxt && xsk->retransmits) {
+	if (xsk->snd_wnd && !xsk->packets_out &&
+	    xsk->rtx_mode == XTCP_TIMER_PROBE) {
+		/* The window opened: the persist backoff is over. */
 		xsk->retransmits = 0;
-		xsk->rto_ns = XTCP_RTO_INIT_NS;
+		xsk->rtx_stamp_ns = 0;
 	}
-	/* The ACK may have opened the window or ended Nagle's wait. */
+	/* The ACK may have opened a window or ended Nagle's wait. */
 	if (sk->sk_send_head)
 		xtcp_push(sk);
 
@@ -679,9 +769,14 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	if (datalen)
+		xsk->rcv_mss = clamp_t(u32, datalen, xsk->rcv_mss,
+				       xsk->advmss);
+
 	if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
 		/* A hole before it: hold it until the hole fills. */
 		xtcp_ofo_add(sk, skb, hdrlen);
+		xsk->quickacks = XTCP_QUICKACKS;
 		xtcp_send_ack(sk);
 		return true;
 	}
@@ -692,12 +787,17 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_send_ack(sk);
 			return false;
 		}
+	} else if (!fin) {
+		/* All of it seen before: the peer lost our ACK. */
+		xtcp_send_ack(sk);
+		return false;
 	}
+	had_ofo = !skb_queue_empty(&xsk->ofo_queue);
 	if (fin && fin_seq == xsk->rcv_nxt)
 		xtcp_rcv_fin(sk);
 	else
 		xtcp_ofo_drain(sk);
-	xtcp_send_ack(sk);
+	xtcp_ack_snd_check(sk, fin || had_ofo);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	return queued;

@@ -177,7 +177,9 @@ unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu)
  * The window to advertise: the free receive buffer, halved for skb
  * overhead, without ever moving the right edge of the window we last
  * advertised back (RFC 9293 3.8.6.2.1).  No window scaling yet: at most
- * 65535 bytes.
+ * 65535 bytes.  The receiver's side of silly-window avoidance is the
+ * reader's window update (xtcp_cleanup_rbuf()), sent only once the window
+ * grows by an MSS and doubles.
  */
 static u32 xtcp_select_window(struct sock *sk)
 {
@@ -245,8 +247,15 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	xtcp_set_hdrlen(th, hdrlen);
 	if (flags & XTCP_FLAG_ACK) {
 		th->ack_seq = htonl(xsk->rcv_nxt);
+		if (xsk->rcv_wup != xsk->rcv_nxt && xsk->quickacks)
+			xsk->quickacks--;
 		xsk->rcv_wup = xsk->rcv_nxt;
 		xsk->rcv_wnd = win;
+		/* This ACK is the one the delayed-ACK timer waited for. */
+		if (xsk->ack_pending) {
+			xsk->ack_pending = 0;
+			xtcp_delack_timer_stop(sk);
+		}
 	}
 	th->window = htons(win);
 	xtcp_build_options((u8 *)(th + 1), &opts, syn);
@@ -314,6 +323,23 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	xtcp_transmit_skb(sk, skb, false);
 }
 
+/*
+ * A zero-window or keepalive probe: a bare ACK carrying SND.UNA - 1, a
+ * sequence number the peer has seen, so it must answer with an ACK and
+ * its window (RFC 9293 3.8.6.1 and 3.8.4; TCP's tcp_xmit_probe_skb()).
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb = xtcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb)
+		return;
+	XTCP_SKB_CB(skb)->seq = xtcp_sk(sk)->snd_una - 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_ACK;
+	xtcp_transmit_skb(sk, skb, false);
+}
+
 static void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
 	__skb_queue_tail(&sk->sk_write_queue, skb);
@@ -339,9 +365,19 @@ int xtcp_send_syn(struct sock *sk)
 	XTCP_SKB_CB(skb)->seq = xsk->iss;
 	XTCP_SKB_CB(skb)->end_seq = xsk->iss + 1;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
+	XTCP_SKB_CB(skb)->sacked = 0;
 	xsk->snd_una = xsk->iss;
 	xsk->snd_nxt = xsk->iss;
 	xsk->write_seq = xsk->iss + 1;
+	/* A new connection: no RTT known, RFC 6298's initial RTO. */
+	memset(&xsk->rtt, 0, sizeof(xsk->rtt));
+	xsk->rto_ns = xtcp_rto_base(sk);
+	xtcp_cc_init(&xsk->cc, xsk->iss);
+	xsk->packets_out = 0;
+	xsk->lost_out = 0;
+	xsk->high_rxt = xsk->iss;
+	xsk->snd_sml = xsk->iss;
+	xsk->rcv_stamp_ns = ktime_get_ns();
 	xtcp_queue_skb(sk, skb);
 	xtcp_push(sk);
 	return 0;
@@ -366,6 +402,7 @@ void xtcp_send_fin(struct sock *sk)
 		XTCP_SKB_CB(skb)->seq = xsk->write_seq;
 		XTCP_SKB_CB(skb)->end_seq = xsk->write_seq;
 		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+		XTCP_SKB_CB(skb)->sacked = 0;
 		xtcp_queue_skb(sk, skb);
 	}
 	XTCP_SKB_CB(skb)->end_seq++;
@@ -374,49 +411,159 @@ void xtcp_send_fin(struct sock *sk)
 	xtcp_push(sk);
 }
 
-/*
- * Send what the peer's window allows.  A segment shorter than the MSS
- * waits while data is in flight (Nagle, RFC 9293 3.7.4) unless
- * TCP_NODELAY is set or it carries FIN.  A bare FIN leaves even into a
- * closed window.
+/* Segments in flight, as congestion control counts them. */
+u32 xtcp_in_flight(const struct xtcp_sock *xsk)
+{
+	if (xsk->cc.state == XTCP_CA_LOSS && xsk->packets_out > xsk->lost_out)
+		return xsk->packets_out - xsk->lost_out;
+	if (xsk->cc.state == XTCP_CA_LOSS)
+		return 0;
+	return xsk->packets_out;
+}
+
+/**
+ * xtcp_retransmit_skb - send a queued segment again
+ * @sk: the socket, locked
+ * @skb: a segment of the write queue that was sent before
+ *
+ * Marks it retransmitted, so it gives no RTT sample (Karn's rule).
+ *
+ * Return: 0, or the transmit error.
  */
-void xtcp_push(struct sock *sk)
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int err;
+
+	err = xtcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	XTCP_SKB_CB(skb)->sacked |= XTCP_SKB_RETRANS;
+	xsk->total_retrans++;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	return 0;
+}
+
+/*
+ * After a timeout, resend what was in flight then, oldest first, as the
+ * congestion window (one segment, growing in slow start) allows.
+ * Segments the peer acknowledges meanwhile are skipped.
+ */
+static void xtcp_retransmit_lost(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb;
+
+	while (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out &&
+	       xtcp_in_flight(xsk) < xsk->cc.cwnd) {
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			if (skb == sk->sk_send_head ||
+			    xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
+					   xsk->high_rxt))
+				break;
+		}
+		if (skb == (struct sk_buff *)&sk->sk_write_queue ||
+		    skb == sk->sk_send_head ||
+		    !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xsk->cc.recover)) {
+			xsk->lost_out = 0;
+			break;
+		}
+		if (xtcp_retransmit_skb(sk, skb))
+			break;
+		xsk->high_rxt = XTCP_SKB_CB(skb)->end_seq;
+		xsk->lost_out--;
+	}
+}
+
+/*
+ * Nagle's rule in Minshall's form, as TCP has it: a short segment waits
+ * only while an earlier short segment is unacknowledged, so the tail of a
+ * bulk write does not wait for a delayed ACK.
+ */
+static bool xtcp_minshall(const struct xtcp_sock *xsk)
+{
+	return xsk->packets_out && xtcp_seq_after(xsk->snd_sml, xsk->snd_una) &&
+	       !xtcp_seq_after(xsk->snd_sml, xsk->snd_nxt);
+}
+
+/* Why xtcp_push() stopped short of the end of the write queue. */
+enum xtcp_push_stop {
+	XTCP_PUSH_DONE,		/* nothing left unsent */
+	XTCP_PUSH_WINDOW,	/* the peer's window */
+	XTCP_PUSH_CWND,		/* the congestion window */
+	XTCP_PUSH_HOLD,		/* Nagle or TCP_CORK keeps a small segment */
+	XTCP_PUSH_ERROR,	/* the transmission failed */
+};
+
+/*
+ * Send what the windows allow: first, after a timeout, what is presumed
+ * lost; then new segments, within the peer's window and the congestion
+ * window.  A segment shorter than the MSS waits while data is in flight
+ * (Nagle, RFC 9293 3.7.4) unless TCP_NODELAY is set, and always while
+ * TCP_CORK is, unless it carries FIN.  A bare FIN leaves even into a
+ * closed window.  When nothing is in flight and the peer's window keeps
+ * data back, the persist timer takes over.
+ */
+void xtcp_push(struct sock *sk)
+{
+	enum xtcp_push_stop stop = XTCP_PUSH_DONE;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	bool syn, fin;
+
+	if (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out)
+		xtcp_retransmit_lost(sk);
 
 	while ((skb = sk->sk_send_head)) {
 		cb = XTCP_SKB_CB(skb);
-		if (skb->len &&
-		    xtcp_seq_after(cb->end_seq - !!(cb->flags & XTCP_FLAG_FIN),
-				   xsk->snd_una + xsk->snd_wnd) &&
-		    !(cb->flags & XTCP_FLAG_SYN))
+		syn = cb->flags & XTCP_FLAG_SYN;
+		fin = cb->flags & XTCP_FLAG_FIN;
+		if (skb->len && !syn &&
+		    xtcp_seq_after(cb->end_seq - fin,
+				   xsk->snd_una + xsk->snd_wnd)) {
+			stop = XTCP_PUSH_WINDOW;
 			break;
-		if (skb->len && skb->len < xsk->mss_cache && !xsk->nodelay &&
-		    !(cb->flags & XTCP_FLAG_FIN) && xsk->snd_una != xsk->snd_nxt)
+		}
+		if (!syn && xtcp_in_flight(xsk) >=
+			    xtcp_cc_send_quota(&xsk->cc)) {
+			stop = XTCP_PUSH_CWND;
 			break;
-		if (xtcp_transmit_skb(sk, skb, true))
+		}
+		if (skb->len && skb->len < xsk->mss_cache && !fin &&
+		    (xsk->corked || (!xsk->nodelay && xtcp_minshall(xsk)))) {
+			stop = XTCP_PUSH_HOLD;
 			break;
+		}
+		cb->tx_us = xtcp_clock_us();
+		if (xtcp_transmit_skb(sk, skb, true)) {
+			stop = XTCP_PUSH_ERROR;
+			break;
+		}
 		xsk->snd_nxt = cb->end_seq;
+		xsk->packets_out++;
+		if (skb->len < xsk->mss_cache)
+			xsk->snd_sml = cb->end_seq;
 		if (skb_queue_is_last(&sk->sk_write_queue, skb))
 			sk->sk_send_head = NULL;
 		else
 			sk->sk_send_head = skb_queue_next(&sk->sk_write_queue,
 							  skb);
-		if (!hrtimer_is_queued(&xsk->rtx_timer))
+		/* RFC 6298 5.1; a persist timer gives way. */
+		if (!hrtimer_is_queued(&xsk->rtx_timer) ||
+		    xsk->rtx_mode == XTCP_TIMER_PROBE)
 			xtcp_rtx_timer_arm(sk);
 	}
-	/* Anything left unsent is resent by the timer if nothing else. */
-	if (sk->sk_send_head && xsk->snd_una == xsk->snd_nxt &&
-	    !hrtimer_is_queued(&xsk->rtx_timer))
-		xtcp_rtx_timer_arm(sk);
+
+	/* Data kept back with nothing in flight: probe, or try again. */
+	if (!xsk->packets_out &&
+	    (stop == XTCP_PUSH_WINDOW || stop == XTCP_PUSH_ERROR))
+		xtcp_probe_timer_arm(sk);
 }
 
-/* The retransmission timer expired: resend the oldest segment. */
+/* Resend the oldest unacknowledged segment (fast retransmit, SYN-ACK). */
 void xtcp_retransmit_head(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (!skb)
@@ -426,10 +573,7 @@ void xtcp_retransmit_head(struct sock *sk)
 		xtcp_push(sk);
 		return;
 	}
-	if (!xtcp_transmit_skb(sk, skb, true)) {
-		xsk->total_retrans++;
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
-	}
+	xtcp_retransmit_skb(sk, skb);
 }
 
 /*

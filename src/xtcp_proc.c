@@ -112,6 +112,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
 	int state, timer = 0, rx, tx;
+	u32 ssthresh;
 	unsigned long expires = 0;
 	struct hrtimer *t = NULL;
 
@@ -124,6 +125,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	inet = inet_sk(sk);
 	xsk = xtcp_sk(sk);
 	state = inet_sk_state_load(sk);
+	ssthresh = READ_ONCE(xsk->cc.ssthresh);
 	if (state == TCP_LISTEN) {
 		rx = READ_ONCE(sk->sk_ack_backlog);
 		tx = 0;
@@ -133,9 +135,12 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		tx = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
 	}
 
-	/* TCP's timer codes: 1 retransmit, 2 keepalive/FIN_WAIT2, 3 TW. */
+	/*
+	 * TCP's timer codes: 1 retransmit, 4 zero-window probe,
+	 * 2 keepalive or FIN_WAIT2, 3 TIME_WAIT.
+	 */
 	if (hrtimer_is_queued(&xsk->rtx_timer)) {
-		timer = 1;
+		timer = READ_ONCE(xsk->rtx_mode) == XTCP_TIMER_PROBE ? 4 : 1;
 		t = &xsk->rtx_timer;
 	} else if (hrtimer_is_queued(&xsk->state_timer)) {
 		timer = state == TCP_TIME_WAIT ? 3 : 2;
@@ -154,8 +159,12 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		   tx, rx, timer, expires, xsk->retransmits,
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
 		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), 0,
-		   jiffies_to_clock_t(nsecs_to_jiffies(xsk->rto_ns)), 0UL,
-		   0U, 0U, state == TCP_LISTEN ? xsk->syn_qlen : -1);
+		   jiffies_to_clock_t(nsecs_to_jiffies(READ_ONCE(xsk->rto_ns))),
+		   jiffies_to_clock_t(nsecs_to_jiffies(XTCP_DELACK_NS)),
+		   (unsigned int)READ_ONCE(xsk->quickacks) << 1,
+		   READ_ONCE(xsk->cc.cwnd),
+		   state == TCP_LISTEN ? xsk->syn_qlen :
+		   ssthresh >= XTCP_INFINITE_SSTHRESH ? -1 : (int)ssthresh);
 out:
 	seq_pad(seq, '\n');
 	return 0;

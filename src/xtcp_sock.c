@@ -33,9 +33,6 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
-#define XTCP_KEEPIDLE_DEFAULT	7200
-#define XTCP_KEEPINTVL_DEFAULT	75
-#define XTCP_KEEPCNT_DEFAULT	9
 #define XTCP_MAX_KEEPIDLE	32767	/* TCP's bounds */
 #define XTCP_MAX_KEEPINTVL	32767
 #define XTCP_MAX_KEEPCNT	127
@@ -74,9 +71,6 @@ void xtcp_init_sock_common(struct sock *sk)
 	skb_queue_head_init(&xsk->ofo_queue);
 	xsk->mss_cache = XTCP_DEFAULT_MSS;
 	xsk->advmss = XTCP_DEFAULT_MSS;
-	xsk->keepidle = XTCP_KEEPIDLE_DEFAULT;
-	xsk->keepintvl = XTCP_KEEPINTVL_DEFAULT;
-	xsk->keepcnt = XTCP_KEEPCNT_DEFAULT;
 	sk->sk_write_space = xtcp_write_space;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 }
@@ -102,8 +96,13 @@ void xtcp_set_state(struct sock *sk, int state)
 	int old = sk->sk_state;
 	struct net *net = sock_net(sk);
 
-	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
+		/* Quick ACKs while the peer's window opens; keepalive. */
+		xtcp_sk(sk)->quickacks = XTCP_QUICKACKS;
+		xtcp_state_store(sk, state);
+		xtcp_keepalive_arm(sk);
+	}
 	else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
 		 state != TCP_CLOSE_WAIT && state != TCP_ESTABLISHED)
 		XTCP_DEC_STATS(net, XTCP_MIB_CURRESTAB);
@@ -125,6 +124,8 @@ static void xtcp_write_queue_purge(struct sock *sk)
 		kfree_skb(skb);
 	}
 	sk->sk_send_head = NULL;
+	xtcp_sk(sk)->packets_out = 0;
+	xtcp_sk(sk)->lost_out = 0;
 }
 
 /**
@@ -658,6 +659,7 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->seq = xsk->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xsk->write_seq;
 			XTCP_SKB_CB(skb)->flags = 0;
+			XTCP_SKB_CB(skb)->sacked = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			if (!sk->sk_send_head)
 				sk->sk_send_head = skb;
@@ -885,11 +887,39 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			xsk->user_mss = val;
 		break;
-	case TCP_KEEPIDLE:
-		if (val < 1 || val > XTCP_MAX_KEEPIDLE)
+	case TCP_CORK:
+		xsk->corked = !!val;
+		if (!val)
+			xtcp_push(sk);
+		break;
+	case TCP_QUICKACK:
+		/* As TCP: on, ACK at once for a while (and now). */
+		if (val) {
+			xsk->quickacks = XTCP_QUICKACKS;
+			if (xsk->ack_pending &&
+			    ((1 << sk->sk_state) & (TCPF_ESTABLISHED |
+						    TCPF_FIN_WAIT1 |
+						    TCPF_FIN_WAIT2)))
+				xtcp_send_ack(sk);
+		} else {
+			xsk->quickacks = 0;
+		}
+		break;
+	case TCP_USER_TIMEOUT:
+		/* TCP's rule: negative values are invalid. */
+		if (val < 0)
 			err = -EINVAL;
 		else
+			xsk->user_timeout = val;
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > XTCP_MAX_KEEPIDLE) {
+			err = -EINVAL;
+		} else {
 			xsk->keepidle = val;
+			/* As TCP: the idle wait restarts with the new value. */
+			xtcp_keepalive_arm(sk);
+		}
 		break;
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > XTCP_MAX_KEEPINTVL)
@@ -928,6 +958,15 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_rcv_nxt = xsk->rcv_nxt;
 	info->xtcpi_rcv_wnd = xsk->rcv_wnd;
 	info->xtcpi_rto_us = div_u64(xsk->rto_ns, NSEC_PER_USEC);
+	info->xtcpi_rtt_us = xsk->rtt.srtt_us;
+	info->xtcpi_rttvar_us = xsk->rtt.rttvar_us;
+	info->xtcpi_snd_cwnd = xsk->cc.cwnd;
+	info->xtcpi_snd_ssthresh = xsk->cc.ssthresh;
+	info->xtcpi_ca_state = xsk->cc.state;
+	info->xtcpi_probes = xsk->probes_out;
+	info->xtcpi_packets_out = xsk->packets_out;
+	info->xtcpi_ato_us = div_u64(XTCP_DELACK_NS, NSEC_PER_USEC);
+	info->xtcpi_rtt_samples = xsk->rtt_samples;
 	info->xtcpi_segs_in = xsk->segs_in;
 	info->xtcpi_segs_out = xsk->segs_out;
 	info->xtcpi_bytes_acked = xsk->bytes_acked;
@@ -964,14 +1003,23 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			val = xsk->user_mss;
 		break;
+	case TCP_CORK:
+		val = xsk->corked;
+		break;
+	case TCP_QUICKACK:
+		val = !!READ_ONCE(xsk->quickacks);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(xsk->user_timeout);
+		break;
 	case TCP_KEEPIDLE:
-		val = xsk->keepidle;
+		val = xtcp_keepidle_s(sk);
 		break;
 	case TCP_KEEPINTVL:
-		val = xsk->keepintvl;
+		val = xtcp_keepintvl_s(sk);
 		break;
 	case TCP_KEEPCNT:
-		val = xsk->keepcnt;
+		val = xtcp_keepcnt(sk);
 		break;
 	case XTCP_INFO:
 		if (level != SOL_XTCP)
@@ -1056,6 +1104,7 @@ struct proto xtcp_prot = {
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_v4_do_rcv,
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_keepalive,
 	.get_port	= xtcp_get_port,
 	.put_port	= xtcp_put_port,
 	.no_autobind	= true,

@@ -13,6 +13,11 @@ static int xtcp_retries_max = 255;
 static int xtcp_port_min = 1;
 static int xtcp_port_max = 65535;
 static int xtcp_one = 1;
+static int xtcp_rto_min_max = 1000000;		/* 1 s, as tcp_rto_min_us */
+static int xtcp_rto_max_min = 1000;		/* as tcp_rto_max_ms */
+static int xtcp_rto_max_max = 120000;
+static int xtcp_keep_max = 32767;		/* TCP's MAX_TCP_KEEPIDLE */
+static int xtcp_keepcnt_max = 127;		/* MAX_TCP_KEEPCNT */
 
 /* "low high", low <= high, both in 1..65535. */
 static int xtcp_port_range_handler(const struct ctl_table *table, int write,
@@ -104,6 +109,51 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_INT_MAX,
 	},
 	{
+		.procname	= "rto_min_us",
+		.data		= &init_xtcp_sysctl.rto_min_us,
+		.maxlen		= sizeof(init_xtcp_sysctl.rto_min_us),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_rto_min_max,
+	},
+	{
+		.procname	= "rto_max_ms",
+		.data		= &init_xtcp_sysctl.rto_max_ms,
+		.maxlen		= sizeof(init_xtcp_sysctl.rto_max_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_rto_max_min,
+		.extra2		= &xtcp_rto_max_max,
+	},
+	{
+		.procname	= "keepalive_time",
+		.data		= &init_xtcp_sysctl.keepalive_time,
+		.maxlen		= sizeof(init_xtcp_sysctl.keepalive_time),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_keep_max,
+	},
+	{
+		.procname	= "keepalive_intvl",
+		.data		= &init_xtcp_sysctl.keepalive_intvl,
+		.maxlen		= sizeof(init_xtcp_sysctl.keepalive_intvl),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_keep_max,
+	},
+	{
+		.procname	= "keepalive_probes",
+		.data		= &init_xtcp_sysctl.keepalive_probes,
+		.maxlen		= sizeof(init_xtcp_sysctl.keepalive_probes),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_keepcnt_max,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -123,6 +173,11 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->challenge_ack_limit = 1000;
 	ctl->port_range[0] = 32768;
 	ctl->port_range[1] = 60999;
+	ctl->rto_min_us = 200000;	/* TCP_RTO_MIN */
+	ctl->rto_max_ms = 120000;	/* TCP_RTO_MAX */
+	ctl->keepalive_time = 7200;	/* TCP_KEEPALIVE_TIME, seconds */
+	ctl->keepalive_intvl = 75;	/* TCP_KEEPALIVE_INTVL */
+	ctl->keepalive_probes = 9;	/* TCP_KEEPALIVE_PROBES */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

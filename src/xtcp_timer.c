@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP timers: two hrtimers per socket, in soft mode (they expire in the
- * HRTIMER_SOFTIRQ, never in hard interrupt context).
+ * XTCP timers: three hrtimers per socket, in soft mode (they expire in the
+ * HRTIMER_SOFTIRQ, never in hard interrupt context), pinned to the CPU
+ * that armed them.
  *
- *  rtx_timer   - retransmission of the oldest unacknowledged segment (SYN,
- *                SYN-ACK, data or FIN), with exponential backoff;
- *  state_timer - the end of FIN_WAIT_2 for an orphan, and of TIME_WAIT.
+ *  rtx_timer    - retransmission of what is in flight (SYN, SYN-ACK, data
+ *                 or FIN) on the RFC 6298 timeout with exponential
+ *                 backoff; or, with nothing in flight and the peer's
+ *                 window closed, zero-window probes (persist);
+ *  state_timer  - keepalive, the end of FIN_WAIT_2 for an orphan, and of
+ *                 TIME_WAIT;
+ *  delack_timer - the delayed ACK, 40 ms after data that did not get one.
  *
  * Lifetime: a queued timer owns one reference on its socket.  Arming an
  * idle timer takes it (re-arming a queued one keeps it); cancelling a
@@ -52,9 +57,67 @@ static void xtcp_timer_stop(struct sock *sk, struct hrtimer *t)
 		__sock_put(sk);
 }
 
+static u64 xtcp_rto_max_ns(const struct sock *sk)
+{
+	return (u64)READ_ONCE(xtcp_sysctl(sk)->rto_max_ms) * NSEC_PER_MSEC;
+}
+
+/* The RTO the estimator gives, before any backoff. */
+u64 xtcp_rto_base(const struct sock *sk)
+{
+	const struct xtcp_sysctl *ctl = xtcp_sysctl(sk);
+
+	return xtcp_rto_compute(&xtcp_sk(sk)->rtt,
+				(u64)READ_ONCE(ctl->rto_min_us) * NSEC_PER_USEC,
+				xtcp_rto_max_ns(sk));
+}
+
+/*
+ * With TCP_USER_TIMEOUT, never sleep past the moment it runs out (TCP's
+ * tcp_clamp_rto_to_user_timeout()): what is left of it, at least 1 ms.
+ */
+static u64 xtcp_clamp_to_user_timeout(const struct sock *sk, u64 ns)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+	u64 end, now;
+
+	if (!xsk->user_timeout || !xsk->rtx_stamp_ns)
+		return ns;
+	end = xsk->rtx_stamp_ns + (u64)xsk->user_timeout * NSEC_PER_MSEC;
+	now = ktime_get_ns();
+	if (end <= now)
+		return NSEC_PER_MSEC;
+	return min(ns, max(end - now, (u64)NSEC_PER_MSEC));
+}
+
+/* Retransmission: the current, backed-off RTO from now. */
 void xtcp_rtx_timer_arm(struct sock *sk)
 {
-	xtcp_timer_arm(sk, &xtcp_sk(sk)->rtx_timer, xtcp_sk(sk)->rto_ns);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xsk->rtx_mode = XTCP_TIMER_RTO;
+	xtcp_timer_arm(sk, &xsk->rtx_timer,
+		       xtcp_clamp_to_user_timeout(sk, xsk->rto_ns));
+}
+
+/*
+ * Persist: the next zero-window probe, the RTO backed off by the probes
+ * sent since the window closed (TCP's tcp_probe0_when()).  Leaves a
+ * queued timer alone: it is the retransmission one, or the probe already.
+ */
+void xtcp_probe_timer_arm(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u64 ns;
+
+	if (hrtimer_is_queued(&xsk->rtx_timer) &&
+	    xsk->rtx_mode == XTCP_TIMER_PROBE)
+		return;
+	ns = xtcp_rto_backoff(xtcp_rto_base(sk), xsk->retransmits,
+			      xtcp_rto_max_ns(sk));
+	xsk->rtx_mode = XTCP_TIMER_PROBE;
+	xtcp_timer_arm(sk, &xsk->rtx_timer,
+		       xtcp_clamp_to_user_timeout(sk, ns));
 }
 
 void xtcp_rtx_timer_stop(struct sock *sk)
@@ -73,10 +136,84 @@ void xtcp_state_timer_stop(struct sock *sk)
 	xtcp_timer_stop(sk, &xtcp_sk(sk)->state_timer);
 }
 
+void xtcp_delack_timer_arm(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (!hrtimer_is_queued(&xsk->delack_timer))
+		xtcp_timer_arm(sk, &xsk->delack_timer, XTCP_DELACK_NS);
+}
+
+void xtcp_delack_timer_stop(struct sock *sk)
+{
+	xtcp_timer_stop(sk, &xtcp_sk(sk)->delack_timer);
+}
+
 void xtcp_stop_timers(struct sock *sk)
 {
 	xtcp_rtx_timer_stop(sk);
 	xtcp_state_timer_stop(sk);
+	xtcp_delack_timer_stop(sk);
+}
+
+/* Keepalive parameters: the socket's own, else the namespace's. */
+u32 xtcp_keepidle_s(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepidle ? :
+	       READ_ONCE(xtcp_sysctl(sk)->keepalive_time);
+}
+
+u32 xtcp_keepintvl_s(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepintvl ? :
+	       READ_ONCE(xtcp_sysctl(sk)->keepalive_intvl);
+}
+
+u32 xtcp_keepcnt(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepcnt ? :
+	       READ_ONCE(xtcp_sysctl(sk)->keepalive_probes);
+}
+
+/* States where the keepalive owns the state timer. */
+#define XTCP_KEEPALIVE_STATES	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | \
+				 TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | \
+				 TCPF_CLOSING | TCPF_LAST_ACK)
+
+static bool xtcp_keepalive_owns_timer(const struct sock *sk)
+{
+	if (!((1 << sk->sk_state) & XTCP_KEEPALIVE_STATES))
+		return false;
+	/* An orphan's FIN_WAIT_2 runs on fin_timeout instead. */
+	return !(sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD));
+}
+
+/* (Re)start the idle wait, when SO_KEEPALIVE is on. */
+void xtcp_keepalive_arm(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !xtcp_keepalive_owns_timer(sk))
+		return;
+	xtcp_timer_arm(sk, &xtcp_sk(sk)->state_timer,
+		       (u64)xtcp_keepidle_s(sk) * NSEC_PER_SEC);
+}
+
+/**
+ * xtcp_keepalive - struct proto's keepalive: SO_KEEPALIVE was set
+ * @sk: the socket, owned by the caller
+ * @on: its new value
+ */
+void xtcp_keepalive(struct sock *sk, int on)
+{
+	sock_owned_by_me(sk);
+	if (!xtcp_keepalive_owns_timer(sk))
+		return;
+	if (on) {
+		/* sock_setsockopt() sets the flag after this call. */
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		xtcp_keepalive_arm(sk);
+	} else {
+		xtcp_state_timer_stop(sk);
+	}
 }
 
 /*
@@ -105,56 +242,170 @@ static int xtcp_retries_limit(const struct sock *sk)
 	}
 }
 
-/* Retransmission timeout; the socket lock is held and not owned. */
-void xtcp_rtx_timeout(struct sock *sk)
+/* Give up on the connection: ETIMEDOUT, or the soft error seen. */
+static void xtcp_write_err(struct sock *sk)
+{
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
+	sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+/* TCP_USER_TIMEOUT ran out since the first unanswered timeout. */
+static bool xtcp_user_timeout_expired(const struct sock *sk)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	return xsk->user_timeout && xsk->rtx_stamp_ns &&
+	       ktime_get_ns() - xsk->rtx_stamp_ns >=
+	       (u64)xsk->user_timeout * NSEC_PER_MSEC;
+}
+
+/*
+ * Persist (RFC 9293 3.8.6.1): nothing in flight, data waiting, and the
+ * peer's window is closed.  Probe it with a segment it must answer; the
+ * answer resets probes_out, the backoff goes on until the window opens.
+ * As TCP, give up after retries2 unanswered probes (orphan_retries for an
+ * orphan) or TCP_USER_TIMEOUT.
+ */
+static void xtcp_probe_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 
-	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+	if (xsk->packets_out || !sk->sk_send_head) {
+		xsk->probes_out = 0;
 		return;
-	if (xsk->snd_una == xsk->snd_nxt) {
-		/*
-		 * Nothing in flight but something unsent: a closed window,
-		 * or no route.  Try again, backing off and counting as a
-		 * retransmission does, until an ACK opens the window or the
-		 * limit is reached (zero-window probes come with the next
-		 * issue).
-		 */
-		if (!sk->sk_send_head)
-			return;
-		xtcp_push(sk);
-		if (!sk->sk_send_head || xsk->snd_una != xsk->snd_nxt)
-			return;
 	}
-
-	if (xsk->retransmits >= xtcp_retries_limit(sk)) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
-		WRITE_ONCE(sk->sk_err, sk->sk_err_soft ? : ETIMEDOUT);
-		sk_error_report(sk);
-		xtcp_done(sk);
+	/* The window may have opened without an ACK we acted on. */
+	xtcp_push(sk);
+	if (xsk->packets_out || !sk->sk_send_head) {
+		xsk->retransmits = 0;
+		xsk->rtx_stamp_ns = 0;
 		return;
 	}
 
-	if (xsk->snd_una == xsk->snd_nxt) {
+	if (!xsk->rtx_stamp_ns)
+		xsk->rtx_stamp_ns = ktime_get_ns();
+	if (xtcp_user_timeout_expired(sk) ||
+	    xsk->probes_out >= xtcp_retries_limit(sk)) {
+		xtcp_write_err(sk);
+		return;
+	}
+	/* Before the handshake completes there is no window to probe. */
+	if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))) {
+		xtcp_send_probe(sk);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PERSISTPROBES);
+	}
+	xsk->probes_out++;
+	if (xsk->retransmits < 32)
 		xsk->retransmits++;
-		xsk->rto_ns = min(xsk->rto_ns * 2, XTCP_RTO_MAX_NS);
-		xtcp_rtx_timer_arm(sk);
+	xtcp_probe_timer_arm(sk);
+}
+
+/*
+ * The retransmission timer: RFC 6298 5.4 to 5.6.  The oldest segment in
+ * flight goes again, the timeout doubles, and congestion control enters
+ * its loss state: everything in flight is presumed lost and is resent as
+ * the window allows (xtcp_push()).  The limits are those of
+ * xtcp_retries_limit() and TCP_USER_TIMEOUT.
+ */
+static void xtcp_rto_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!xsk->packets_out) {
+		/* Nothing in flight: something unsent that could not go. */
+		if (sk->sk_send_head)
+			xtcp_probe_timeout(sk);
 		return;
 	}
 
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RTOEXPIRED);
+	if (!xsk->rtx_stamp_ns)
+		xsk->rtx_stamp_ns = ktime_get_ns();
+	if (xtcp_user_timeout_expired(sk) ||
+	    xsk->retransmits >= xtcp_retries_limit(sk)) {
+		xtcp_write_err(sk);
+		return;
+	}
+
+	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xtcp_in_flight(xsk));
+	xsk->lost_out = xsk->packets_out;
+	xsk->high_rxt = xsk->snd_una;
 	xsk->retransmits++;
-	xsk->rto_ns = min(xsk->rto_ns * 2, XTCP_RTO_MAX_NS);
-	xtcp_retransmit_head(sk);
+	xsk->rto_ns = xtcp_rto_backoff(xsk->rto_ns, 1, xtcp_rto_max_ns(sk));
+
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && skb != sk->sk_send_head && !xtcp_retransmit_skb(sk, skb)) {
+		xsk->high_rxt = XTCP_SKB_CB(skb)->end_seq;
+		xsk->lost_out--;
+	}
 	xtcp_rtx_timer_arm(sk);
 }
 
-/* FIN_WAIT_2 or TIME_WAIT ran out; the socket lock is held, not owned. */
+/* The retransmission timer expired; the socket lock is held, not owned. */
+void xtcp_rtx_timeout(struct sock *sk)
+{
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	if (xtcp_sk(sk)->rtx_mode == XTCP_TIMER_PROBE)
+		xtcp_probe_timeout(sk);
+	else
+		xtcp_rto_timeout(sk);
+}
+
+/*
+ * Keepalive, RFC 9293 3.8.4 as TCP does it: after keepidle without a
+ * segment from the peer, and while nothing of ours waits for an ACK (the
+ * retransmission timer watches that), send a probe every keepintvl; after
+ * keepcnt of them unanswered, or TCP_USER_TIMEOUT, reset the connection.
+ */
+static void xtcp_keepalive_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u64 idle = (u64)xtcp_keepidle_s(sk) * NSEC_PER_SEC;
+	u64 elapsed, next;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN))
+		return;
+	if (xsk->packets_out || sk->sk_send_head) {
+		xtcp_keepalive_arm(sk);
+		return;
+	}
+
+	elapsed = ktime_get_ns() - xsk->rcv_stamp_ns;
+	if (elapsed < idle) {
+		next = idle - elapsed;
+	} else {
+		if ((xsk->user_timeout && xsk->probes_out &&
+		     elapsed >= (u64)xsk->user_timeout * NSEC_PER_MSEC) ||
+		    (!xsk->user_timeout && xsk->probes_out >= xtcp_keepcnt(sk))) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONKEEPALIVE);
+			xtcp_send_active_reset(sk, GFP_ATOMIC);
+			xtcp_write_err(sk);
+			return;
+		}
+		xtcp_send_probe(sk);
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_KEEPALIVEPROBES);
+		xsk->probes_out++;
+		next = (u64)xtcp_keepintvl_s(sk) * NSEC_PER_SEC;
+	}
+	xtcp_timer_arm(sk, &xsk->state_timer, next);
+}
+
+/*
+ * Keepalive, FIN_WAIT_2 of an orphan or TIME_WAIT ran out; the socket
+ * lock is held, not owned.
+ */
 void xtcp_state_timeout(struct sock *sk)
 {
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT2:
-		if (!sock_flag(sk, SOCK_DEAD))
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			xtcp_keepalive_timeout(sk);
 			return;
+		}
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_done(sk);
@@ -162,7 +413,22 @@ void xtcp_state_timeout(struct sock *sk)
 	case TCP_TIME_WAIT:
 		xtcp_done(sk);
 		break;
+	default:
+		if (xtcp_keepalive_owns_timer(sk))
+			xtcp_keepalive_timeout(sk);
 	}
+}
+
+/* The delayed ACK is due; the socket lock is held, not owned. */
+static void xtcp_delack_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (!xsk->ack_pending ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
+		return;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DELAYEDACKS);
+	xtcp_send_ack(sk);
 }
 
 static enum hrtimer_restart xtcp_timer_fire(struct sock *sk, int bit,
@@ -199,6 +465,15 @@ static enum hrtimer_restart xtcp_state_timer_fn(struct hrtimer *t)
 			       xtcp_state_timeout);
 }
 
+static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
+{
+	struct xtcp_sock *xsk = container_of(t, struct xtcp_sock,
+					     delack_timer);
+
+	return xtcp_timer_fire((struct sock *)xsk, XTCP_DELACK_DEFERRED,
+			       xtcp_delack_timeout);
+}
+
 /**
  * xtcp_release_cb - run timer work deferred while the user held the socket
  * @sk: the socket, owned by the caller (release_sock())
@@ -218,6 +493,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_state_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xsk->deferred)) {
+		xtcp_delack_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void xtcp_init_timers(struct sock *sk)
@@ -230,6 +509,9 @@ void xtcp_init_timers(struct sock *sk)
 	hrtimer_init(&xsk->state_timer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_REL_PINNED_SOFT);
 	xsk->state_timer.function = xtcp_state_timer_fn;
+	hrtimer_init(&xsk->delack_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_PINNED_SOFT);
+	xsk->delack_timer.function = xtcp_delack_timer_fn;
 	xsk->deferred = 0;
 	xsk->rto_ns = XTCP_RTO_INIT_NS;
 }

@@ -67,7 +67,10 @@ struct xtcp_mib {
 	unsigned long mibs[__XTCP_MIB_MAX];
 };
 
-/* Knobs of one namespace, net.xtcp.*; times in jiffies. */
+/*
+ * Knobs of one namespace, net.xtcp.*: fin_timeout and tw_timeout in
+ * jiffies, keepalive_* in seconds, the others as their names say.
+ */
 struct xtcp_sysctl {
 	int	syn_retries;
 	int	synack_retries;
@@ -113,6 +116,12 @@ static inline void xtcp_state_store(struct sock *sk, int state)
 {
 	/* Pairs with smp_load_acquire() in inet_sk_state_load(). */
 	smp_store_release(&sk->sk_state, state);
+}
+
+/* The clock of RTT samples, microseconds; differences survive its wrap. */
+static inline u32 xtcp_clock_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
 static inline const struct xtcp_sysctl *xtcp_sysctl(const struct sock *sk)
@@ -245,8 +254,8 @@ struct xtcp_sock {
 		connect_port:1,	/* local port chosen by connect() */
 		in_accept_queue:1; /* child: established, not accepted */
 	u8	corked:1,	/* TCP_CORK */
-		ack_pending:1,	/* data received and not yet ACKed */
-		rtx_mode:1;	/* XTCP_TIMER_RTO or _PROBE */
+		ack_pending:1;	/* data received and not yet ACKed */
+	u8	rtx_mode;	/* XTCP_TIMER_RTO or _PROBE */
 	u8	quickacks;	/* ACKs still sent at once, not delayed */
 	u8	probes_out;	/* persist or keepalive probes unanswered */
 	u16	keepidle;	/* TCP_KEEPIDLE, s; 0: net.xtcp default */
@@ -261,6 +270,7 @@ struct xtcp_sock {
 	/* Sender's loss recovery and congestion control. */
 	struct xtcp_rtt	rtt;
 	struct xtcp_cc	cc;
+	u32	snd_sml;	/* end of the last short segment sent */
 	u32	packets_out;	/* segments sent and not acknowledged */
 	u32	lost_out;	/* LOSS: of them, presumed lost, not resent */
 	u32	high_rxt;	/* LOSS: resent up to here since the timeout */
