@@ -85,11 +85,12 @@ declare -A twin=(
 	[XtcpRttSamples]=''
 	[XtcpOfoQueue]=TcpExt:TCPOFOQueue
 	[XtcpTimeouts]=TcpExt:TCPAbortOnTimeout
+	[XtcpRcvQDrop]=TcpExt:TCPRcvQDrop
 )
 counters="XtcpRetransSegs XtcpRtoExpired XtcpFastRetrans XtcpRenoRecovery
 	XtcpPartialAcks XtcpDupAcks XtcpDelayedACKs XtcpPersistProbes
 	XtcpKeepaliveProbes XtcpAbortOnKeepalive XtcpRttSamples XtcpOfoQueue
-	XtcpTimeouts"
+	XtcpTimeouts XtcpRcvQDrop"
 
 tmp=$(mktemp -d /tmp/xtcp-rel.XXXXXX)
 bg_pids=()
@@ -511,6 +512,7 @@ fi
 section "3: persist"
 
 snap $hA A.before
+snap $hB B.before
 helper $B persist3b -a 120 -L "$tmp/l3" -W "$tmp/go3" -b 16384 listen $AB $P3 recv
 b3=$last
 waitfile "$tmp/l3" $b3 || { diag "$tmp/persist3b.log"; bail "no listener"; }
@@ -528,10 +530,12 @@ echo "# 3: A's probe counter: ${cval:-none}"
 finished $a3 persist3a "3: A sent $PERSIST_BYTES bytes, all acknowledged, then EOF"
 finished $b3 persist3b "3: B, reading only now, read them to EOF"
 snap $hA A.after
+snap $hB B.after
 readlog persist3a
 readlog persist3b
 show_info persist3a
 show_deltas "3: A's counters" A.before A.after
+show_deltas "3: B's counters" B.before B.after
 sha=${L[persist3a.sent.3]:-}
 [ -n "$sha" ] && [ "$sha" = "${L[persist3b.received.3]:-}" ] &&
 	[ "${L[persist3b.received.1]:-}" = $PERSIST_BYTES ]
@@ -710,6 +714,7 @@ check() {
 # 3: the zero window and the probes sent while it stayed closed: a pure
 # ACK at SND.UNA - 1 (as Linux TCP sends) or one byte at SND.UNA.
 check persist $P3 "3: captured window 0 from B, then $((PROBES_WANTED - 1))+ zero-window probes from A with growing gaps (x1.3 or more each)" '
+	$2 == "<" && $3 == "SA" { synack = $8 }
 	$2 == "<" && $3 ~ /A/ {
 		una = $5
 		if ($7 == 0 && !zero)
@@ -732,8 +737,10 @@ check persist $P3 "3: captured window 0 from B, then $((PROBES_WANTED - 1))+ zer
 	END {
 		if (!zero)
 			bad = bad " no window 0 from B"
-		printf "window 0 at %.3f, open again %.3f s later; probes:%s\n",
-			zero, open ? open - zero : -1, kinds
+		printf "B offered a window of %d in its SYN-ACK\n", synack
+		if (zero)
+			printf "window 0 at %.3f, open again %.3f s later; probes:%s\n",
+				zero, open ? open - zero : -1, kinds
 		for (i = 2; i <= n; i++) {
 			g[i] = t[i] - t[i - 1]
 			printf "probe %d: %.3f s after the previous\n", i, g[i]
