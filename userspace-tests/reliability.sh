@@ -714,7 +714,7 @@ check() {
 # 3: the zero window and the probes sent while it stayed closed: a pure
 # ACK at SND.UNA - 1 (as Linux TCP sends) or one byte at SND.UNA.
 check persist $P3 "3: captured window 0 from B, then $((PROBES_WANTED - 1))+ zero-window probes from A with growing gaps (x1.3 or more each)" '
-	$2 == "<" && $3 == "SA" { synack = $8 }
+	$2 == "<" && $3 == "SA" { synack = $7 }
 	$2 == "<" && $3 ~ /A/ {
 		una = $5
 		if ($7 == 0 && !zero)
