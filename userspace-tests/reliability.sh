@@ -20,7 +20,9 @@
 #  2. RTT: netem delay 20 ms on A's egress only: after 1 MiB from A,
 #     rtt_us >= 20000 and rto_us >= rtt_us, rto_us >= rto_min; without
 #     loss cwnd >= 10 (IW10) and ca_state open.
-#  3. Persist: B does not read; A fills the window; B advertises window 0;
+#  3. The first window: 16 connections to a listener with SO_RCVBUF 16 KiB;
+#     no SYN-ACK offers more window than that buffer (read back).
+#     Persist: B does not read; A fills the window; B advertises window 0;
 #     A's zero-window probes (a pure ACK at SND.UNA - 1, or one byte at
 #     SND.UNA) come with growing gaps; the probe counter grew; then B reads
 #     everything and the SHA-256 matches.
@@ -50,7 +52,7 @@ A=xtcp-rel-a B=xtcp-rel-b
 AA=10.204.0.1 AB=10.204.0.2
 rel=$XTCP_TOP/build/userspace/helpers/xtcp_rel
 # The servers' ports, one per part.
-P1=7401 P2=7402 P3=7403 P4=7404 P5=7405 P6=7406
+P1=7401 P2=7402 P3=7403 P4=7404 P5=7405 P6=7406 P7=7407
 # The capture takes the connections of parts 3 to 6 only: XTCP's ports are
 # at the start of the segment, after a 20-byte IP header.
 in_range="ip[20:2] >= $P3 and ip[20:2] <= $P6"
@@ -65,6 +67,7 @@ RTT_BYTES=$((1 << 20))	# 2
 DELAY_MS=20		# 2: netem delay, one way
 PERSIST_BYTES=$((1 << 20))	# 3
 PROBES_WANTED=4		# 3: zero-window probes to wait for
+SYNS=16			# 3: connections whose first window is checked
 KA_IDLE=1 KA_INTVL=1 KA_CNT=3	# 4
 UTO_MS=2000		# 5
 ROUNDS=20 MSG=32	# 6
@@ -391,11 +394,18 @@ read_caplog() {
 }
 
 # tshark takes long to start in the emulated guest (minutes on the debug
-# kernel): it starts now, decodes as dumpcap captures, through FIFOs, and
-# its output is read at the end; tee keeps the pcapng for failures.  Only
-# the connections of parts 3 to 6 are captured, not the bulk of 1 and 2.
-mkfifo "$tmp/cap.fifo" "$tmp/dec.fifo"
-tee "$tmp/rel.pcapng" <"$tmp/cap.fifo" >"$tmp/dec.fifo" &
+# kernel): it starts now and decodes as dumpcap captures; its output is
+# read at the end.  dumpcap writes a file, which tail feeds to tshark
+# through a FIFO until dumpcap has ended, so that a tshark still starting
+# never holds dumpcap up (packets would be lost).  Only the connections of
+# parts 3 to 6 are captured, not the bulk of 1 and 2.
+mkfifo "$tmp/dec.fifo"
+: >"$tmp/rel.pcapng"
+ip netns exec $B timeout 600 dumpcap -i veth0 -s 128 -f "$capfilter" \
+	-w "$tmp/rel.pcapng" 2>"$tmp/dumpcap.log" &
+cap=$!
+bg_pids+=("$cap")
+tail -c +1 --pid=$cap -f "$tmp/rel.pcapng" >"$tmp/dec.fifo" &
 bg_pids+=($!)
 tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
 	-T fields -E separator='|' -E occurrence=f \
@@ -405,10 +415,6 @@ tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
 	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
 decoder=$!
 bg_pids+=("$decoder")
-ip netns exec $B timeout 600 dumpcap -i veth0 -s 128 -f "$capfilter" -w - \
-	>"$tmp/cap.fifo" 2>"$tmp/dumpcap.log" &
-cap=$!
-bg_pids+=("$cap")
 set_deadline 60
 while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
 	nap 0.05
@@ -508,6 +514,31 @@ if [ $fam = xtcp ]; then
 fi
 
 # -------------------------------------------------------------- 3: persist
+
+section "3: the first window"
+
+# The window a SYN-ACK offers is what the connecting side sees as its send
+# window right after connect().  A receiver that offers more than its
+# buffer holds cannot honour it: when the buffer fills it must drop data
+# in its window instead of closing the window, and the sender never
+# probes (part 3 then stalls on retransmission timeouts).
+helper $B synwin3b -a 120 -L "$tmp/l3w" -b 16384 listen $AB $P7 synwin $SYNS
+b3=$last
+waitfile "$tmp/l3w" $b3 || { diag "$tmp/synwin3b.log"; bail "no listener"; }
+helper $A synwin3a -a 120 connect $AB $P7 synwin $SYNS
+a3=$last
+finished $a3 synwin3a "3: A opened $SYNS connections, one after the other"
+finished $b3 synwin3b "3: B, SO_RCVBUF 16384, accepted them"
+readlog synwin3b
+rcvbuf=${L[synwin3b.rcvbuf.1]:-0} wins="" r=0 n=0
+while read -r w v; do
+	[ "$w" = synwin ] || continue
+	n=$((n + 1))
+	wins+=" $v"
+	[ "$v" -gt 0 ] && [ "$v" -le "$rcvbuf" ] || r=1
+done <"$tmp/synwin3a.log"
+[ $n = $SYNS ] || r=1
+ok $r "3: each of $n SYN-ACKs offered a window within B's receive buffer ($rcvbuf bytes):$wins"
 
 section "3: persist"
 

@@ -26,6 +26,8 @@
  *		then send SIZE once more ("lastsent"), then hold;
  *		listen side: N times read SIZE and send SIZE back, then read
  *		SIZE once more ("lastread"), then hold
+ *   synwin N	see mode_synwin(): N connections, the window each SYN-ACK
+ *		offered
  *   wait-error [N]
  *		wait for -W FILE if given, send N bytes (default 0), then
  *		block in recv() until it fails: "error ERRNO after MS ms at
@@ -43,7 +45,7 @@
  *   -a SECONDS	give up after this long (default 300)
  *
  * The info keys: state rtt_us rttvar_us rto_us cwnd ssthresh ca_state
- * probes packets_out unacked total_retrans retransmits rtt_samples
+ * probes packets_out unacked total_retrans retransmits snd_wnd rtt_samples
  * (rtt_samples is "-" for TCP, which has no such field).
  */
 
@@ -53,7 +55,8 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+/* The kernel's struct tcp_info: glibc's lacks tcpi_snd_wnd. */
+#include <linux/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -109,7 +112,8 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: xtcp_rel [-t] [-L FILE] [-E FILE] [-W FILE] [-b BYTES]\n"
 		"\t[-k IDLE,INTVL,CNT] [-u MS] [-a SECONDS]\n"
-		"\tlisten|connect ADDR PORT bulk N|send N|recv|hold|pingpong N SIZE|wait-error [N]\n");
+		"\tlisten|connect ADDR PORT bulk N|send N|recv|hold|pingpong N SIZE|\n"
+		"\t\tsynwin N|wait-error [N]\n");
 	exit(2);
 }
 
@@ -201,7 +205,7 @@ static void stream_fill(struct stream *g, uint8_t *p, size_t n)
 struct info {
 	unsigned int state, rtt_us, rttvar_us, rto_us, cwnd, ssthresh;
 	unsigned int ca_state, probes, packets_out, unacked, total_retrans;
-	unsigned int retransmits;
+	unsigned int retransmits, snd_wnd;
 	long rtt_samples;	/* -1: not known (TCP) */
 };
 
@@ -228,6 +232,7 @@ static int get_info(int fd, struct info *in)
 		in->unacked = 0;
 		in->total_retrans = ti.tcpi_total_retrans;
 		in->retransmits = ti.tcpi_retransmits;
+		in->snd_wnd = ti.tcpi_snd_wnd;
 		in->rtt_samples = -1;
 	} else {
 		struct xtcp_info xi;
@@ -250,6 +255,7 @@ static int get_info(int fd, struct info *in)
 		in->unacked = xi.xtcpi_unacked;
 		in->total_retrans = xi.xtcpi_total_retrans;
 		in->retransmits = xi.xtcpi_retransmits;
+		in->snd_wnd = xi.xtcpi_snd_wnd;
 		in->rtt_samples = xi.xtcpi_rtt_samples;
 	}
 	return 0;
@@ -265,10 +271,10 @@ static void print_info(int fd, const char *when)
 		     errname(errno));
 	if (in.rtt_samples >= 0)
 		snprintf(samples, sizeof(samples), "%ld", in.rtt_samples);
-	printf("info %s state=%u rtt_us=%u rttvar_us=%u rto_us=%u cwnd=%u ssthresh=%u ca_state=%u probes=%u packets_out=%u unacked=%u total_retrans=%u retransmits=%u rtt_samples=%s\n",
+	printf("info %s state=%u rtt_us=%u rttvar_us=%u rto_us=%u cwnd=%u ssthresh=%u ca_state=%u probes=%u packets_out=%u unacked=%u total_retrans=%u retransmits=%u snd_wnd=%u rtt_samples=%s\n",
 	       when, in.state, in.rtt_us, in.rttvar_us, in.rto_us, in.cwnd,
 	       in.ssthresh, in.ca_state, in.probes, in.packets_out, in.unacked,
-	       in.total_retrans, in.retransmits, samples);
+	       in.total_retrans, in.retransmits, in.snd_wnd, samples);
 }
 
 /* Wait until everything sent is acknowledged (SIOCOUTQ 0). */
@@ -592,6 +598,57 @@ static void mode_wait_error(int fd, size_t bytes)
 	       now_ms() - t0, (long long)ts.tv_sec, ts.tv_nsec / 1000);
 }
 
+/*
+ * synwin N: the listen side accepts N connections one after the other
+ * ("rcvbuf B": its SO_RCVBUF read back), reading each to EOF; the connect
+ * side opens them, printing "synwin W": the peer's window right after
+ * connect(), which is what its SYN-ACK offered.
+ */
+static void mode_synwin(const char *addr, int port, long n)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(int);
+	struct info in;
+	int s, fd, val;
+	char c;
+	long i;
+
+	sin.sin_port = htons(port);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		usage();
+	if (is_listen) {
+		s = new_socket();
+		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) ||
+		    listen(s, n))
+			fail("bind/listen %s:%d: %s", addr, port,
+			     errname(errno));
+		if (getsockopt(s, SOL_SOCKET, SO_RCVBUF, &val, &len))
+			fail("SO_RCVBUF: %s", errname(errno));
+		printf("rcvbuf %d\n", val);
+		touch(listen_file);
+		for (i = 0; i < n; i++) {
+			fd = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+			if (fd < 0)
+				fail("accept: %s", errname(errno));
+			if (recv(fd, &c, 1, 0))
+				fail("waiting for EOF: %s", errname(errno));
+			close(fd);
+		}
+		close(s);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		s = new_socket();
+		if (connect(s, (struct sockaddr *)&sin, sizeof(sin)))
+			fail("connect %s:%d: %s", addr, port, errname(errno));
+		if (get_info(s, &in))
+			fail("%s: %s", tcp_mode ? "TCP_INFO" : "XTCP_INFO",
+			     errname(errno));
+		printf("synwin %u\n", in.snd_wnd);
+		close(s);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *fam = getenv("XTCP_TEST_FAMILY");
@@ -649,6 +706,11 @@ int main(int argc, char **argv)
 	/* Each side's stream has its own seed, so the two directions differ. */
 	seed = 0x58544350ULL << 16 ^ (uint64_t)port << 1 ^ is_listen;
 
+	if (!strcmp(mode, "synwin") && argc == 5) {
+		mode_synwin(argv[1], port, num(argv[4]));
+		printf("done\n");
+		return 0;
+	}
 	fd = open_conn(argv[1], port);
 	if (!strcmp(mode, "bulk") && argc == 5)
 		mode_bulk(fd, num(argv[4]), seed);
