@@ -528,7 +528,6 @@ static int setup_manual(struct tsock *ts, int state)
 
 	/* As xtcp_send_syn() and xtcp_set_state() leave them. */
 	xtcp_cc_init(&xsk->cc, ISS);
-	xsk->high_rxt = ISS;
 	xsk->snd_sml = ISS;
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV)
 		xsk->quickacks = XTCP_QUICKACKS;

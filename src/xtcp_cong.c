@@ -3,6 +3,10 @@
  * XTCP congestion control: slow start and congestion avoidance
  * (RFC 5681), fast retransmit and NewReno fast recovery (RFC 6582),
  * initial window of ten segments (RFC 6928), limited transmit (RFC 3042).
+ * When SACK is agreed (cc->sack), fast recovery is RFC 6675's instead:
+ * cwnd drops to ssthresh at once and is neither inflated by duplicate
+ * ACKs nor deflated by partial ones, because the sender's pipe estimate
+ * (xtcp_in_flight()) leaves out what the peer SACKed or lost.
  *
  * Windows count segments, as Linux counts them: the write queue holds at
  * most one MSS per skb, and a segment in flight is one skb.  Nothing here
@@ -28,6 +32,7 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 iss)
 	cc->recover = iss;
 	cc->dupacks = 0;
 	cc->state = XTCP_CA_OPEN;
+	cc->sack = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
@@ -58,7 +63,8 @@ static void xtcp_cc_grow(struct xtcp_cc *cc, u32 acked)
  *
  * In fast recovery a partial ACK (RFC 6582 3.2 step 5) deflates the window
  * by what it acknowledged, adds one segment back if it acknowledged a
- * whole one, and asks for the next hole to be resent; a full ACK ends
+ * whole one, and asks for the next hole to be resent (with SACK the
+ * window stays and the caller marks the hole lost); a full ACK ends
  * recovery with cwnd = min(ssthresh, max(FlightSize, 1) + 1).  After a
  * timeout the window grows from one segment in slow start until SND.UNA
  * passes recover.  The window only grows while the sender uses it: with
@@ -75,6 +81,8 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 	switch (cc->state) {
 	case XTCP_CA_RECOVERY:
 		if (xtcp_seq_before(ack, cc->recover)) {
+			if (cc->sack)
+				return XTCP_CC_RETRANSMIT;
 			/* Add one back only for a whole segment ACKed. */
 			cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
 			cc->cwnd = max(cc->cwnd + !!acked, 1U);
@@ -128,7 +136,8 @@ enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
 	case XTCP_CA_LOSS:
 		return XTCP_CC_NONE;
 	case XTCP_CA_RECOVERY:
-		cc->cwnd++;
+		if (!cc->sack)
+			cc->cwnd++;
 		return XTCP_CC_NONE;
 	default:
 		break;
@@ -136,18 +145,45 @@ enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
 
 	cc->dupacks++;
 	cc->state = XTCP_CA_DISORDER;
-	if (cc->dupacks != XTCP_DUPACK_THRESH ||
-	    !xtcp_seq_after(snd_una, cc->recover))
+	if (cc->dupacks != XTCP_DUPACK_THRESH)
 		return XTCP_CC_NONE;
+	return xtcp_cc_enter_recovery(cc, snd_una, snd_nxt, in_flight) ?
+	       XTCP_CC_RETRANSMIT : XTCP_CC_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
+
+/**
+ * xtcp_cc_enter_recovery - loss detected: start fast recovery
+ * @cc: the state
+ * @snd_una: SND.UNA
+ * @snd_nxt: SND.NXT, the new recover
+ * @in_flight: segments in flight
+ *
+ * On the third duplicate ACK, or (SACK) when the scoreboard presumes the
+ * oldest segment lost (RFC 6675 section 5).  ssthresh = max(FlightSize /
+ * 2, 2); NewReno inflates cwnd by the three segments that left the
+ * network, RFC 6675 sets cwnd = ssthresh.  Not while a recovery or the
+ * loss state after a timeout lasts; without SACK, not for losses of the
+ * window a recovery already covered either (SND.UNA not past recover,
+ * RFC 6582 3.2 step 1: duplicate ACKs cannot tell them from new ones).
+ *
+ * Return: true when recovery started.
+ */
+bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
+			    u32 in_flight)
+{
+	if (cc->state == XTCP_CA_RECOVERY || cc->state == XTCP_CA_LOSS ||
+	    (!cc->sack && !xtcp_seq_after(snd_una, cc->recover)))
+		return false;
 
 	cc->ssthresh = max(in_flight / 2, 2U);
-	cc->cwnd = cc->ssthresh + XTCP_DUPACK_THRESH;
+	cc->cwnd = cc->ssthresh + (cc->sack ? 0 : XTCP_DUPACK_THRESH);
 	cc->cwnd_cnt = 0;
 	cc->recover = snd_nxt;
 	cc->state = XTCP_CA_RECOVERY;
-	return XTCP_CC_RETRANSMIT;
+	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
 
 /**
  * xtcp_cc_timeout - the retransmission timer expired, RFC 5681 3.1

@@ -137,7 +137,179 @@ static void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
 	mss = min(mss, xsk->advmss);
 	if (xsk->user_mss)
 		mss = min(mss, xsk->user_mss);
+	/* The MSS counts data and options alike (RFC 6691). */
+	if (xsk->tstamp_ok)
+		mss -= XTCPOLEN_TSTAMP_ALIGNED;
 	xsk->mss_cache = max_t(u16, mss, 64);
+}
+
+/* SEG.WND in bytes: scaled, but never on a SYN (RFC 7323 2.2). */
+static u32 xtcp_seg_wnd(const struct xtcp_sock *xsk,
+			const struct xtcphdr *th)
+{
+	if (th->flags & XTCP_FLAG_SYN)
+		return ntohs(th->window);
+	return (u32)ntohs(th->window) << xsk->snd_wscale;
+}
+
+/* Seconds, for TS.Recent's age. */
+static u32 xtcp_seconds(void)
+{
+	return (u32)ktime_get_seconds();
+}
+
+/*
+ * The options a handshake agreed on: what we offered (SYN_SENT: what the
+ * socket's flags say; LISTEN: the namespace's knobs) and the peer's SYN
+ * carried.  The peer's TSval becomes TS.Recent.
+ */
+static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xsk->tstamp_ok = xsk->tstamp_ok && opts->has_tstamp;
+	xsk->sack_ok = xsk->sack_ok && opts->sack_ok;
+	xsk->wscale_ok = xsk->wscale_ok && opts->has_wscale;
+	if (xsk->wscale_ok) {
+		/* RFC 7323 2.3: a larger shift is taken as 14. */
+		xsk->snd_wscale = min_t(u8, opts->wscale, XTCP_MAX_WSCALE);
+		xsk->rcv_wscale = xtcp_select_wscale(sk);
+	} else {
+		xsk->snd_wscale = 0;
+		xsk->rcv_wscale = 0;
+	}
+	if (xsk->tstamp_ok) {
+		xsk->ts_recent = opts->tsval;
+		xsk->ts_recent_stamp = xtcp_seconds();
+	}
+}
+
+/*
+ * PAWS, RFC 7323 5.3 R1: a segment whose TSval is older than TS.Recent is
+ * a duplicate from an earlier incarnation of the sequence space, unless
+ * TS.Recent is more than 24 days old (5.5).
+ */
+static bool xtcp_paws_reject(const struct xtcp_sock *xsk,
+			     const struct xtcp_opts *opts)
+{
+	return xsk->tstamp_ok && opts->has_tstamp && xsk->ts_recent_stamp &&
+	       (s32)(opts->tsval - xsk->ts_recent) < 0 &&
+	       xtcp_seconds() - xsk->ts_recent_stamp < XTCP_PAWS_IDLE_S;
+}
+
+/* RFC 7323 4.3: TS.Recent follows the segment at the left window edge. */
+static void xtcp_store_ts_recent(struct xtcp_sock *xsk, u32 seq,
+				 const struct xtcp_opts *opts)
+{
+	if (xsk->tstamp_ok && opts->has_tstamp &&
+	    !xtcp_seq_after(seq, xsk->rcv_wup) &&
+	    (s32)(opts->tsval - xsk->ts_recent) >= 0) {
+		xsk->ts_recent = opts->tsval;
+		xsk->ts_recent_stamp = xtcp_seconds();
+	}
+}
+
+/*
+ * Resend the oldest unacknowledged segment: NewReno at once; with SACK it
+ * is marked lost and xtcp_push() resends it as the pipe allows.
+ */
+static void xtcp_resend_hole(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!xtcp_sk(sk)->cc.sack) {
+		xtcp_retransmit_head(sk);
+		return;
+	}
+	if (skb && skb != sk->sk_send_head)
+		xtcp_mark_lost(sk, skb);
+}
+
+/* Fast recovery started: count it, resend the first hole. */
+static void xtcp_recovery_started(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+
+	XTCP_INC_STATS(net, XTCP_MIB_FASTRETRANS);
+	XTCP_INC_STATS(net, xtcp_sk(sk)->cc.sack ? XTCP_MIB_SACKRECOVERY :
+						   XTCP_MIB_RECOVERIES);
+	xtcp_resend_hole(sk);
+}
+
+/*
+ * RFC 2018 section 3: mark what the SACK blocks of an ACK cover.  Only
+ * blocks within SND.UNA..SND.NXT count (a D-SACK, RFC 2883, reports data
+ * below SND.UNA and is ignored), and only whole segments get marked.
+ * What was presumed lost but arrived is no longer.
+ */
+static void xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct sk_buff *skb;
+	unsigned int i;
+	u32 start, end;
+
+	for (i = 0; i < opts->num_sacks; i++) {
+		start = opts->sacks[i].start;
+		end = opts->sacks[i].end;
+		if (!xtcp_seq_after(end, start) ||
+		    xtcp_seq_before(start, xsk->snd_una) ||
+		    xtcp_seq_after(end, xsk->snd_nxt))
+			continue;
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKBLOCKSIN);
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			cb = XTCP_SKB_CB(skb);
+			if (skb == sk->sk_send_head ||
+			    !xtcp_seq_before(cb->seq, end))
+				break;
+			if (xtcp_seq_before(cb->seq, start) ||
+			    xtcp_seq_after(cb->end_seq, end) ||
+			    (cb->sacked & XTCP_SKB_SACKED))
+				continue;
+			if (cb->sacked & XTCP_SKB_LOST)
+				xsk->lost_out--;
+			cb->sacked &= ~XTCP_SKB_LOST;
+			cb->sacked |= XTCP_SKB_SACKED;
+			xsk->sacked_out++;
+		}
+	}
+}
+
+/*
+ * RFC 6675 after an ACK: recovery starts when the scoreboard presumes the
+ * oldest segment lost (DupThresh segments SACKed above it) or something
+ * is still marked lost; in recovery every segment with DupThresh SACKed
+ * segments above it is presumed lost (IsLost()), and xtcp_push() resends
+ * those before new data while the pipe is below cwnd.
+ */
+static void xtcp_sack_update(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	unsigned int above = 0;
+
+	if (!skb || skb == sk->sk_send_head)
+		return;
+	if (xsk->cc.state == XTCP_CA_OPEN || xsk->cc.state == XTCP_CA_DISORDER) {
+		if (!xsk->lost_out &&
+		    (xsk->sacked_out < XTCP_DUPACK_THRESH ||
+		     (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)))
+			return;
+		if (!xtcp_cc_enter_recovery(&xsk->cc, xsk->snd_una,
+					    xsk->snd_nxt, xtcp_in_flight(xsk)))
+			return;
+		xtcp_recovery_started(sk);
+	}
+
+	skb_queue_reverse_walk(&sk->sk_write_queue, skb) {
+		if (!xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xsk->snd_nxt))
+			continue;
+		if (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)
+			above++;
+		else if (above >= XTCP_DUPACK_THRESH)
+			xtcp_mark_lost(sk, skb);
+	}
 }
 
 /*
@@ -151,6 +323,7 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 in_flight = xtcp_in_flight(xsk), acked = 0, first_tx = 0;
+	u32 rtt_us = 0;
 	bool retrans = false, sample = false;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
@@ -165,11 +338,10 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 			first_tx = cb->tx_us;
 			sample = true;
 		}
-		/* Presumed lost at the timeout, yet it arrived. */
-		if (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out &&
-		    !xtcp_seq_before(cb->seq, xsk->high_rxt) &&
-		    xtcp_seq_before(cb->seq, xsk->cc.recover))
+		if (cb->sacked & XTCP_SKB_LOST)
 			xsk->lost_out--;
+		if (cb->sacked & XTCP_SKB_SACKED)
+			xsk->sacked_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		xsk->bytes_acked += skb->len;
@@ -179,13 +351,25 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		consume_skb(skb);
 	}
 	xsk->snd_una = ack;
-	if (xtcp_seq_after(ack, xsk->high_rxt))
-		xsk->high_rxt = ack;
-	if (!xsk->packets_out)
+	if (!xsk->packets_out) {
 		xsk->lost_out = 0;
+		xsk->sacked_out = 0;
+	}
 
+	/*
+	 * A retransmission spoils the sample of its send time; the echoed
+	 * timestamp still times the segment that made the peer ACK (RFC
+	 * 7323 4.1), to the millisecond, at least one.
+	 */
 	if (sample && !retrans) {
-		xtcp_rtt_sample(&xsk->rtt, xtcp_clock_us() - first_tx);
+		rtt_us = xtcp_clock_us() - first_tx;
+	} else if (acked && xsk->rx_tsecr) {
+		rtt_us = xtcp_ts_now(xsk) - xsk->rx_tsecr;
+		rtt_us = rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_MSEC ?
+			 max(rtt_us, 1U) * USEC_PER_MSEC : 0;
+	}
+	if (rtt_us) {
+		xtcp_rtt_sample(&xsk->rtt, rtt_us);
 		xsk->rtt_samples++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RTTSAMPLES);
 	}
@@ -196,7 +380,7 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	if (xtcp_cc_ack(&xsk->cc, ack, acked, in_flight) ==
 	    XTCP_CC_RETRANSMIT) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PARTIALACKS);
-		xtcp_retransmit_head(sk);
+		xtcp_resend_hole(sk);
 	}
 
 	if (!xsk->packets_out)
@@ -220,15 +404,12 @@ static void xtcp_check_dupack(struct sock *sk, const struct sk_buff *skb,
 
 	if (XTCP_SKB_CB(skb)->ack_seq != xsk->snd_una || !xsk->packets_out ||
 	    datalen || (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) ||
-	    ntohs(th->window) != xsk->snd_wnd)
+	    xtcp_seg_wnd(xsk, th) != xsk->snd_wnd)
 		return;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPACKS);
 	if (xtcp_cc_dupack(&xsk->cc, xsk->snd_una, xsk->snd_nxt,
-			   xtcp_in_flight(xsk)) == XTCP_CC_RETRANSMIT) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_FASTRETRANS);
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RECOVERIES);
-		xtcp_retransmit_head(sk);
-	}
+			   xtcp_in_flight(xsk)) == XTCP_CC_RETRANSMIT)
+		xtcp_recovery_started(sk);
 }
 
 /*
@@ -258,7 +439,7 @@ static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
 
 	if (xtcp_seq_before(xsk->snd_wl1, seq) ||
 	    (xsk->snd_wl1 == seq && !xtcp_seq_before(ack, xsk->snd_wl2))) {
-		xsk->snd_wnd = ntohs(th->window);
+		xsk->snd_wnd = xtcp_seg_wnd(xsk, th);
 		xsk->snd_wl1 = seq;
 		xsk->snd_wl2 = ack;
 		xsk->max_window = max(xsk->max_window, xsk->snd_wnd);
@@ -357,6 +538,10 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	cxsk->keepcnt = xsk->keepcnt;
 	cxsk->user_timeout = xsk->user_timeout;
 	cxsk->corked = xsk->corked;
+	cxsk->wscale_ok = !!READ_ONCE(xtcp_sysctl(sk)->window_scaling);
+	cxsk->tstamp_ok = !!READ_ONCE(xtcp_sysctl(sk)->timestamps);
+	cxsk->sack_ok = !!READ_ONCE(xtcp_sysctl(sk)->sack);
+	cxsk->ts_offset = get_random_u32();
 	sk_node_init(&child->sk_bind_node);
 
 	cinet = inet_sk(child);
@@ -385,6 +570,7 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	cxsk->advmss = xtcp_mss_for_mtu(child, dst_mtu(&rt->dst));
 	if (cxsk->user_mss && cxsk->user_mss < cxsk->advmss)
 		cxsk->advmss = cxsk->user_mss;
+	xtcp_agree_options(child, opts);
 	xtcp_set_mss(cxsk, opts);
 	cxsk->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
 	cxsk->snd_wl2 = cxsk->iss;
@@ -444,6 +630,7 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 	xsk->copied_seq = xsk->rcv_nxt;
 	xsk->rcv_wup = xsk->rcv_nxt;
 	xsk->rcv_wnd = 0;
+	xtcp_agree_options(sk, opts);
 	xtcp_set_mss(xsk, opts);
 	xsk->snd_wnd = ntohs(th->window);
 	xsk->max_window = xsk->snd_wnd;
@@ -574,6 +761,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOQUEUE);
+	xsk->ofo_last = cb->seq;
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	if (p == (struct sk_buff *)&xsk->ofo_queue)
@@ -623,7 +811,8 @@ static void xtcp_ofo_drain(struct sock *sk)
  * when the skb was queued to the receive queue (the caller must not free
  * it).
  */
-static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
+				  const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	const struct xtcphdr *th = xtcp_hdr(skb);
@@ -638,6 +827,13 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    XTCP_FLAG_SYN && cb->seq == xsk->irs) {
 		xtcp_retransmit_head(sk);
+		return false;
+	}
+
+	/* PAWS (RFC 7323 5.3): an old duplicate, but for a reset. */
+	if (!(th->flags & XTCP_FLAG_RST) && xtcp_paws_reject(xsk, opts)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
+		xtcp_send_ack(sk);
 		return false;
 	}
 
@@ -681,6 +877,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	xtcp_store_ts_recent(xsk, cb->seq, opts);
+
 	/* Fifth: the ACK field. */
 	if (!(th->flags & XTCP_FLAG_ACK))
 		return false;
@@ -696,7 +894,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xsk->snd_wl1 = cb->seq;
 		xsk->snd_wl2 = ack;
-		xsk->snd_wnd = ntohs(th->window);
+		xsk->snd_wnd = xtcp_seg_wnd(xsk, th);
 		xsk->max_window = max(xsk->max_window, xsk->snd_wnd);
 		if (!xsk->parent) {
 			sk->sk_state_change(sk);
@@ -717,13 +915,20 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* The peer answers: its probes are accounted for (keepalive too). */
 	xsk->probes_out = 0;
 	xsk->rcv_stamp_ns = ktime_get_ns();
+	if (xsk->sack_ok && opts->num_sacks)
+		xtcp_sack_tag(sk, opts);
 	if (xtcp_seq_after(ack, xsk->snd_una))
 		xtcp_clean_rtx_queue(sk, ack);
 	else
 		xtcp_check_dupack(sk, skb, th, datalen);
+	if (xsk->cc.sack && (xsk->sacked_out || xsk->lost_out))
+		xtcp_sack_update(sk);
 	xtcp_update_wnd(xsk, skb, th);
-	/* The ACK may have opened a window or ended Nagle's wait. */
-	if (sk->sk_send_head)
+	/*
+	 * The ACK may have opened a window or ended Nagle's wait, or there
+	 * are holes to fill.
+	 */
+	if (sk->sk_send_head || xsk->lost_out)
 		xtcp_push(sk);
 
 	switch (sk->sk_state) {
@@ -813,10 +1018,19 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct xtcphdr *th = xtcp_hdr(skb);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_opts opts;
 	bool queued = false;
 
-	xtcp_sk(sk)->segs_in++;
+	xsk->segs_in++;
+	/* Validated already: this cannot fail but for a bug. */
+	if (xtcp_parse_options((const u8 *)(th + 1),
+			       xtcp_hdrlen(th) - XTCP_HDR_LEN,
+			       th->flags & XTCP_FLAG_SYN, &opts)) {
+		consume_skb(skb);
+		return 0;
+	}
+	xsk->rx_tsecr = xsk->tstamp_ok && opts.has_tstamp ? opts.tsecr : 0;
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
 		/* RFC 9293 3.10.7.1: as if there were no socket. */
@@ -824,11 +1038,6 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case TCP_LISTEN:
 	case TCP_SYN_SENT:
-		/* Validated already: only SYNs have options that matter. */
-		if (xtcp_parse_options((const u8 *)(th + 1),
-				       xtcp_hdrlen(th) - XTCP_HDR_LEN,
-				       th->flags & XTCP_FLAG_SYN, &opts))
-			break;
 		if (sk->sk_state == TCP_LISTEN) {
 			/*
 			 * From the backlog this runs in process context:
@@ -844,7 +1053,7 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 		}
 		break;
 	default:
-		queued = xtcp_rcv_synchronized(sk, skb);
+		queued = xtcp_rcv_synchronized(sk, skb, &opts);
 	}
 	if (!queued)
 		consume_skb(skb);

@@ -174,29 +174,133 @@ unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu)
 }
 
 /*
+ * Add the run [@start, @end) to the SACK blocks being built: first if it
+ * holds the newest out-of-order arrival, else after the others, keeping
+ * a place for that one until it is found.  Returns true once full.
+ */
+static bool xtcp_sack_emit(struct xtcp_sack_block *sp, unsigned int *n,
+			   unsigned int max, bool *found, u32 start, u32 end,
+			   u32 newest)
+{
+	if (!*found && !xtcp_seq_before(newest, start) &&
+	    xtcp_seq_before(newest, end)) {
+		*n = min(*n + 1, max);
+		memmove(sp + 1, sp, (*n - 1) * sizeof(*sp));
+		sp[0].start = start;
+		sp[0].end = end;
+		*found = true;
+	} else if (*n < max - !*found) {
+		sp[*n].start = start;
+		sp[*n].end = end;
+		(*n)++;
+	}
+	return *found && *n == max;
+}
+
+/**
+ * xtcp_select_wscale - the window scale we offer, RFC 7323 section 2.3
+ * @sk: the socket
+ *
+ * The smallest shift that lets the window field express the largest
+ * window the receive buffer could ever back: half of SO_RCVBUF now or at
+ * its net.core.rmem_max bound.  At most 14.
+ *
+ * Return: the shift.
+ */
+u8 xtcp_select_wscale(const struct sock *sk)
+{
+	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
+			  2U * READ_ONCE(sysctl_rmem_max)) / 2;
+	u8 ws = 0;
+
+	while (space > (XTCP_MAX_WINDOW << ws) && ws < XTCP_MAX_WSCALE)
+		ws++;
+	return ws;
+}
+
+/*
  * The window to advertise: the free receive buffer, halved for skb
  * overhead, without ever moving the right edge of the window we last
  * advertised back (RFC 9293 3.8.6.2.1).  Receiver-side silly window
  * avoidance (3.8.6.2.2): the right edge moves on only by at least
  * min(buffer / 2, MSS), and a window below one MSS is not offered anew.
- * No window scaling yet: at most 65535 bytes.
+ * The field holds the window shifted right by our scale (RFC 7323 2.2,
+ * never on a SYN): a new window is rounded down to what it can express,
+ * the current one up, so the right edge stays.
  */
-static u32 xtcp_select_window(struct sock *sk)
+static u32 xtcp_select_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	u32 cur = 0, space, full, mss;
+	unsigned int ws = syn ? 0 : xsk->rcv_wscale;
+	u32 max_win = XTCP_MAX_WINDOW << ws, cur = 0, space, full, mss;
 
 	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		cur = min(xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt,
-			  XTCP_MAX_WINDOW);
-	space = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW);
+		cur = min(xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt, max_win);
+	space = min(xtcp_rcv_wnd_space(sk), max_win);
 	/* A buffer smaller than a segment still gets a window. */
-	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
-		     XTCP_MAX_WINDOW);
+	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2, max_win);
 	mss = min_t(u32, xsk->advmss, full);
+	cur = min(ALIGN(cur, 1U << ws), max_win);
 	if (space <= cur || space - cur < min(full / 2, mss) || space < mss)
 		return cur;
-	return space;
+	return max(round_down(space, 1U << ws), cur);
+}
+
+/*
+ * SACK blocks for an ACK, RFC 2018 section 4: the out-of-order queue's
+ * runs of contiguous data (a FIN counts), the one holding the newest
+ * arrival first, the others from the highest down.  At most @max.
+ */
+static unsigned int xtcp_sack_fill(const struct xtcp_sock *xsk,
+				   struct xtcp_sack_block *sp,
+				   unsigned int max)
+{
+	u32 start = 0, end = 0, s, e;
+	bool found = false, open = false;
+	unsigned int n = 0;
+	struct sk_buff *p;
+
+	if (!max)
+		return 0;
+	skb_queue_reverse_walk(&xsk->ofo_queue, p) {
+		s = XTCP_SKB_CB(p)->seq;
+		e = XTCP_SKB_CB(p)->end_seq +
+		    !!(XTCP_SKB_CB(p)->flags & XTCP_FLAG_FIN);
+		if (open && !xtcp_seq_before(e, start)) {
+			if (xtcp_seq_before(s, start))
+				start = s;
+			continue;
+		}
+		if (open && xtcp_sack_emit(sp, &n, max, &found, start, end,
+					   xsk->ofo_last))
+			return n;
+		start = s;
+		end = e;
+		open = true;
+	}
+	if (open)
+		xtcp_sack_emit(sp, &n, max, &found, start, end, xsk->ofo_last);
+	return n;
+}
+
+/*
+ * SACK blocks a segment of @len data bytes has room for: a data segment
+ * must stay within the MSS the options count against (RFC 6691), a bare
+ * ACK only within the 40 bytes of options.
+ */
+static unsigned int xtcp_sack_room(const struct xtcp_sock *xsk,
+				   unsigned int len)
+{
+	/* Beside timestamps, three fit in 40 bytes; else four. */
+	unsigned int max = XTCP_MAX_SACKS - xsk->tstamp_ok, room;
+
+	if (!len)
+		return max;
+	/* mss_cache already left room for the timestamps. */
+	room = xsk->mss_cache > len ? xsk->mss_cache - len : 0;
+	if (room < 4 + XTCPOLEN_SACK_PERBLOCK)
+		return 0;
+	return min(max, (room - 4) / XTCPOLEN_SACK_PERBLOCK);
 }
 
 /**
@@ -238,14 +342,26 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (syn) {
 		opts.has_mss = 1;
 		opts.mss = xsk->advmss;
+		opts.has_wscale = xsk->wscale_ok;
+		opts.wscale = xsk->rcv_wscale;
+		opts.sack_ok = xsk->sack_ok;
 	}
+	if (xsk->tstamp_ok) {
+		opts.has_tstamp = 1;
+		opts.tsval = xtcp_ts_now(xsk);
+		opts.tsecr = xsk->ts_recent;
+	}
+	if (!syn && xsk->sack_ok && (flags & XTCP_FLAG_ACK) &&
+	    !(flags & XTCP_FLAG_RST) && !skb_queue_empty(&xsk->ofo_queue))
+		opts.num_sacks = xtcp_sack_fill(xsk, opts.sacks,
+						xtcp_sack_room(xsk, skb->len));
 	hdrlen = XTCP_HDR_LEN + xtcp_options_size(&opts, syn);
 
 	th = skb_push(skb, hdrlen);
 	skb_reset_transport_header(skb);
 	skb_set_owner_w(skb, sk);
 
-	win = xtcp_select_window(sk);
+	win = xtcp_select_window(sk, syn);
 	memset(th, 0, XTCP_HDR_LEN);
 	th->source = inet->inet_sport;
 	th->dest = inet->inet_dport;
@@ -264,8 +380,11 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			xtcp_delack_timer_stop(sk);
 		}
 	}
-	th->window = htons(win);
+	th->window = htons(syn ? win : win >> xsk->rcv_wscale);
 	xtcp_build_options((u8 *)(th + 1), &opts, syn);
+	if (opts.num_sacks)
+		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_SACKBLOCKSOUT,
+			       opts.num_sacks);
 
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
@@ -382,7 +501,7 @@ int xtcp_send_syn(struct sock *sk)
 	xtcp_cc_init(&xsk->cc, xsk->iss);
 	xsk->packets_out = 0;
 	xsk->lost_out = 0;
-	xsk->high_rxt = xsk->iss;
+	xsk->sacked_out = 0;
 	xsk->snd_sml = xsk->iss;
 	xsk->rcv_stamp_ns = ktime_get_ns();
 	xtcp_queue_skb(sk, skb);
@@ -418,14 +537,33 @@ void xtcp_send_fin(struct sock *sk)
 	xtcp_push(sk);
 }
 
-/* Segments in flight, as congestion control counts them. */
+/*
+ * Segments in flight, as congestion control counts them: RFC 6675's pipe.
+ * What the peer SACKed has left the network, and so has what is presumed
+ * lost and not yet resent; a retransmission counts as the original.
+ */
 u32 xtcp_in_flight(const struct xtcp_sock *xsk)
 {
-	if (xsk->cc.state == XTCP_CA_LOSS && xsk->packets_out > xsk->lost_out)
-		return xsk->packets_out - xsk->lost_out;
-	if (xsk->cc.state == XTCP_CA_LOSS)
-		return 0;
-	return xsk->packets_out;
+	u32 left = xsk->sacked_out + xsk->lost_out;
+
+	return xsk->packets_out > left ? xsk->packets_out - left : 0;
+}
+
+/**
+ * xtcp_mark_lost - presume a segment in flight lost
+ * @sk: the socket, locked
+ * @skb: a sent segment of the write queue
+ *
+ * Not one the peer SACKed, nor one already marked or resent since.
+ */
+void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked & (XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RXT_OUT))
+		return;
+	cb->sacked |= XTCP_SKB_LOST;
+	xtcp_sk(sk)->lost_out++;
 }
 
 /**
@@ -433,52 +571,49 @@ u32 xtcp_in_flight(const struct xtcp_sock *xsk)
  * @sk: the socket, locked
  * @skb: a segment of the write queue that was sent before
  *
- * Marks it retransmitted, so it gives no RTT sample (Karn's rule).
+ * Marks it retransmitted, so it gives no RTT sample (Karn's rule), and
+ * no longer lost: its retransmission is in flight.
  *
  * Return: 0, or the transmit error.
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	int err;
 
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
-	XTCP_SKB_CB(skb)->sacked |= XTCP_SKB_RETRANS;
+	if (cb->sacked & XTCP_SKB_LOST)
+		xsk->lost_out--;
+	cb->sacked &= ~XTCP_SKB_LOST;
+	cb->sacked |= XTCP_SKB_RETRANS | XTCP_SKB_RXT_OUT;
 	xsk->total_retrans++;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
 	return 0;
 }
 
 /*
- * After a timeout, resend what was in flight then, oldest first, as the
- * congestion window (one segment, growing in slow start) allows.
- * Segments the peer acknowledges meanwhile are skipped.
+ * Resend what is presumed lost, oldest first, as the congestion window
+ * allows: after a timeout everything that was in flight then (the window
+ * one segment, growing in slow start), in SACK recovery the holes the
+ * scoreboard found (RFC 6675 NextSeg() rule 1).  Segments the peer
+ * acknowledges or SACKs meanwhile are no longer marked.
  */
 static void xtcp_retransmit_lost(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	while (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out &&
-	       xtcp_in_flight(xsk) < xsk->cc.cwnd) {
-		skb_queue_walk(&sk->sk_write_queue, skb) {
-			if (skb == sk->sk_send_head ||
-			    xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq,
-					   xsk->high_rxt))
-				break;
-		}
-		if (skb == (struct sk_buff *)&sk->sk_write_queue ||
-		    skb == sk->sk_send_head ||
-		    !xtcp_seq_before(XTCP_SKB_CB(skb)->seq, xsk->cc.recover)) {
-			xsk->lost_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (!xsk->lost_out || skb == sk->sk_send_head ||
+		    xtcp_in_flight(xsk) >= xsk->cc.cwnd)
 			break;
-		}
+		if (!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_LOST))
+			continue;
 		if (xtcp_retransmit_skb(sk, skb))
 			break;
-		xsk->high_rxt = XTCP_SKB_CB(skb)->end_seq;
-		xsk->lost_out--;
 	}
 }
 
@@ -519,7 +654,7 @@ void xtcp_push(struct sock *sk)
 	struct sk_buff *skb;
 	bool syn, fin;
 
-	if (xsk->cc.state == XTCP_CA_LOSS && xsk->lost_out)
+	if (xsk->lost_out)
 		xtcp_retransmit_lost(sk);
 
 	while ((skb = sk->sk_send_head)) {

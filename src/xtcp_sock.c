@@ -100,6 +100,7 @@ void xtcp_set_state(struct sock *sk, int state)
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
 		/* Quick ACKs while the peer's window opens; keepalive. */
 		xtcp_sk(sk)->quickacks = XTCP_QUICKACKS;
+		xtcp_sk(sk)->cc.sack = xtcp_sk(sk)->sack_ok;
 		xtcp_state_store(sk, state);
 		xtcp_keepalive_arm(sk);
 	} else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
@@ -126,6 +127,7 @@ static void xtcp_write_queue_purge(struct sock *sk)
 	sk->sk_send_head = NULL;
 	xtcp_sk(sk)->packets_out = 0;
 	xtcp_sk(sk)->lost_out = 0;
+	xtcp_sk(sk)->sacked_out = 0;
 }
 
 /**
@@ -592,6 +594,15 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	xsk->rcv_wnd = 0;
 	xsk->rcv_wup = 0;
 	xsk->snd_wnd = 0;
+	/* Offered in the SYN; the SYN-ACK says which are agreed. */
+	xsk->wscale_ok = !!READ_ONCE(xtcp_sysctl(sk)->window_scaling);
+	xsk->rcv_wscale = xsk->wscale_ok ? xtcp_select_wscale(sk) : 0;
+	xsk->snd_wscale = 0;
+	xsk->tstamp_ok = !!READ_ONCE(xtcp_sysctl(sk)->timestamps);
+	xsk->sack_ok = !!READ_ONCE(xtcp_sysctl(sk)->sack);
+	xsk->ts_offset = get_random_u32();
+	xsk->ts_recent = 0;
+	xsk->ts_recent_stamp = 0;
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	err = xtcp_send_syn(sk);
@@ -728,9 +739,9 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
 		now = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
-	if (2 * now > XTCP_MAX_WINDOW)
+	if (2 * now > XTCP_MAX_WINDOW << xsk->rcv_wscale)
 		return;
-	next = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW);
+	next = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW << xsk->rcv_wscale);
 	if (next && next >= 2 * now && next - now >= xsk->advmss)
 		xtcp_send_ack(sk);
 }
@@ -967,6 +978,17 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_packets_out = xsk->packets_out;
 	info->xtcpi_ato_us = div_u64(XTCP_DELACK_NS, NSEC_PER_USEC);
 	info->xtcpi_rtt_samples = xsk->rtt_samples;
+	info->xtcpi_sacked = xsk->sacked_out;
+	info->xtcpi_lost = xsk->lost_out;
+	if (sk->sk_state != TCP_LISTEN && sk->sk_state != TCP_SYN_SENT &&
+	    sk->sk_state != TCP_CLOSE) {
+		info->xtcpi_options =
+			(xsk->tstamp_ok ? XTCPI_OPT_TIMESTAMPS : 0) |
+			(xsk->sack_ok ? XTCPI_OPT_SACK : 0) |
+			(xsk->wscale_ok ? XTCPI_OPT_WSCALE : 0);
+		info->xtcpi_snd_wscale = xsk->snd_wscale;
+		info->xtcpi_rcv_wscale = xsk->rcv_wscale;
+	}
 	info->xtcpi_segs_in = xsk->segs_in;
 	info->xtcpi_segs_out = xsk->segs_out;
 	info->xtcpi_bytes_acked = xsk->bytes_acked;

@@ -154,6 +154,33 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= &xtcp_keepcnt_max,
 	},
 	{
+		.procname	= "window_scaling",
+		.data		= &init_xtcp_sysctl.window_scaling,
+		.maxlen		= sizeof(init_xtcp_sysctl.window_scaling),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "timestamps",
+		.data		= &init_xtcp_sysctl.timestamps,
+		.maxlen		= sizeof(init_xtcp_sysctl.timestamps),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "sack",
+		.data		= &init_xtcp_sysctl.sack,
+		.maxlen		= sizeof(init_xtcp_sysctl.sack),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -178,6 +205,9 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->keepalive_time = 7200;	/* TCP_KEEPALIVE_TIME, seconds */
 	ctl->keepalive_intvl = 75;	/* TCP_KEEPALIVE_INTVL */
 	ctl->keepalive_probes = 9;	/* TCP_KEEPALIVE_PROBES */
+	ctl->window_scaling = 1;	/* as tcp_window_scaling */
+	ctl->timestamps = 1;		/* as tcp_timestamps */
+	ctl->sack = 1;			/* as tcp_sack */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

@@ -304,6 +304,16 @@ static void xtcp_probe_timeout(struct sock *sk)
 	xtcp_probe_timer_arm(sk);
 }
 
+/* Forget every SACK mark of the write queue. */
+static void xtcp_clear_sacked(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_SACKED;
+	xtcp_sk(sk)->sacked_out = 0;
+}
+
 /*
  * The retransmission timer: RFC 6298 5.4 to 5.6.  The oldest segment in
  * flight goes again, the timeout doubles, and congestion control enters
@@ -333,16 +343,31 @@ static void xtcp_rto_timeout(struct sock *sk)
 	}
 
 	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xtcp_in_flight(xsk));
-	xsk->lost_out = xsk->packets_out;
-	xsk->high_rxt = xsk->snd_una;
 	xsk->retransmits++;
 	xsk->rto_ns = xtcp_rto_backoff(xsk->rto_ns, 1, xtcp_rto_max_ns(sk));
 
+	/*
+	 * Everything in flight is presumed lost but what the peer SACKed,
+	 * unless the peer went back on its SACKs: the oldest segment would
+	 * then be one it claimed to hold.  A receiver may drop what it
+	 * SACKed (RFC 2018 section 8), so then forget them all.
+	 */
 	skb = skb_peek(&sk->sk_write_queue);
-	if (skb && skb != sk->sk_send_head && !xtcp_retransmit_skb(sk, skb)) {
-		xsk->high_rxt = XTCP_SKB_CB(skb)->end_seq;
-		xsk->lost_out--;
+	if (skb && skb != sk->sk_send_head &&
+	    (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SACKRENEGING);
+		xtcp_clear_sacked(sk);
 	}
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == sk->sk_send_head)
+			break;
+		XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_RXT_OUT;
+		xtcp_mark_lost(sk, skb);
+	}
+
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && skb != sk->sk_send_head)
+		xtcp_retransmit_skb(sk, skb);
 	xtcp_rtx_timer_arm(sk);
 }
 

@@ -60,6 +60,11 @@ enum xtcp_mib_field {
 	XTCP_MIB_KEEPALIVEPROBES,	/* keepalive probes sent */
 	XTCP_MIB_ABORTONKEEPALIVE,	/* reset: keepalive went unanswered */
 	XTCP_MIB_RTTSAMPLES,		/* RTT samples taken (Karn's rule) */
+	XTCP_MIB_PAWSESTAB,		/* segments PAWS dropped (RFC 7323) */
+	XTCP_MIB_SACKRECOVERY,		/* SACK-based recoveries (RFC 6675) */
+	XTCP_MIB_SACKBLOCKSIN,		/* SACK blocks received and used */
+	XTCP_MIB_SACKBLOCKSOUT,		/* SACK blocks sent */
+	XTCP_MIB_SACKRENEGING,		/* peer dropped data it had SACKed */
 	__XTCP_MIB_MAX
 };
 
@@ -85,6 +90,9 @@ struct xtcp_sysctl {
 	int	keepalive_time;		/* idle time before the first probe */
 	int	keepalive_intvl;	/* between probes */
 	int	keepalive_probes;	/* unanswered probes before reset */
+	int	window_scaling;		/* offer RFC 7323 window scaling */
+	int	timestamps;		/* offer RFC 7323 timestamps */
+	int	sack;			/* offer RFC 2018 SACK */
 };
 
 /* State of XTCP in one network namespace. */
@@ -110,6 +118,8 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 	SNMP_INC_STATS(xtcp_pernet(net)->mib, field)
 #define XTCP_DEC_STATS(net, field) \
 	SNMP_DEC_STATS(xtcp_pernet(net)->mib, field)
+#define XTCP_ADD_STATS(net, field, val) \
+	SNMP_ADD_STATS(xtcp_pernet(net)->mib, field, val)
 
 /* sk_state for lockless readers (poll, /proc): inet_sk_state_store(). */
 static inline void xtcp_state_store(struct sock *sk, int state)
@@ -143,8 +153,17 @@ struct xtcp_skb_cb {
 	u32	tx_us;		/* queued segments: first transmission */
 };
 
-/* xtcp_skb_cb.sacked: what happened to a segment of the write queue. */
+/*
+ * xtcp_skb_cb.sacked: what happened to a segment of the write queue.
+ * LOST is set on a segment presumed lost and not yet resent, SACKED on one
+ * the peer holds out of order; xtcp_sock.lost_out and sacked_out count
+ * them.  RXT_OUT marks a retransmission not yet acknowledged, which
+ * loss marking leaves alone until the next timeout.
+ */
 #define XTCP_SKB_RETRANS	0x01	/* ever retransmitted (Karn) */
+#define XTCP_SKB_SACKED		0x02	/* covered by a SACK block */
+#define XTCP_SKB_LOST		0x04	/* presumed lost, not resent since */
+#define XTCP_SKB_RXT_OUT	0x08	/* resent since it was marked lost */
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
@@ -153,7 +172,8 @@ struct xtcp_skb_cb {
 #define XTCP_DELACK_NS		(40ULL * NSEC_PER_MSEC)
 #define XTCP_QUICKACKS		16	/* ACKs not delayed, at start */
 #define XTCP_DEFAULT_MSS	536			/* RFC 9293 3.7.1 */
-#define XTCP_MAX_WINDOW		65535U			/* no window scaling */
+#define XTCP_MAX_WINDOW		65535U		/* the unscaled field */
+#define XTCP_PAWS_IDLE_S	(24 * 24 * 3600)	/* RFC 7323 5.5 */
 
 /* Work a timer left to the socket's owner (xtcp_release_cb()). */
 enum {
@@ -209,6 +229,7 @@ struct xtcp_cc {
 	u32	recover;	/* RFC 6582: SND.NXT when loss was detected */
 	u16	dupacks;
 	u8	state;		/* enum xtcp_ca_state */
+	u8	sack;		/* SACK agreed: RFC 6675 recovery, no inflation */
 };
 
 void xtcp_cc_init(struct xtcp_cc *cc, u32 iss);
@@ -217,6 +238,8 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
 				   u32 snd_nxt, u32 in_flight);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight);
+bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
+			    u32 in_flight);
 u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
 
 /*
@@ -272,8 +295,20 @@ struct xtcp_sock {
 	struct xtcp_cc	cc;
 	u32	snd_sml;	/* end of the last short segment sent */
 	u32	packets_out;	/* segments sent and not acknowledged */
-	u32	lost_out;	/* LOSS: of them, presumed lost, not resent */
-	u32	high_rxt;	/* LOSS: resent up to here since the timeout */
+	u32	lost_out;	/* of them, marked XTCP_SKB_LOST */
+	u32	sacked_out;	/* of them, marked XTCP_SKB_SACKED */
+
+	/* Options the handshake agreed on (RFC 7323, RFC 2018). */
+	u8	wscale_ok:1,	/* SYN_SENT: offered; after: agreed */
+		tstamp_ok:1,
+		sack_ok:1;
+	u8	snd_wscale;	/* shift of the peer's window field */
+	u8	rcv_wscale;	/* shift of ours */
+	u32	ts_offset;	/* added to our TSval clock, per connection */
+	u32	ts_recent;	/* TS.Recent, RFC 7323 4.3 */
+	u32	ts_recent_stamp; /* when it was taken, seconds; 0: none */
+	u32	rx_tsecr;	/* TSecr of the segment being processed, or 0 */
+	u32	ofo_last;	/* seq of the newest out-of-order segment */
 
 	struct sk_buff_head ofo_queue;	/* data after a hole, by seq */
 
@@ -318,6 +353,15 @@ struct xtcp_sock {
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
 	return (struct xtcp_sock *)sk;
+}
+
+/*
+ * Our TSval (RFC 7323 section 5.4): a millisecond clock plus a random
+ * offset per connection, so that it tells nothing of the host's uptime.
+ */
+static inline u32 xtcp_ts_now(const struct xtcp_sock *xsk)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + xsk->ts_offset;
 }
 
 /* xtcp_sock.c */
@@ -394,6 +438,8 @@ void xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_window_part(struct sock *sk);
+u8 xtcp_select_wscale(const struct sock *sk);
+void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_in_flight(const struct xtcp_sock *xsk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);

@@ -120,6 +120,7 @@ enum {
 #define XTCPOLEN_SACK_BASE	2
 #define XTCPOLEN_SACK_PERBLOCK	8
 #define XTCPOLEN_TIMESTAMP	10
+#define XTCPOLEN_TSTAMP_ALIGNED	12	/* with the two NOPs before it */
 
 #define XTCP_MAX_SACKS		4
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 section 2.3 */

@@ -91,12 +91,14 @@ struct xtcp_info {
 	__u32	xtcpi_packets_out;	/* segments in flight */
 	__u32	xtcpi_ato_us;		/* delayed-ACK timeout */
 	__u32	xtcpi_rtt_samples;	/* RTT samples taken (Karn's rule) */
+	__u32	xtcpi_sacked;		/* segments in flight the peer SACKed */
+	__u32	xtcpi_lost;		/* segments presumed lost, not resent */
 };
 
 /* xtcp_info.xtcpi_ca_state: the sender's loss-recovery state. */
 #define XTCPI_CA_OPEN		0	/* no loss suspected */
 #define XTCPI_CA_DISORDER	1	/* duplicate ACKs below the threshold */
-#define XTCPI_CA_RECOVERY	2	/* NewReno fast recovery */
+#define XTCPI_CA_RECOVERY	2	/* fast recovery: NewReno, or SACK */
 #define XTCPI_CA_LOSS		3	/* after a retransmission timeout */
 
 #endif /* _UAPI_LINUX_XTCP_H */
