@@ -3,9 +3,9 @@
  * KUnit suite for congestion control: the initial window (RFC 6928),
  * slow start and congestion avoidance (RFC 5681), limited transmit
  * (RFC 3042), fast retransmit and NewReno fast recovery (RFC 6582), the
- * retransmission timeout's loss window, and recover compared across the
- * 2^32 wrap.  Windows count segments; sequence numbers advance by SEG
- * bytes per segment.
+ * retransmission timeout's loss window, recover compared across the 2^32
+ * wrap, and RFC 6675 recovery when SACK is agreed.  Windows count
+ * segments; sequence numbers advance by SEG bytes per segment.
  */
 
 #include <kunit/test.h>
@@ -57,6 +57,7 @@ static void xtcp_cong_init(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cc.recover, isses[i]);
 		KUNIT_EXPECT_EQ(test, cc.dupacks, 0);
 		KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_OPEN);
+		KUNIT_EXPECT_EQ(test, cc.sack, 0);
 		KUNIT_EXPECT_EQ(test, xtcp_cc_send_quota(&cc), 10U);
 	}
 }
@@ -720,6 +721,88 @@ static void xtcp_cong_recover_stale(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.recover, una + 64 * SEG);
 }
 
+/*
+ * RFC 6675 with SACK agreed: the third duplicate ACK sets cwnd =
+ * ssthresh = FlightSize / 2, without the three segments NewReno adds;
+ * later duplicates do not inflate it, partial ACKs do not deflate it
+ * (each still asks for the next hole), a full ACK ends recovery as
+ * NewReno's does.
+ */
+static void xtcp_cong_sack_recovery(struct kunit *test)
+{
+	u32 una = ISS + 1, nxt = ISS + 1 + 20 * SEG;
+	struct xtcp_cc cc;
+	unsigned int i;
+
+	xtcp_cc_init(&cc, ISS);
+	cc.sack = 1;
+	cc_three_dupacks(test, &cc, una, nxt, 20);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_quota(&cc), 10U);
+
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, xtcp_cc_dupack(&cc, una, nxt, 20),
+				XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+
+	una += 3 * SEG;
+	KUNIT_EXPECT_EQ(test, xtcp_cc_ack(&cc, una, 3, 17),
+			XTCP_CC_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_RECOVERY);
+
+	/* Full ACK, 6 segments left in flight: min(10, 6 + 1). */
+	KUNIT_EXPECT_EQ(test, xtcp_cc_ack(&cc, nxt, 11, 17), XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 7U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10U);
+}
+
+/*
+ * xtcp_cc_enter_recovery(), the SACK scoreboard's way in: once from OPEN
+ * or DISORDER, never while in recovery or after a timeout.  Without SACK
+ * RFC 6582's guard refuses a SND.UNA not past recover; with SACK the
+ * scoreboard tells a new loss from an old one, and it enters.
+ */
+static void xtcp_cong_enter_recovery(struct kunit *test)
+{
+	u32 una = ISS + 1, nxt = ISS + 1 + 8 * SEG;
+	struct xtcp_cc cc;
+
+	/* SND.UNA == recover == ISS + 1 after the handshake. */
+	xtcp_cc_init(&cc, ISS + 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_enter_recovery(&cc, una, nxt, 8));
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
+
+	cc.sack = 1;
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_enter_recovery(&cc, una, nxt, 8));
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 4U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 4U);
+	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
+
+	/* Already in recovery: nothing changes. */
+	KUNIT_EXPECT_FALSE(test,
+			   xtcp_cc_enter_recovery(&cc, una, nxt + SEG, 2));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 4U);
+	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
+
+	/* After a timeout: none until the loss state ends. */
+	xtcp_cc_timeout(&cc, nxt, 8);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_enter_recovery(&cc, una, nxt, 8));
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+
+	/* NewReno, SND.UNA past recover: enters, with the inflation. */
+	xtcp_cc_init(&cc, ISS);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_enter_recovery(&cc, una, nxt, 8));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 4U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 7U);
+}
+
 static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_init),
 	KUNIT_CASE(xtcp_cong_slow_start),
@@ -739,6 +822,8 @@ static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_loss_exit),
 	KUNIT_CASE(xtcp_cong_wrap),
 	KUNIT_CASE(xtcp_cong_recover_stale),
+	KUNIT_CASE(xtcp_cong_sack_recovery),
+	KUNIT_CASE(xtcp_cong_enter_recovery),
 	{}
 };
 
