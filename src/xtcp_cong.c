@@ -190,14 +190,17 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
  * @cc: the state
  * @snd_nxt: SND.NXT, the new recover (RFC 6582 section 4)
  * @in_flight: segments in flight before the timeout
+ * @again: the segment timing out was already resent by the timer
  *
- * ssthresh = max(FlightSize / 2, 2), cwnd = 1 (the loss window).  A
- * second expiry of the same segment leaves ssthresh alone, as RFC 5681
- * equation (4) says for retransmissions.
+ * ssthresh = max(FlightSize / 2, 2), cwnd = 1 (the loss window).  When
+ * the segment was already retransmitted on a timeout, ssthresh is left
+ * alone, as RFC 5681 says after equation (4); a timeout of a later
+ * segment, once ACKs made progress, computes it afresh.
  */
-void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight)
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
+		     bool again)
 {
-	if (cc->state != XTCP_CA_LOSS)
+	if (!again)
 		cc->ssthresh = max(in_flight / 2, 2U);
 	cc->cwnd = 1;
 	cc->cwnd_cnt = 0;

@@ -237,7 +237,8 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 				u32 in_flight);
 enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
 				   u32 snd_nxt, u32 in_flight);
-void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight);
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
+		     bool again);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
 			    u32 in_flight);
 u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
