@@ -672,6 +672,32 @@ static bool xtcp_fin_acked(const struct xtcp_sock *xsk)
 	return xsk->fin_queued && xsk->snd_una == xsk->write_seq;
 }
 
+static bool xtcp_rmem_full(const struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * The receive buffer is full and data arrives at RCV.NXT: the held
+ * out-of-order segments must not starve it, or the hole never fills.
+ * Drop them from the highest down until it fits, as TCP's
+ * tcp_prune_ofo_queue() does; the peer resends them (it will find our
+ * SACKs for them gone, RFC 2018 section 8).  Returns true when there is
+ * room now.
+ */
+static bool xtcp_prune_ofo(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while (xtcp_rmem_full(sk) &&
+	       (skb = __skb_dequeue_tail(&xsk->ofo_queue))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
+		kfree_skb(skb);
+	}
+	return !xtcp_rmem_full(sk);
+}
+
 /* Data in sequence goes to the receive queue; returns false if dropped. */
 static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    unsigned int hdrlen)
@@ -680,7 +706,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 dup = xsk->rcv_nxt - cb->seq;
 
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
+	if (xtcp_rmem_full(sk) && !xtcp_prune_ofo(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
 	}
@@ -740,8 +766,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *p;
 
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf) ||
-	    !pskb_pull(skb, hdrlen)) {
+	if (xtcp_rmem_full(sk) || !pskb_pull(skb, hdrlen)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		kfree_skb(skb);
 		return;

@@ -50,6 +50,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
 	XTCP_MIB_OFOQUEUE,		/* segments held behind a hole */
 	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
+	XTCP_MIB_OFOPRUNED,		/* held segments dropped for in-order */
 	XTCP_MIB_RTOEXPIRED,		/* retransmission timer expiries */
 	XTCP_MIB_FASTRETRANS,		/* fast retransmits (3 duplicate ACKs) */
 	XTCP_MIB_RECOVERIES,		/* NewReno fast recoveries entered */
