@@ -9,9 +9,6 @@
  * segments, now with options built by xtcp_build_options(), are handed to
  * xtcp_v4_do_rcv() with the socket locked, and what the socket sends is
  * caught by xtcp_test_xmit_hook, its options parsed back.
- *
- * Where XTCP departs from the RFCs, the assertion stays as the RFC wants
- * it and is marked "BUG:"; those assertions fail until the code is fixed.
  */
 
 #include <kunit/test.h>
@@ -635,19 +632,16 @@ static void xtcp_sack_wscale_active(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->snd_wscale, 5);
 	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, 30000U);
 	/*
-	 * BUG: the SYN-ACK makes xtcp_agree_options() choose rcv_wscale
-	 * afresh (xtcp_select_wscale() with the rmem_max of now) instead of
-	 * keeping the shift our SYN offered, which is the one the peer
-	 * applies to our window fields (RFC 7323 2.2/2.3).
+	 * Our shift stays the one our SYN offered, whatever rmem_max is
+	 * now: the peer applies it to our window fields (RFC 7323 2.2/2.3).
 	 */
 	KUNIT_EXPECT_EQ_MSG(test, xsk->rcv_wscale, offered,
-			    "BUG: our shift is not the one our SYN offered");
+			    "our shift is not the one our SYN offered");
 	KUNIT_ASSERT_EQ(test, n, 1U);
 	KUNIT_EXPECT_EQ(test, r[0].flags, ACK);
 	KUNIT_EXPECT_EQ(test, r[0].ack, IRS + 1);
-	/* BUG (the same): the field is scaled by the new shift. */
 	KUNIT_EXPECT_EQ_MSG(test, (u32)r[0].window, xsk->rcv_wnd >> offered,
-			    "BUG: window field not scaled by our SYN's shift");
+			    "window field not scaled by our SYN's shift");
 
 	/* Later segments: scaled by 5. */
 	feed(test, &t, ACK, IRS + 1, xsk->iss + 1, 0, 1000, NULL, NULL);
@@ -938,15 +932,13 @@ static void xtcp_sack_paws_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	/*
-	 * BUG: xtcp_store_ts_recent() still requires SEG.TSval >= TS.Recent,
-	 * so the invalid TS.Recent and its old stamp stay: PAWS stays off
-	 * until the peer's clock passes the stale value, where RFC 7323 5.5
-	 * (RFC 1323 4.2.3) has R3 take the new TSval.
+	 * RFC 7323 5.5 (RFC 1323 4.2.3): R3 takes the new TSval in place of
+	 * the invalid TS.Recent, even an older one, and stamps it now.
 	 */
 	KUNIT_EXPECT_EQ_MSG(test, xsk->ts_recent, TSX - 1,
-			    "BUG: stale TS.Recent not replaced");
+			    "stale TS.Recent not replaced");
 	KUNIT_EXPECT_GE_MSG(test, xsk->ts_recent_stamp, now,
-			    "BUG: stale TS.Recent not replaced");
+			    "stale TS.Recent not replaced");
 	sack_teardown(&t);
 	srec_take(NULL);
 }
@@ -1163,31 +1155,27 @@ static void xtcp_sack_recovery_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKRECOVERY), recs + 1);
 	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKBLOCKSIN), in + 1);
 	/*
-	 * BUG: xtcp_sack_update() (and xtcp_check_dupack()) pass the pipe,
-	 * xtcp_in_flight() = 10 - 3 SACKed = 7, where RFC 6675 4.2 and
-	 * RFC 5681 (4) halve FlightSize, the 10 segments outstanding:
-	 * ssthresh and cwnd come out 3 instead of 5.
+	 * RFC 6675 4.2 and RFC 5681 (4) halve FlightSize, the 10 segments
+	 * outstanding, not the pipe (10 - 3 SACKed): 5, not 3.
 	 */
 	KUNIT_EXPECT_EQ_MSG(test, xsk->cc.ssthresh, want.ssthresh,
-			    "BUG: ssthresh from the pipe, not FlightSize");
+			    "ssthresh from the pipe, not FlightSize");
 	KUNIT_EXPECT_EQ_MSG(test, xsk->cc.cwnd, want.cwnd,
-			    "BUG: cwnd from the pipe, not FlightSize");
+			    "cwnd from the pipe, not FlightSize");
 	/*
-	 * BUG: the first segment is only marked lost; xtcp_retransmit_lost()
-	 * resends it only while xtcp_in_flight() < cwnd, and the pipe (6)
-	 * is above cwnd (3, or 5): nothing is sent until more SACKs drain
-	 * the pipe.  RFC 6675 4.3 retransmits it on entering recovery.
+	 * RFC 6675 4.3: the first segment is resent on entering recovery,
+	 * though the pipe (6) is above cwnd.
 	 */
 	KUNIT_EXPECT_EQ_MSG(test, n, 1U,
-			    "BUG: first segment not retransmitted on entry");
+			    "first segment not retransmitted on entry");
 	if (n >= 1) {
 		KUNIT_EXPECT_EQ(test, r[0].seq, SB_UNA);
 		KUNIT_EXPECT_EQ(test, r[0].len, (u32)SEG);
 	}
 	KUNIT_EXPECT_TRUE_MSG(test, seg_marks(t.sk, 1) & XTCP_SKB_RETRANS,
-			      "BUG: first segment not retransmitted on entry");
+			      "first segment not retransmitted on entry");
 	KUNIT_EXPECT_EQ_MSG(test, xsk->lost_out, 0U,
-			    "BUG: first segment not retransmitted on entry");
+			    "first segment not retransmitted on entry");
 	sack_teardown(&t);
 	srec_take(NULL);
 }

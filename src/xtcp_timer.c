@@ -343,7 +343,7 @@ static void xtcp_rto_timeout(struct sock *sk)
 	}
 
 	/* retransmits: timeouts of SND.UNA since an ACK last moved it. */
-	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xtcp_in_flight(xsk),
+	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xsk->packets_out,
 			xsk->retransmits > 0);
 	xsk->retransmits++;
 	xsk->rto_ns = xtcp_rto_backoff(xsk->rto_ns, 1, xtcp_rto_max_ns(sk));
