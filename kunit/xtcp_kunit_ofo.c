@@ -160,7 +160,6 @@ static struct ofo_sock *ofo_setup(struct kunit *test, u32 base)
 	inet->inet_dport = htons(OFO_PPORT);
 
 	xtcp_cc_init(&xsk->cc, OFO_ISS);
-	xsk->high_rxt = OFO_ISS;
 	xsk->snd_sml = OFO_ISS;
 	xsk->quickacks = XTCP_QUICKACKS;
 	xsk->iss = OFO_ISS;
