@@ -22,15 +22,16 @@
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
+#include "xtcp_kunit_util.h"
+
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-#define OFO_LADDR	htonl(INADDR_LOOPBACK)
-#define OFO_PADDR	htonl(INADDR_LOOPBACK)
 #define OFO_LPORT	5002
 #define OFO_PPORT	40002
 #define OFO_ISS		0x2468ace0U	/* ours: SND.UNA = SND.NXT = ISS+1 */
@@ -50,59 +51,6 @@ static u8 ofo_byte(u32 off)
 
 static u8 ofo_pattern[OFO_STREAM_MAX];
 
-/* What the socket sends: each segment handed to xtcp_test_xmit_hook. */
-struct ofo_rec {
-	const struct sock *sk;
-	u8 flags;
-	u32 seq;
-	u32 ack;
-	u32 len;		/* bytes of data */
-};
-
-#define OFO_MAX_RECS	8
-
-static DEFINE_SPINLOCK(ofo_rec_lock);
-static struct ofo_rec ofo_recs[OFO_MAX_RECS];
-static unsigned int ofo_nrecs;
-
-/* Called from process context and from timers (softirq). */
-static void ofo_rec_hook(struct sock *sk, const struct xtcphdr *th,
-			 unsigned int len)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&ofo_rec_lock, flags);
-	if (ofo_nrecs < OFO_MAX_RECS) {
-		ofo_recs[ofo_nrecs].sk = sk;
-		ofo_recs[ofo_nrecs].flags = th->flags;
-		ofo_recs[ofo_nrecs].seq = ntohl(th->seq);
-		ofo_recs[ofo_nrecs].ack = ntohl(th->ack_seq);
-		ofo_recs[ofo_nrecs].len = len - xtcp_hdrlen(th);
-	}
-	ofo_nrecs++;
-	spin_unlock_irqrestore(&ofo_rec_lock, flags);
-}
-
-/* Move what was recorded to @out; return how many segments were sent. */
-static unsigned int ofo_rec_take(struct ofo_rec *out)
-{
-	unsigned long flags;
-	unsigned int n;
-
-	spin_lock_irqsave(&ofo_rec_lock, flags);
-	n = ofo_nrecs;
-	if (out)
-		memcpy(out, ofo_recs, min(n, OFO_MAX_RECS) * sizeof(*out));
-	ofo_nrecs = 0;
-	spin_unlock_irqrestore(&ofo_rec_lock, flags);
-	return n;
-}
-
-static unsigned long ofo_counter(enum xtcp_mib_field field)
-{
-	return snmp_fold_field(xtcp_pernet(&init_net)->mib, field);
-}
-
 /* A socket under test; the peer's stream begins at @base. */
 struct ofo_sock {
 	struct socket *sock;
@@ -117,14 +65,8 @@ struct ofo_sock {
 static void ofo_teardown(void *arg)
 {
 	struct ofo_sock *os = arg;
-	struct sock *sk = os->sk;
 
-	lock_sock(sk);
-	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
-		XTCP_DEC_STATS(&init_net, XTCP_MIB_CURRESTAB);
-	xtcp_state_store(sk, TCP_CLOSE);
-	release_sock(sk);
-	sock_release(os->sock);
+	xtcp_kt_close_manual(os->sock);
 }
 
 /*
@@ -135,46 +77,22 @@ static void ofo_teardown(void *arg)
  */
 static struct ofo_sock *ofo_setup(struct kunit *test, u32 base)
 {
-	struct inet_sock *inet;
-	struct xtcp_sock *xsk;
 	struct ofo_sock *os;
 	struct sock *sk;
 	int err;
 
 	os = kunit_kzalloc(test, sizeof(*os), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, os);
-	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &os->sock);
+	err = xtcp_kt_sock_create(&os->sock, OFO_LPORT, OFO_PPORT);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	sk = os->sock->sk;
 	os->sk = sk;
 	os->base = base;
-	inet = inet_sk(sk);
-	xsk = xtcp_sk(sk);
 
 	lock_sock(sk);
-	inet->inet_saddr = OFO_LADDR;
-	inet->inet_rcv_saddr = OFO_LADDR;
-	inet->inet_daddr = OFO_PADDR;
-	inet->inet_num = OFO_LPORT;
-	inet->inet_sport = htons(OFO_LPORT);
-	inet->inet_dport = htons(OFO_PPORT);
-
-	xtcp_cc_init(&xsk->cc, OFO_ISS);
-	xsk->snd_sml = OFO_ISS;
-	xsk->quickacks = XTCP_QUICKACKS;
-	xsk->iss = OFO_ISS;
-	xsk->snd_una = OFO_ISS + 1;
-	xsk->snd_nxt = OFO_ISS + 1;
-	xsk->write_seq = OFO_ISS + 1;
-	xsk->snd_wnd = OFO_PEER_WND;
-	xsk->max_window = OFO_PEER_WND;
-	xsk->snd_wl1 = base - 1;
-	xsk->snd_wl2 = OFO_ISS + 1;
-	xsk->irs = base - 1;
-	xsk->rcv_nxt = base;
-	xsk->rcv_wup = base;
-	xsk->rcv_wnd = OFO_RWND;
-	xsk->copied_seq = base;
+	xtcp_kt_init_seq(sk, OFO_ISS, base, OFO_PEER_WND);
+	xtcp_sk(sk)->quickacks = XTCP_QUICKACKS;
+	xtcp_kt_open_rcv(sk, OFO_RWND);
 	/* The CurrEstab gauge, as xtcp_set_state() keeps it. */
 	XTCP_INC_STATS(&init_net, XTCP_MIB_CURRESTAB);
 	xtcp_state_store(sk, TCP_ESTABLISHED);
@@ -193,57 +111,19 @@ static struct ofo_sock *ofo_setup(struct kunit *test, u32 base)
 static struct sk_buff *ofo_make_skb(const struct ofo_sock *os, u8 flags,
 				    u32 off, unsigned int dlen)
 {
-	unsigned int len = XTCP_HDR_LEN + dlen;
-	u32 seq = os->base + off;
-	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
-	struct xtcphdr *th;
-	struct iphdr *iph;
 	unsigned int i;
 	u8 *data;
 
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL);
-	if (!skb)
+	data = kmalloc(dlen, GFP_KERNEL);
+	if (!data)
 		return NULL;
-	skb_reserve(skb, MAX_HEADER);
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->ttl = 64;
-	iph->protocol = xtcp_ipproto;
-	iph->tot_len = htons(sizeof(*iph) + len);
-	iph->saddr = OFO_PADDR;
-	iph->daddr = OFO_LADDR;
-	iph->check = ip_fast_csum(iph, iph->ihl);
-	skb_reset_network_header(skb);
-	__skb_pull(skb, sizeof(*iph));
-	skb_reset_transport_header(skb);
-
-	th = skb_put_zero(skb, len);
-	th->source = htons(OFO_PPORT);
-	th->dest = htons(OFO_LPORT);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(OFO_ISS + 1);
-	xtcp_set_hdrlen(th, XTCP_HDR_LEN);
-	th->flags = flags | ACK;
-	th->window = htons(OFO_PEER_WND);
-	data = (u8 *)th + XTCP_HDR_LEN;
 	for (i = 0; i < dlen; i++)
 		data[i] = ofo_byte(off + i);
-	th->check = xtcp_v4_csum_buf(th, len, OFO_PADDR, OFO_LADDR,
-				     xtcp_ipproto);
-
-	skb->dev = init_net.loopback_dev;
-	skb->pkt_type = PACKET_HOST;
-	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-
-	cb = XTCP_SKB_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->seq = seq;
-	cb->end_seq = seq + dlen + !!(flags & FIN);
-	cb->ack_seq = OFO_ISS + 1;
-	cb->flags = th->flags;
+	skb = xtcp_kt_make_skb(OFO_PPORT, OFO_LPORT, flags | ACK,
+			       os->base + off, OFO_ISS + 1, OFO_PEER_WND, NULL,
+			       data, dlen);
+	kfree(data);
 	return skb;
 }
 
@@ -266,8 +146,8 @@ static void ofo_send(struct kunit *test, struct ofo_sock *os, u32 off,
 static void ofo_expect_ack(struct kunit *test, const struct ofo_sock *os,
 			   u32 off, const char *what)
 {
-	struct ofo_rec r[OFO_MAX_RECS];
-	unsigned int n = ofo_rec_take(r);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned int n = xtcp_kt_rec_take(r);
 
 	KUNIT_EXPECT_EQ_MSG(test, n, 1U, "%s: segments sent", what);
 	if (n != 1)
@@ -436,7 +316,7 @@ static u32 ofo_param_base(struct kunit *test)
 static void xtcp_ofo_in_order(struct kunit *test)
 {
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = ofo_counter(XTCP_MIB_OFOQUEUE);
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
 
 	ofo_send(test, os, 0, 10, 0);
 	ofo_expect_ack(test, os, 10, "[0,10)");
@@ -448,7 +328,7 @@ static void xtcp_ofo_in_order(struct kunit *test)
 	ofo_expect_held(test, os, NULL, 0, "[10,25)");
 	ofo_expect_stream(test, os, 25, 2, false, "[10,25)");
 	ofo_expect_state(test, os, TCP_ESTABLISHED, false, "[10,25)");
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 0UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 0UL);
 }
 
 /*
@@ -461,7 +341,7 @@ static void xtcp_ofo_hole_held(struct kunit *test)
 	static const struct ofo_span one[] = { { 20, 30 } };
 	static const struct ofo_span two[] = { { 20, 30 }, { 40, 45 } };
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = ofo_counter(XTCP_MIB_OFOQUEUE);
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
 
 	ofo_send(test, os, 0, 10, 0);
 	ofo_expect_ack(test, os, 10, "[0,10)");
@@ -470,13 +350,13 @@ static void xtcp_ofo_hole_held(struct kunit *test)
 	ofo_expect_ack(test, os, 10, "[20,30)");
 	ofo_expect_held(test, os, one, ARRAY_SIZE(one), "[20,30)");
 	ofo_expect_stream(test, os, 10, 1, false, "[20,30)");
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 1UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 1UL);
 
 	ofo_send(test, os, 40, 5, 0);
 	ofo_expect_ack(test, os, 10, "[40,45)");
 	ofo_expect_held(test, os, two, ARRAY_SIZE(two), "[40,45)");
 	ofo_expect_stream(test, os, 10, 1, false, "[40,45)");
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 2UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 2UL);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(os->sk)->quickacks, XTCP_QUICKACKS);
 	ofo_expect_state(test, os, TCP_ESTABLISHED, false, "[40,45)");
 }
@@ -493,7 +373,7 @@ static void xtcp_ofo_sorted_and_duplicates(struct kunit *test)
 	};
 	static const u32 dups[] = { 10, 30, 40 };
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = ofo_counter(XTCP_MIB_OFOQUEUE);
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
 	unsigned int i;
 	char what[32];
 
@@ -505,7 +385,7 @@ static void xtcp_ofo_sorted_and_duplicates(struct kunit *test)
 		ofo_expect_ack(test, os, 0, what);
 		ofo_expect_held(test, os, s, i + 1, what);
 	}
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 4UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 4UL);
 
 	for (i = 0; i < ARRAY_SIZE(dups); i++) {
 		snprintf(what, sizeof(what), "[%u,%u) again", dups[i],
@@ -514,7 +394,7 @@ static void xtcp_ofo_sorted_and_duplicates(struct kunit *test)
 		ofo_expect_ack(test, os, 0, what);
 		ofo_expect_held(test, os, want, ARRAY_SIZE(want), what);
 	}
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 4UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 4UL);
 	ofo_expect_stream(test, os, 0, 0, false, "before the fill");
 
 	ofo_send(test, os, 0, 10, 0);
@@ -583,7 +463,7 @@ static void xtcp_ofo_overlapping_held(struct kunit *test)
 		{ 40, 50 }, { 40, 55 },
 	};
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = ofo_counter(XTCP_MIB_OFOQUEUE);
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
 	struct xtcp_sock *xsk = xtcp_sk(os->sk);
 	unsigned int i;
 	char what[32];
@@ -597,7 +477,7 @@ static void xtcp_ofo_overlapping_held(struct kunit *test)
 				    held_after[i], "%s: segments held", what);
 	}
 	ofo_expect_held(test, os, want, ARRAY_SIZE(want), "all held");
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_OFOQUEUE) - held, 6UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OFOQUEUE) - held, 6UL);
 
 	/* [0,12) [12,25) [25,35) [35,42) [42,50) [50,55); C consumed. */
 	ofo_send(test, os, 0, 12, 0);
@@ -847,7 +727,7 @@ static void xtcp_ofo_shuffled(struct kunit *test)
 static void xtcp_ofo_full_buffer_prunes(struct kunit *test)
 {
 	struct ofo_sock *os = ofo_setup(test, 0xfffffffbU);
-	unsigned long drops = ofo_counter(XTCP_MIB_RCVQDROP), pruned;
+	unsigned long drops = xtcp_kt_counter(XTCP_MIB_RCVQDROP), pruned;
 	struct xtcp_sock *xsk = xtcp_sk(os->sk);
 	unsigned int i, held;
 	u32 rcv_nxt;
@@ -857,8 +737,8 @@ static void xtcp_ofo_full_buffer_prunes(struct kunit *test)
 	sock_set_rcvbuf(os->sk, 2048);
 	for (i = 0; i < 64; i++) {
 		ofo_send(test, os, 2 + i, 1, 0);
-		ofo_rec_take(NULL);
-		if (ofo_counter(XTCP_MIB_RCVQDROP) != drops)
+		xtcp_kt_rec_take(NULL);
+		if (xtcp_kt_counter(XTCP_MIB_RCVQDROP) != drops)
 			break;
 	}
 	lock_sock(os->sk);
@@ -868,20 +748,20 @@ static void xtcp_ofo_full_buffer_prunes(struct kunit *test)
 	kunit_info(test,
 		   "%u 1-byte segments held, sk_rmem_alloc %d, sk_rcvbuf %d, %lu dropped\n",
 		   held, rmem, READ_ONCE(os->sk->sk_rcvbuf),
-		   ofo_counter(XTCP_MIB_RCVQDROP) - drops);
+		   xtcp_kt_counter(XTCP_MIB_RCVQDROP) - drops);
 
-	KUNIT_EXPECT_GT(test, ofo_counter(XTCP_MIB_RCVQDROP), drops);
+	KUNIT_EXPECT_GT(test, xtcp_kt_counter(XTCP_MIB_RCVQDROP), drops);
 
 	/* The hole, once. */
-	drops = ofo_counter(XTCP_MIB_RCVQDROP);
-	pruned = ofo_counter(XTCP_MIB_OFOPRUNED);
+	drops = xtcp_kt_counter(XTCP_MIB_RCVQDROP);
+	pruned = xtcp_kt_counter(XTCP_MIB_OFOPRUNED);
 	ofo_send(test, os, 0, 2, 0);
-	ofo_rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 	lock_sock(os->sk);
 	rcv_nxt = xsk->rcv_nxt;
 	release_sock(os->sk);
-	KUNIT_EXPECT_EQ(test, ofo_counter(XTCP_MIB_RCVQDROP), drops);
-	KUNIT_EXPECT_GT(test, ofo_counter(XTCP_MIB_OFOPRUNED), pruned);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_RCVQDROP), drops);
+	KUNIT_EXPECT_GT(test, xtcp_kt_counter(XTCP_MIB_OFOPRUNED), pruned);
 	KUNIT_EXPECT_TRUE_MSG(test, xtcp_seq_after(rcv_nxt, os->base + 1),
 			      "the hole's data was not delivered: RCV.NXT at offset %u",
 			      rcv_nxt - os->base);
@@ -899,15 +779,13 @@ static int xtcp_ofo_suite_init(struct kunit_suite *suite)
 
 static int xtcp_ofo_init(struct kunit *test)
 {
-	ofo_rec_take(NULL);
-	WRITE_ONCE(xtcp_test_xmit_hook, ofo_rec_hook);
+	xtcp_kt_rec_start();
 	return 0;
 }
 
 static void xtcp_ofo_exit(struct kunit *test)
 {
-	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
-	ofo_rec_take(NULL);
+	xtcp_kt_rec_stop();
 }
 
 static struct kunit_case xtcp_ofo_cases[] = {

@@ -22,10 +22,11 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
+#include "xtcp_kunit_util.h"
+
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-#define LADDR		htonl(INADDR_LOOPBACK)
-#define PADDR		htonl(INADDR_LOOPBACK)
+#define PADDR		XTCP_KT_ADDR
 #define LPORT		5002		/* of the sockets set up by hand */
 #define PPORT		40002		/* the peer's */
 #define ISS		0xfffffff9U	/* the data in flight wraps past 0 */
@@ -35,80 +36,12 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define DLEN		10		/* data of a small segment */
 #define SEG		1000		/* a segment of the write queue */
 #define TSX		1000000U	/* TS.Recent of the PAWS cases */
-#define HEADROOM	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
 
 #define SYN		XTCP_FLAG_SYN
 #define ACK		XTCP_FLAG_ACK
 #define FIN		XTCP_FLAG_FIN
 #define RST		XTCP_FLAG_RST
 #define PSH		XTCP_FLAG_PSH
-
-/* A segment a socket sent, its options parsed. */
-struct srec {
-	const struct sock *sk;	/* NULL: a reset for a segment of no socket */
-	u8 flags;
-	u32 seq;
-	u32 ack;
-	u16 window;		/* the field, as sent */
-	u32 len;		/* bytes of data */
-	int opt_err;		/* xtcp_parse_options() */
-	struct xtcp_opts opts;
-};
-
-#define MAX_RECS	8
-
-static DEFINE_SPINLOCK(srec_lock);
-static struct srec srecs[MAX_RECS];
-static unsigned int nsrecs;
-
-static void sack_rec_hook(struct sock *sk, const struct xtcphdr *th,
-			  unsigned int len)
-{
-	unsigned long flags;
-	struct srec *r;
-
-	spin_lock_irqsave(&srec_lock, flags);
-	if (nsrecs < MAX_RECS) {
-		r = &srecs[nsrecs];
-		r->sk = sk;
-		r->flags = th->flags;
-		r->seq = ntohl(th->seq);
-		r->ack = ntohl(th->ack_seq);
-		r->window = ntohs(th->window);
-		r->len = len - xtcp_hdrlen(th);
-		r->opt_err = xtcp_parse_options((const u8 *)(th + 1),
-						xtcp_hdrlen(th) - XTCP_HDR_LEN,
-						th->flags & SYN, &r->opts);
-	}
-	nsrecs++;
-	spin_unlock_irqrestore(&srec_lock, flags);
-}
-
-/* Move what was recorded to @out; return how many segments were sent. */
-static unsigned int srec_take(struct srec *out)
-{
-	unsigned long flags;
-	unsigned int n;
-
-	spin_lock_irqsave(&srec_lock, flags);
-	n = nsrecs;
-	if (out)
-		memcpy(out, srecs, min(n, MAX_RECS) * sizeof(*out));
-	nsrecs = 0;
-	spin_unlock_irqrestore(&srec_lock, flags);
-	return n;
-}
-
-static unsigned long sack_counter(enum xtcp_mib_field field)
-{
-	return snmp_fold_field(xtcp_pernet(&init_net)->mib, field);
-}
-
-/* A listener's child routes its SYN-ACK, connect() its SYN, over lo. */
-static bool sack_lo_up(void)
-{
-	return READ_ONCE(init_net.loopback_dev->flags) & IFF_UP;
-}
 
 /* A socket under test. */
 struct tsk {
@@ -118,27 +51,6 @@ struct tsk {
 	bool hashed;		/* connect()ed: leaves by an abort */
 	u16 lport;
 };
-
-/* Sent, not yet acknowledged: @len zero bytes at @seq. */
-static int sack_queue_sent(struct sock *sk, u32 seq, unsigned int len,
-			   u8 flags)
-{
-	struct sk_buff *skb = alloc_skb_fclone(HEADROOM + len, GFP_KERNEL);
-
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, HEADROOM);
-	skb_put_zero(skb, len);
-	XTCP_SKB_CB(skb)->seq = seq;
-	XTCP_SKB_CB(skb)->end_seq = seq + len + !!(flags & (SYN | FIN));
-	XTCP_SKB_CB(skb)->flags = flags;
-	XTCP_SKB_CB(skb)->sacked = 0;
-	XTCP_SKB_CB(skb)->tx_us = xtcp_clock_us();
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
-	xtcp_sk(sk)->packets_out++;
-	return 0;
-}
 
 /*
  * A socket in @state (ESTABLISHED or SYN_SENT) set up by hand as the code
@@ -150,63 +62,33 @@ static int sack_queue_sent(struct sock *sk, u32 seq, unsigned int len,
 static int sack_setup(struct tsk *t, int state, u32 rcv_nxt,
 		      unsigned int nsegs, unsigned int seglen)
 {
-	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
 	struct sock *sk;
 	unsigned int i;
 	int err = 0;
 
-	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &t->sock);
-	if (err) {
-		t->sock = NULL;
+	err = xtcp_kt_sock_create(&t->sock, LPORT, PPORT);
+	if (err)
 		return err;
-	}
 	sk = t->sock->sk;
 	t->sk = sk;
 	t->lport = LPORT;
-	inet = inet_sk(sk);
 	xsk = xtcp_sk(sk);
 
 	lock_sock(sk);
-	inet->inet_saddr = LADDR;
-	inet->inet_rcv_saddr = LADDR;
-	inet->inet_daddr = PADDR;
-	inet->inet_num = LPORT;
-	inet->inet_sport = htons(LPORT);
-	inet->inet_dport = htons(PPORT);
-
-	xtcp_cc_init(&xsk->cc, ISS);
-	xsk->snd_sml = ISS;
-	xsk->iss = ISS;
-	xsk->snd_una = ISS + 1;
-	xsk->snd_nxt = ISS + 1;
-	xsk->write_seq = ISS + 1;
-	xsk->snd_wnd = PEER_WND;
-	xsk->max_window = PEER_WND;
-	xsk->snd_wl1 = rcv_nxt - 1;
-	xsk->snd_wl2 = ISS + 1;
-	xsk->irs = rcv_nxt - 1;
-	xsk->rcv_nxt = rcv_nxt;
+	xtcp_kt_init_seq(sk, ISS, rcv_nxt, PEER_WND);
 
 	if (state == TCP_SYN_SENT) {
-		err = sack_queue_sent(sk, ISS, 0, SYN);
-		xsk->snd_una = ISS;
-		xsk->snd_wnd = 0;
-		xsk->max_window = 0;
-		xsk->snd_wl1 = 0;
-		xsk->snd_wl2 = 0;
-		xsk->irs = 0;
-		xsk->rcv_nxt = 0;
+		err = xtcp_kt_syn_sent(sk);
 	} else {
 		xsk->quickacks = XTCP_QUICKACKS;
 		for (i = 0; i < nsegs && !err; i++)
-			err = sack_queue_sent(sk, ISS + 1 + i * seglen, seglen,
-					      i == nsegs - 1 ? PSH : 0);
+			err = xtcp_kt_queue_sent(sk, ISS + 1 + i * seglen,
+						 seglen,
+						 i == nsegs - 1 ? PSH : 0);
 		xsk->snd_nxt = ISS + 1 + nsegs * seglen;
 		xsk->write_seq = xsk->snd_nxt;
-		xsk->rcv_wup = rcv_nxt;
-		xsk->rcv_wnd = RWND;
-		xsk->copied_seq = rcv_nxt;
+		xtcp_kt_open_rcv(sk, RWND);
 		XTCP_INC_STATS(&init_net, XTCP_MIB_CURRESTAB);
 	}
 	xtcp_state_store(sk, state);
@@ -232,86 +114,26 @@ static void sack_teardown(struct tsk *t)
 		sock_release(t->sock);
 		return;
 	}
-	lock_sock(sk);
-	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
-		XTCP_DEC_STATS(&init_net, XTCP_MIB_CURRESTAB);
-	if (sk->sk_state != TCP_LISTEN)
-		xtcp_state_store(sk, TCP_CLOSE);
-	release_sock(sk);
-	sock_release(t->sock);
+	xtcp_kt_close_manual(t->sock);
 }
 
-/*
- * A segment from the peer as IPv4 hands it over, its control block filled
- * in as xtcp_v4_rcv() fills it, with SEG.WND @window and the options
- * @opts (none when NULL).
- */
+/* A segment from the peer, SEG.WND @window, options @opts (or none). */
 static struct sk_buff *sack_make_skb(const struct tsk *t, u8 flags, u32 seq,
 				     u32 ack, unsigned int dlen, u16 window,
 				     const struct xtcp_opts *opts)
 {
-	bool syn = flags & SYN;
-	unsigned int optlen = opts ? xtcp_options_size(opts, syn) : 0;
-	unsigned int len = XTCP_HDR_LEN + optlen + dlen;
-	struct xtcp_skb_cb *cb;
-	struct sk_buff *skb;
-	struct xtcphdr *th;
-	struct iphdr *iph;
-
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MAX_HEADER);
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->ttl = 64;
-	iph->protocol = xtcp_ipproto;
-	iph->tot_len = htons(sizeof(*iph) + len);
-	iph->saddr = PADDR;
-	iph->daddr = LADDR;
-	iph->check = ip_fast_csum(iph, iph->ihl);
-	skb_reset_network_header(skb);
-	__skb_pull(skb, sizeof(*iph));
-	skb_reset_transport_header(skb);
-
-	th = skb_put_zero(skb, len);
-	th->source = htons(PPORT);
-	th->dest = htons(t->lport);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	xtcp_set_hdrlen(th, XTCP_HDR_LEN + optlen);
-	th->flags = flags;
-	th->window = htons(window);
-	if (opts &&
-	    xtcp_build_options((u8 *)(th + 1), opts, syn) != optlen) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	th->check = xtcp_v4_csum_buf(th, len, PADDR, LADDR, xtcp_ipproto);
-
-	skb->dev = init_net.loopback_dev;
-	skb->pkt_type = PACKET_HOST;
-	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-
-	cb = XTCP_SKB_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->seq = seq;
-	cb->end_seq = seq + dlen + !!(flags & SYN) + !!(flags & FIN);
-	cb->ack_seq = ack;
-	cb->flags = flags;
-	return skb;
+	return xtcp_kt_make_skb(PPORT, t->lport, flags, seq, ack, window, opts,
+				NULL, dlen);
 }
 
 /*
  * Feed a segment to a socket its user owns (as release_sock() runs the
  * backlog); return how many segments it sent, kept in @out (at most
- * MAX_RECS of them).  A failed allocation fails the test.
+ * XTCP_KT_MAX_RECS of them).  A failed allocation fails the test.
  */
 static unsigned int feed(struct kunit *test, struct tsk *t, u8 flags,
 			 u32 seq, u32 ack, unsigned int dlen, u16 window,
-			 const struct xtcp_opts *opts, struct srec *out)
+			 const struct xtcp_opts *opts, struct xtcp_kt_rec *out)
 {
 	struct sk_buff *skb;
 	unsigned int n;
@@ -323,7 +145,7 @@ static unsigned int feed(struct kunit *test, struct tsk *t, u8 flags,
 	}
 	lock_sock(t->sk);
 	xtcp_v4_do_rcv(t->sk, skb);
-	n = srec_take(out);
+	n = xtcp_kt_rec_take(out);
 	release_sock(t->sk);
 	return n;
 }
@@ -347,12 +169,11 @@ static void syn_opts(struct xtcp_opts *o, u32 tsval, u8 wscale)
  * the child in SYN_RECV, referenced.  The SYN-ACK is left in @out.
  */
 static int listen_child(struct tsk *t, int rcvbuf,
-			const struct xtcp_opts *opts, struct srec *out,
+			const struct xtcp_opts *opts, struct xtcp_kt_rec *out,
 			unsigned int *n)
 {
-	struct xtcp_sock *lxsk, *cxsk;
 	struct sk_buff *skb;
-	struct sock *lsk;
+	struct sock *lsk, *csk;
 	int err;
 
 	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &t->sock);
@@ -374,19 +195,13 @@ static int listen_child(struct tsk *t, int rcvbuf,
 		return -ENOMEM;
 	lock_sock(lsk);
 	xtcp_v4_do_rcv(lsk, skb);
-	*n = srec_take(out);
+	*n = xtcp_kt_rec_take(out);
 	release_sock(lsk);
 
-	lxsk = xtcp_sk(lsk);
-	spin_lock_bh(&lxsk->accept_lock);
-	cxsk = list_first_entry_or_null(&lxsk->syn_queue, struct xtcp_sock,
-					child_node);
-	if (cxsk)
-		sock_hold((struct sock *)cxsk);
-	spin_unlock_bh(&lxsk->accept_lock);
-	if (!cxsk)
+	csk = xtcp_kt_first_child(lsk);
+	if (!csk)
 		return -ENOENT;
-	t->sk = (struct sock *)cxsk;
+	t->sk = csk;
 	t->child = true;
 	return 0;
 }
@@ -444,7 +259,7 @@ KUNIT_ARRAY_PARAM(wscale, wscale_params, wscale_desc);
 
 /* One ACK with the window in its field, scaled by @shift. */
 static void check_window_ack(struct kunit *test, struct tsk *t,
-			     unsigned int n, const struct srec *r,
+			     unsigned int n, const struct xtcp_kt_rec *r,
 			     u32 rcv_nxt, u32 want_wnd, u8 shift,
 			     const char *step)
 {
@@ -479,7 +294,7 @@ static void xtcp_sack_wscale_send(struct kunit *test)
 	u32 unit = 1U << p->shift, r0 = p->rcv_nxt, w1, w2, w3, w4, edge;
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	unsigned int n;
 	int rmem;
 
@@ -533,7 +348,7 @@ static void xtcp_sack_wscale_send(struct kunit *test)
 	check_window_ack(test, &t, n, r, r0 + 2 * DLEN, w4, p->shift,
 			 "regrown");
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /*
@@ -572,7 +387,7 @@ static void xtcp_sack_wscale_receive(struct kunit *test)
 				    max_t(u32, PEER_WND, want), "shift %u",
 				    cases[i].shift);
 		sack_teardown(&t);
-		srec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -591,14 +406,14 @@ static void xtcp_sack_wscale_active(struct kunit *test)
 	};
 	u32 saved_rmem_max = READ_ONCE(sysctl_rmem_max);
 	struct xtcp_opts o = {};
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
 	unsigned int n;
 	u8 offered;
 	int err;
 
-	if (!sack_lo_up())
+	if (!xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: connect() cannot route its SYN");
 	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM,
 					       0, &t.sock), 0);
@@ -612,7 +427,7 @@ static void xtcp_sack_wscale_active(struct kunit *test)
 			     O_NONBLOCK);
 	WRITE_ONCE(sysctl_rmem_max, saved_rmem_max);
 	KUNIT_ASSERT_EQ(test, err, -EINPROGRESS);
-	n = srec_take(r);
+	n = xtcp_kt_rec_take(r);
 	KUNIT_ASSERT_EQ(test, n, 1U);
 	KUNIT_EXPECT_EQ(test, r[0].flags, SYN);
 	KUNIT_EXPECT_EQ(test, r[0].opt_err, 0);
@@ -648,7 +463,7 @@ static void xtcp_sack_wscale_active(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, 1000U << 5);
 
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /*
@@ -672,11 +487,11 @@ static void xtcp_sack_wscale_select(struct kunit *test)
 		{ 212992, INT_MAX, 14 },	/* 15 would fit; capped */
 	};
 	u32 saved_rmem_max = READ_ONCE(sysctl_rmem_max);
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_opts o;
 	unsigned int i, n;
 
-	if (!sack_lo_up())
+	if (!xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
 	syn_opts(&o, 0x12345678, 0);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -703,7 +518,7 @@ static void xtcp_sack_wscale_select(struct kunit *test)
 					    cases[i].want, "case %u", i);
 		}
 		sack_teardown(&t);
-		srec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -733,11 +548,11 @@ static void xtcp_sack_options_agreed(struct kunit *test)
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_sysctl saved = xn->sysctl;
 	const u32 tsval = 0xfedcba98;
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_opts o;
 	unsigned int i, n;
 
-	if (!sack_lo_up())
+	if (!xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *what = cases[i].what;
@@ -809,7 +624,7 @@ static void xtcp_sack_options_agreed(struct kunit *test)
 				    "%s: MSS", what);
 next:
 		sack_teardown(&t);
-		srec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -847,8 +662,8 @@ static void ts_opts(struct xtcp_opts *o, u32 tsval)
  */
 static void xtcp_sack_paws(struct kunit *test)
 {
-	unsigned long paws = sack_counter(XTCP_MIB_PAWSESTAB);
-	struct srec r[MAX_RECS];
+	unsigned long paws = xtcp_kt_counter(XTCP_MIB_PAWSESTAB);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct xtcp_opts o;
 	struct tsk t = {};
@@ -864,7 +679,7 @@ static void xtcp_sack_paws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue), 0U);
 	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	if (n == 1) {
 		KUNIT_EXPECT_EQ(test, r[0].flags, ACK);
@@ -880,7 +695,7 @@ static void xtcp_sack_paws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue), 1U);
 	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX + 1);
 	KUNIT_EXPECT_LE(test, xsk->ts_recent_stamp - now, 1U);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	if (n == 1) {
 		KUNIT_EXPECT_EQ(test, r[0].ack, IRS + 1 + DLEN);
@@ -893,9 +708,9 @@ static void xtcp_sack_paws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 0U);
 	KUNIT_EXPECT_EQ(test, t.sk->sk_state, TCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(t.sk->sk_err), ECONNRESET);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /*
@@ -905,8 +720,8 @@ static void xtcp_sack_paws(struct kunit *test)
  */
 static void xtcp_sack_paws_idle(struct kunit *test)
 {
-	unsigned long paws = sack_counter(XTCP_MIB_PAWSESTAB);
-	struct srec r[MAX_RECS];
+	unsigned long paws = xtcp_kt_counter(XTCP_MIB_PAWSESTAB);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct xtcp_opts o;
 	struct tsk t = {};
@@ -918,10 +733,10 @@ static void xtcp_sack_paws_idle(struct kunit *test)
 	ts_opts(&o, TSX - 1);
 	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, r);
 	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 
 	memset(&t, 0, sizeof(t));
 	KUNIT_ASSERT_EQ(test, paws_setup(&t, XTCP_PAWS_IDLE_S + 1), 0);
@@ -930,7 +745,7 @@ static void xtcp_sack_paws_idle(struct kunit *test)
 	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, r);
 	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1 + DLEN);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue), 1U);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	/*
 	 * RFC 7323 5.5 (RFC 1323 4.2.3): R3 takes the new TSval in place of
@@ -941,7 +756,7 @@ static void xtcp_sack_paws_idle(struct kunit *test)
 	KUNIT_EXPECT_LE_MSG(test, xsk->ts_recent_stamp - now, 1U,
 			    "stale TS.Recent not replaced");
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /* ---- 4. SACK blocks sent ------------------------------------------------ */
@@ -991,7 +806,7 @@ KUNIT_ARRAY_PARAM(sack_ts, sack_ts_params, sack_ts_desc);
 static void xtcp_sack_blocks_sent(struct kunit *test)
 {
 	bool ts = *(const bool *)test->param_value;
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
 	unsigned int i, j, n, want;
@@ -1010,7 +825,7 @@ static void xtcp_sack_blocks_sent(struct kunit *test)
 		const struct sack_step *s = &sack_steps[i];
 
 		want = ts ? s->n_ts : s->n_nots;
-		out = sack_counter(XTCP_MIB_SACKBLOCKSOUT);
+		out = xtcp_kt_counter(XTCP_MIB_SACKBLOCKSOUT);
 		n = feed(test, &t, ACK, rcv0 + s->off, ISS + 1, s->len, PEER_WND,
 			 NULL, r);
 		KUNIT_EXPECT_EQ_MSG(test, xsk->rcv_nxt, rcv0 + s->ack, "step %u",
@@ -1023,7 +838,7 @@ static void xtcp_sack_blocks_sent(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, r[0].opt_err, 0, "step %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, !!!!r[0].opts.has_tstamp, ts, "step %u",
 				    i);
-		KUNIT_EXPECT_EQ_MSG(test, sack_counter(XTCP_MIB_SACKBLOCKSOUT),
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_kt_counter(XTCP_MIB_SACKBLOCKSOUT),
 				    out + want, "step %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, r[0].opts.num_sacks, want,
 				    "step %u: blocks", i);
@@ -1037,7 +852,7 @@ static void xtcp_sack_blocks_sent(struct kunit *test)
 	}
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&xsk->ofo_queue));
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /* ---- 5. The sender's scoreboard ---------------------------------------- */
@@ -1077,7 +892,7 @@ static u8 seg_marks(struct sock *sk, unsigned int i)
 
 /* An ACK of SND.UNA @ack with the SACK blocks @blk (pairs, @nb). */
 static unsigned int sack_ack(struct kunit *test, struct tsk *t, u32 ack,
-			     const u32 *blk, unsigned int nb, struct srec *r)
+			     const u32 *blk, unsigned int nb, struct xtcp_kt_rec *r)
 {
 	struct xtcp_opts o = {};
 	unsigned int i;
@@ -1126,10 +941,10 @@ static int scoreboard_setup(struct tsk *t)
  */
 static void xtcp_sack_recovery_entry(struct kunit *test)
 {
-	unsigned long recs = sack_counter(XTCP_MIB_SACKRECOVERY);
-	unsigned long in = sack_counter(XTCP_MIB_SACKBLOCKSIN);
+	unsigned long recs = xtcp_kt_counter(XTCP_MIB_SACKRECOVERY);
+	unsigned long in = xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN);
 	const u32 blk[] = { SB_SEG(2), SB_SEG(5) };
-	struct srec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct xtcp_cc want;
 	struct tsk t = {};
@@ -1153,8 +968,8 @@ static void xtcp_sack_recovery_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->packets_out, 10U);
 	KUNIT_EXPECT_EQ(test, xsk->cc.state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, xsk->cc.recover, SB_NXT);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKRECOVERY), recs + 1);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKBLOCKSIN), in + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_SACKRECOVERY), recs + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN), in + 1);
 	/*
 	 * RFC 6675 4.2 and RFC 5681 (4) halve FlightSize, the 10 segments
 	 * outstanding, not the pipe (10 - 3 SACKed): 5, not 3.
@@ -1178,7 +993,7 @@ static void xtcp_sack_recovery_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, xsk->lost_out, 0U,
 			    "first segment not retransmitted on entry");
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /*
@@ -1192,9 +1007,9 @@ static void xtcp_sack_recovery_entry(struct kunit *test)
  */
 static void xtcp_sack_scoreboard(struct kunit *test)
 {
-	unsigned long in = sack_counter(XTCP_MIB_SACKBLOCKSIN);
-	unsigned long partial = sack_counter(XTCP_MIB_PARTIALACKS);
-	struct srec r[MAX_RECS];
+	unsigned long in = xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN);
+	unsigned long partial = xtcp_kt_counter(XTCP_MIB_PARTIALACKS);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct sk_buff *skb;
 	struct tsk t = {};
@@ -1243,7 +1058,7 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, seg_marks(t.sk, 9) & XTCP_SKB_LOST);
 	KUNIT_EXPECT_EQ(test, sb_pipe(xsk), 3U);
 	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, 3U);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKBLOCKSIN), in + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN), in + 2);
 
 	/* 5's retransmission arrives: the pipe has room for 7. */
 	{
@@ -1257,7 +1072,7 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r[0].seq, SB_SEG(7));
 	KUNIT_EXPECT_TRUE(test, seg_marks(t.sk, 5) & XTCP_SKB_SACKED);
 	KUNIT_EXPECT_EQ(test, sb_pipe(xsk), 3U);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKBLOCKSIN), in + 4);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN), in + 4);
 
 	/*
 	 * Blocks not within SND.UNA..SND.NXT: a D-SACK below SND.UNA, one
@@ -1275,7 +1090,7 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 0U);
 	KUNIT_EXPECT_FALSE(test, seg_marks(t.sk, 1) & XTCP_SKB_SACKED);
 	KUNIT_EXPECT_FALSE(test, seg_marks(t.sk, 6) & XTCP_SKB_SACKED);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_SACKBLOCKSIN), in + 4);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN), in + 4);
 	KUNIT_EXPECT_EQ(test, xsk->cc.state, XTCP_CA_RECOVERY);
 
 	/* A partial ACK (segment 1): recovery goes on, cwnd stays. */
@@ -1285,7 +1100,7 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->snd_una, SB_SEG(2));
 	KUNIT_EXPECT_EQ(test, xsk->cc.state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, 3U);
-	KUNIT_EXPECT_EQ(test, sack_counter(XTCP_MIB_PARTIALACKS), partial + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PARTIALACKS), partial + 1);
 
 	/*
 	 * The ACK of RecoveryPoint ends it: cwnd = min(ssthresh, max(
@@ -1299,20 +1114,18 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, 2U);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&t.sk->sk_write_queue));
 	sack_teardown(&t);
-	srec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 static int xtcp_sack_init(struct kunit *test)
 {
-	srec_take(NULL);
-	WRITE_ONCE(xtcp_test_xmit_hook, sack_rec_hook);
+	xtcp_kt_rec_start();
 	return 0;
 }
 
 static void xtcp_sack_exit(struct kunit *test)
 {
-	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
-	srec_take(NULL);
+	xtcp_kt_rec_stop();
 }
 
 static struct kunit_case xtcp_sack_cases[] = {
