@@ -498,7 +498,8 @@ static void xtcp_cong_recover_guard(struct kunit *test)
 /*
  * RFC 5681 3.1: on a timeout ssthresh = max(FlightSize / 2, 2) and cwnd
  * = 1, the loss window; RFC 6582 4: recover = SND.NXT.  A second expiry
- * of the same segment leaves ssthresh alone.
+ * of the same segment leaves ssthresh alone; one of a later segment does
+ * not.
  */
 static void xtcp_cong_timeout(struct kunit *test)
 {
@@ -507,7 +508,7 @@ static void xtcp_cong_timeout(struct kunit *test)
 
 	cc_open(&cc, ISS, 30, INF);
 	cc.cwnd_cnt = 7;
-	xtcp_cc_timeout(&cc, nxt, 30);
+	xtcp_cc_timeout(&cc, nxt, 30, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 15U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd_cnt, 0U);
@@ -517,15 +518,26 @@ static void xtcp_cong_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_quota(&cc), 1U);
 
 	/* Again, no ACK in between: ssthresh kept (not max(1/2, 2)). */
-	xtcp_cc_timeout(&cc, nxt, 1);
+	xtcp_cc_timeout(&cc, nxt, 1, true);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 15U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
 	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
 
+	/*
+	 * ACKs moved SND.UNA, the window grew to 4, and the next segment
+	 * times out: a new loss, ssthresh = max(4 / 2, 2) from the flight.
+	 */
+	xtcp_cc_ack(&cc, una + 5 * SEG, 5, 1);
+	cc.cwnd = 4;
+	xtcp_cc_timeout(&cc, nxt, 4, false);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2U);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
+
 	/* A small flight: the floor of 2. */
 	xtcp_cc_init(&cc, ISS);
-	xtcp_cc_timeout(&cc, una + 3 * SEG, 3);
+	xtcp_cc_timeout(&cc, una + 3 * SEG, 3, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 
@@ -533,7 +545,7 @@ static void xtcp_cong_timeout(struct kunit *test)
 	xtcp_cc_init(&cc, ISS);
 	xtcp_cc_dupack(&cc, una, una + 9 * SEG, 9);
 	xtcp_cc_dupack(&cc, una, una + 10 * SEG, 10);
-	xtcp_cc_timeout(&cc, una + 11 * SEG, 11);
+	xtcp_cc_timeout(&cc, una + 11 * SEG, 11, false);
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
 	KUNIT_EXPECT_EQ(test, cc.dupacks, 0);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
@@ -542,7 +554,7 @@ static void xtcp_cong_timeout(struct kunit *test)
 	/* From RECOVERY: ssthresh recomputed, recovery abandoned. */
 	xtcp_cc_init(&cc, ISS);
 	cc_three_dupacks(test, &cc, una, una + 20 * SEG, 20);
-	xtcp_cc_timeout(&cc, una + 24 * SEG, 16);
+	xtcp_cc_timeout(&cc, una + 24 * SEG, 16, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 8U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.recover, una + 24 * SEG);
@@ -557,7 +569,7 @@ static void xtcp_cong_loss_dupacks(struct kunit *test)
 	unsigned int i;
 
 	xtcp_cc_init(&cc, ISS);
-	xtcp_cc_timeout(&cc, nxt, 20);
+	xtcp_cc_timeout(&cc, nxt, 20, false);
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_EQ(test, xtcp_cc_dupack(&cc, una, nxt, 20),
 				XTCP_CC_NONE);
@@ -579,7 +591,7 @@ static void xtcp_cong_loss_exit(struct kunit *test)
 	struct xtcp_cc cc;
 
 	xtcp_cc_init(&cc, ISS);
-	xtcp_cc_timeout(&cc, nxt, 20);
+	xtcp_cc_timeout(&cc, nxt, 20, false);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_ack(&cc, una + SEG, 1, 1), XTCP_CC_NONE);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2U);
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
@@ -604,7 +616,7 @@ static void xtcp_cong_loss_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd_cnt, 2U);
 	/* A later timeout, out of LOSS, cuts ssthresh again. */
-	xtcp_cc_timeout(&cc, nxt + 14 * SEG, 10);
+	xtcp_cc_timeout(&cc, nxt + 14 * SEG, 10, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5U);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 
@@ -613,7 +625,7 @@ static void xtcp_cong_loss_exit(struct kunit *test)
 	 * cwnd to ssthresh 10, the other 12 are a window's worth: 11, 2 kept.
 	 */
 	xtcp_cc_init(&cc, ISS);
-	xtcp_cc_timeout(&cc, nxt, 20);
+	xtcp_cc_timeout(&cc, nxt, 20, false);
 	xtcp_cc_ack(&cc, nxt + SEG, 21, 21);
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_OPEN);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 11U);
@@ -672,7 +684,7 @@ static void xtcp_cong_wrap(struct kunit *test)
 	una = 0xffffc000;
 	nxt = 0x1000;
 	xtcp_cc_init(&cc, una - 1);
-	xtcp_cc_timeout(&cc, nxt, 20);
+	xtcp_cc_timeout(&cc, nxt, 20, false);
 	KUNIT_EXPECT_EQ(test, cc.recover, 0x1000U);
 	xtcp_cc_ack(&cc, 0xffffffff, 1, 1);
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
@@ -791,7 +803,7 @@ static void xtcp_cong_enter_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
 
 	/* After a timeout: none until the loss state ends. */
-	xtcp_cc_timeout(&cc, nxt, 8);
+	xtcp_cc_timeout(&cc, nxt, 8, false);
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_enter_recovery(&cc, una, nxt, 8));
 	KUNIT_EXPECT_EQ(test, cc.state, XTCP_CA_LOSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);

@@ -16,6 +16,8 @@
 #include <net/ip.h>
 #include <net/xtcp.h>
 
+#include "xtcp_kunit_util.h"
+
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define SADDR	htonl(0xc0000201)	/* 192.0.2.1 */
@@ -86,24 +88,12 @@ static struct sk_buff *make_skb(struct kunit *test, const u8 *seg,
 				unsigned int len, unsigned int linear)
 {
 	struct sk_buff *skb;
-	struct iphdr *iph;
 
 	linear = min(linear, len);
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + linear, GFP_KERNEL);
+	skb = alloc_skb(MAX_HEADER + sizeof(struct iphdr) + linear, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	skb_reserve(skb, MAX_HEADER);
-
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->ttl = 64;
-	iph->protocol = xtcp_ipproto;
-	iph->tot_len = htons(sizeof(*iph) + len);
-	iph->saddr = SADDR;
-	iph->daddr = DADDR;
-	skb_reset_network_header(skb);
-	__skb_pull(skb, sizeof(*iph));
-	skb_reset_transport_header(skb);
+	xtcp_kt_put_iph(skb, len, SADDR, DADDR);
 
 	skb_put_data(skb, seg, linear);
 	if (len > linear) {

@@ -35,10 +35,10 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 
+#include "xtcp_kunit_util.h"
+
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-#define LADDR		htonl(INADDR_LOOPBACK)
-#define PADDR		htonl(INADDR_LOOPBACK)
 #define LPORT		5001		/* of the sockets set up by hand */
 #define PPORT		40001		/* the peer's */
 #define ISS		0xfffffff9U	/* our data and FIN wrap past 0 */
@@ -46,7 +46,6 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define RWND		1000U		/* the window we advertised */
 #define PEER_WND	8192		/* SEG.WND of every crafted segment */
 #define DLEN		10		/* data in flight, data of a segment */
-#define HEADROOM	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
 
 #define SYN		XTCP_FLAG_SYN
 #define ACK		XTCP_FLAG_ACK
@@ -393,65 +392,6 @@ static const char *state_name(int state)
 	return "?";
 }
 
-/* What the sockets send: each segment handed to xtcp_test_xmit_hook. */
-struct seg_rec {
-	const struct sock *sk;	/* NULL: a reset for a segment of no socket */
-	u8 flags;
-	u32 seq;
-	u32 ack;
-	u32 len;		/* bytes of data */
-};
-
-#define MAX_RECS	8
-
-static DEFINE_SPINLOCK(rec_lock);
-static struct seg_rec recs[MAX_RECS];
-static unsigned int nrecs;
-
-/* Called from process context and from timers (softirq). */
-static void rec_hook(struct sock *sk, const struct xtcphdr *th,
-		     unsigned int len)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&rec_lock, flags);
-	if (nrecs < MAX_RECS) {
-		recs[nrecs].sk = sk;
-		recs[nrecs].flags = th->flags;
-		recs[nrecs].seq = ntohl(th->seq);
-		recs[nrecs].ack = ntohl(th->ack_seq);
-		recs[nrecs].len = len - xtcp_hdrlen(th);
-	}
-	nrecs++;
-	spin_unlock_irqrestore(&rec_lock, flags);
-}
-
-/* Move what was recorded to @out; return how many segments were sent. */
-static unsigned int rec_take(struct seg_rec *out)
-{
-	unsigned long flags;
-	unsigned int n;
-
-	spin_lock_irqsave(&rec_lock, flags);
-	n = nrecs;
-	if (out)
-		memcpy(out, recs, min(n, MAX_RECS) * sizeof(*out));
-	nrecs = 0;
-	spin_unlock_irqrestore(&rec_lock, flags);
-	return n;
-}
-
-static unsigned long counter(enum xtcp_mib_field field)
-{
-	return snmp_fold_field(xtcp_pernet(&init_net)->mib, field);
-}
-
-/* A listener's child routes its SYN-ACK to 127.0.0.1. */
-static bool lo_up(void)
-{
-	return READ_ONCE(init_net.loopback_dev->flags) & IFF_UP;
-}
-
 /* A socket under test and its sequence space after set-up. */
 struct tsock {
 	struct socket *sock;	/* the socket, or the child's listener */
@@ -469,26 +409,6 @@ struct tsock {
 	bool synced;		/* RCV.NXT means something */
 };
 
-/* What is in the write queue: sent, not yet acknowledged. */
-static int queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
-{
-	struct sk_buff *skb = alloc_skb_fclone(HEADROOM + len, GFP_KERNEL);
-
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, HEADROOM);
-	skb_put_zero(skb, len);
-	XTCP_SKB_CB(skb)->seq = seq;
-	XTCP_SKB_CB(skb)->end_seq = seq + len + !!(flags & (SYN | FIN));
-	XTCP_SKB_CB(skb)->flags = flags;
-	XTCP_SKB_CB(skb)->sacked = 0;
-	XTCP_SKB_CB(skb)->tx_us = xtcp_clock_us();
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
-	xtcp_sk(sk)->packets_out++;
-	return 0;
-}
-
 /*
  * A socket in @state, set up by hand as the code would have left it.
  * Our SYN is ISS; ESTABLISHED and CLOSE_WAIT have 10 bytes in flight,
@@ -500,47 +420,26 @@ static int queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
  */
 static int setup_manual(struct tsock *ts, int state)
 {
-	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
 	struct sock *sk;
 	u32 data_end = ISS + 1 + DLEN;
 	int err;
 
-	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &ts->sock);
-	if (err) {
-		ts->sock = NULL;
+	err = xtcp_kt_sock_create(&ts->sock, LPORT, PPORT);
+	if (err)
 		return err;
-	}
 	sk = ts->sock->sk;
 	ts->sk = sk;
-	inet = inet_sk(sk);
 	xsk = xtcp_sk(sk);
 
 	lock_sock(sk);
-	inet->inet_saddr = LADDR;
-	inet->inet_rcv_saddr = LADDR;
-	inet->inet_daddr = PADDR;
-	inet->inet_num = LPORT;
-	inet->inet_sport = htons(LPORT);
-	inet->inet_dport = htons(PPORT);
 	if (state == TCP_CLOSE)
 		goto out;
 
 	/* As xtcp_send_syn() and xtcp_set_state() leave them. */
-	xtcp_cc_init(&xsk->cc, ISS);
-	xsk->snd_sml = ISS;
+	xtcp_kt_init_seq(sk, ISS, IRS + 1, PEER_WND);
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV)
 		xsk->quickacks = XTCP_QUICKACKS;
-	xsk->iss = ISS;
-	xsk->snd_una = ISS + 1;
-	xsk->snd_nxt = ISS + 1;
-	xsk->write_seq = ISS + 1;
-	xsk->snd_wnd = PEER_WND;
-	xsk->max_window = PEER_WND;
-	xsk->snd_wl1 = IRS;
-	xsk->snd_wl2 = ISS + 1;
-	xsk->irs = IRS;
-	xsk->rcv_nxt = IRS + 1;
 	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK |
 			    TCPF_TIME_WAIT))
 		xsk->rcv_nxt = IRS + 2;
@@ -548,33 +447,26 @@ static int setup_manual(struct tsock *ts, int state)
 	switch (state) {
 	case TCP_SYN_SENT:
 		/* xtcp_v4_connect(): our SYN sent, nothing received. */
-		err = queue_sent(sk, ISS, 0, SYN);
-		xsk->snd_una = ISS;
-		xsk->snd_wnd = 0;
-		xsk->max_window = 0;
-		xsk->snd_wl1 = 0;
-		xsk->snd_wl2 = 0;
-		xsk->irs = 0;
-		xsk->rcv_nxt = 0;
+		err = xtcp_kt_syn_sent(sk);
 		break;
 	case TCP_SYN_RECV:
 		/* Simultaneous open: both SYNs sent, neither acknowledged. */
-		err = queue_sent(sk, ISS, 0, SYN);
+		err = xtcp_kt_queue_sent(sk, ISS, 0, SYN);
 		xsk->snd_una = ISS;
 		xsk->snd_wl2 = ISS;
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
-		err = queue_sent(sk, ISS + 1, DLEN, PSH);
+		err = xtcp_kt_queue_sent(sk, ISS + 1, DLEN, PSH);
 		xsk->snd_nxt = data_end;
 		xsk->write_seq = data_end;
 		break;
 	case TCP_FIN_WAIT1:
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:
-		err = queue_sent(sk, ISS + 1, DLEN, PSH);
+		err = xtcp_kt_queue_sent(sk, ISS + 1, DLEN, PSH);
 		if (!err)
-			err = queue_sent(sk, data_end, 0, FIN);
+			err = xtcp_kt_queue_sent(sk, data_end, 0, FIN);
 		xsk->snd_nxt = data_end + 1;
 		xsk->write_seq = data_end + 1;
 		xsk->fin_queued = 1;
@@ -587,11 +479,8 @@ static int setup_manual(struct tsock *ts, int state)
 		xsk->fin_queued = 1;
 		break;
 	}
-	if (state != TCP_SYN_SENT) {
-		xsk->rcv_wup = xsk->rcv_nxt;
-		xsk->rcv_wnd = RWND;
-		xsk->copied_seq = xsk->rcv_nxt;
-	}
+	if (state != TCP_SYN_SENT)
+		xtcp_kt_open_rcv(sk, RWND);
 
 	if ((1 << state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING |
 			    TCPF_LAST_ACK | TCPF_TIME_WAIT))
@@ -619,9 +508,8 @@ static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
  */
 static int setup_passive(struct tsock *ts, bool child)
 {
-	struct xtcp_sock *lxsk, *cxsk;
 	struct sk_buff *skb;
-	struct sock *lsk;
+	struct sock *lsk, *csk;
 	int err;
 
 	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &ts->sock);
@@ -645,19 +533,13 @@ static int setup_passive(struct tsock *ts, bool child)
 	xtcp_v4_do_rcv(lsk, skb);
 	release_sock(lsk);
 
-	lxsk = xtcp_sk(lsk);
-	spin_lock_bh(&lxsk->accept_lock);
-	cxsk = list_first_entry_or_null(&lxsk->syn_queue, struct xtcp_sock,
-					child_node);
-	if (cxsk)
-		sock_hold((struct sock *)cxsk);
-	spin_unlock_bh(&lxsk->accept_lock);
-	if (!cxsk)
+	csk = xtcp_kt_first_child(lsk);
+	if (!csk)
 		return -ENOENT;
-	ts->sk = (struct sock *)cxsk;
+	ts->sk = csk;
 	ts->child = true;
 	/* Its SYN-ACK, checked in the LISTEN row. */
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 	return 0;
 }
 
@@ -730,69 +612,16 @@ static void teardown(struct tsock *ts)
 		sock_put(sk);
 		return;
 	}
-	if (!ts->sock)
-		return;
-	lock_sock(sk);
-	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
-		XTCP_DEC_STATS(&init_net, XTCP_MIB_CURRESTAB);
-	if (sk->sk_state != TCP_LISTEN)
-		xtcp_state_store(sk, TCP_CLOSE);
-	release_sock(sk);
-	sock_release(ts->sock);
+	if (ts->sock)
+		xtcp_kt_close_manual(ts->sock);
 }
 
-/*
- * A segment from the peer as IPv4 hands it over, with the control block
- * xtcp_v4_rcv() fills in before the lookup.
- */
+/* A segment from the peer to the socket under test, no options. */
 static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
 				u32 ack, unsigned int dlen)
 {
-	unsigned int len = XTCP_HDR_LEN + dlen;
-	struct xtcp_skb_cb *cb;
-	struct sk_buff *skb;
-	struct xtcphdr *th;
-	struct iphdr *iph;
-
-	skb = alloc_skb(MAX_HEADER + sizeof(*iph) + len, GFP_KERNEL);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MAX_HEADER);
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->ttl = 64;
-	iph->protocol = xtcp_ipproto;
-	iph->tot_len = htons(sizeof(*iph) + len);
-	iph->saddr = PADDR;
-	iph->daddr = LADDR;
-	iph->check = ip_fast_csum(iph, iph->ihl);
-	skb_reset_network_header(skb);
-	__skb_pull(skb, sizeof(*iph));
-	skb_reset_transport_header(skb);
-
-	th = skb_put_zero(skb, len);
-	th->source = htons(PPORT);
-	th->dest = htons(ts->lport);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	xtcp_set_hdrlen(th, XTCP_HDR_LEN);
-	th->flags = flags;
-	th->window = htons(PEER_WND);
-	th->check = xtcp_v4_csum_buf(th, len, PADDR, LADDR, xtcp_ipproto);
-
-	skb->dev = init_net.loopback_dev;
-	skb->pkt_type = PACKET_HOST;
-	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-
-	cb = XTCP_SKB_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->seq = seq;
-	cb->end_seq = seq + dlen + !!(flags & SYN) + !!(flags & FIN);
-	cb->ack_seq = ack;
-	cb->flags = flags;
-	return skb;
+	return xtcp_kt_make_skb(PPORT, ts->lport, flags, seq, ack, PEER_WND,
+				NULL, NULL, dlen);
 }
 
 struct seg {
@@ -886,7 +715,7 @@ struct after {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	unsigned int n;		/* segments sent */
-	struct seg_rec rec[MAX_RECS];
+	struct xtcp_kt_rec rec[XTCP_KT_MAX_RECS];
 };
 
 static void read_after(struct tsock *ts, struct after *a)
@@ -896,7 +725,7 @@ static void read_after(struct tsock *ts, struct after *a)
 	a->snd_una = xtcp_sk(ts->sk)->snd_una;
 	a->snd_nxt = xtcp_sk(ts->sk)->snd_nxt;
 	a->rcv_nxt = xtcp_sk(ts->sk)->rcv_nxt;
-	a->n = rec_take(a->rec);
+	a->n = xtcp_kt_rec_take(a->rec);
 	a->lstate = ts->child ? ts->sock->sk->sk_state : a->state;
 }
 
@@ -939,7 +768,7 @@ static void check_sent(struct kunit *test, const char *where,
 		       const struct tsock *ts, const struct seg *s,
 		       const struct after *a, int act, unsigned long cacks)
 {
-	const struct seg_rec *r = &a->rec[0];
+	const struct xtcp_kt_rec *r = &a->rec[0];
 	u32 seglen = s->dlen + !!(s->flags & SYN) + !!(s->flags & FIN);
 
 	KUNIT_EXPECT_EQ_MSG(test, cacks, act == A_CACK ? 1UL : 0UL,
@@ -1053,9 +882,9 @@ static void run_cell(struct kunit *test, int row, enum kind k)
 		goto out;
 	}
 
-	cacks = counter(XTCP_MIB_CHALLENGEACKS);
+	cacks = xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS);
 	deliver(&ts, skb, &a);
-	cacks = counter(XTCP_MIB_CHALLENGEACKS) - cacks;
+	cacks = xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS) - cacks;
 
 	if (c->dev)
 		kunit_info(test, "%s: RFC: %s, %s; XTCP: %s, %s (%s)\n", where,
@@ -1079,7 +908,7 @@ static void run_cell(struct kunit *test, int row, enum kind k)
 				    1U, "%s: the child", where);
 out:
 	teardown(&ts);
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 static void row_desc(const struct row_desc *r, char *desc)
@@ -1096,12 +925,12 @@ static void xtcp_state_table(struct kunit *test)
 	int row = rd - rows;
 	int k;
 
-	if (row == R_SYN_RECV_PASSIVE && !lo_up())
+	if (row == R_SYN_RECV_PASSIVE && !xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!table[row][k].valid)
 			continue;
-		if (row == R_LISTEN && k == K_SYN && !lo_up()) {
+		if (row == R_LISTEN && k == K_SYN && !xtcp_kt_lo_up()) {
 			kunit_info(test, "LISTEN + SYN skipped: lo is down\n");
 			continue;
 		}
@@ -1168,7 +997,7 @@ static void xtcp_state_reset_errors(struct kunit *test)
 		u32 ack = 0;
 
 		if (cases[i].mib >= 0)
-			before = counter(cases[i].mib);
+			before = xtcp_kt_counter(cases[i].mib);
 		if (row == R_SYN_SENT) {
 			flags |= ACK;
 			ack = ISS + 1;
@@ -1188,12 +1017,12 @@ static void xtcp_state_reset_errors(struct kunit *test)
 					    name);
 			if (cases[i].mib >= 0)
 				KUNIT_EXPECT_EQ_MSG(test,
-						    counter(cases[i].mib),
+						    xtcp_kt_counter(cases[i].mib),
 						    before + 1, "%s: counter",
 						    name);
 		}
 		teardown(&ts);
-		rec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -1230,7 +1059,7 @@ static void xtcp_state_time_wait_ignores_rst(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt);
 next:
 		teardown(&ts);
-		rec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -1276,7 +1105,7 @@ static void xtcp_state_syn_sent_ack_checks(struct kunit *test)
 			}
 		}
 		teardown(&ts);
-		rec_take(NULL);
+		xtcp_kt_rec_take(NULL);
 	}
 }
 
@@ -1291,7 +1120,7 @@ static void xtcp_state_passive_syn_retransmitted(struct kunit *test)
 	struct tsock ts = {};
 	struct after a = {};
 
-	if (!lo_up())
+	if (!xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
 	if (one_segment(test, &ts, R_SYN_RECV_PASSIVE, SYN, IRS, 0, 0, &a)) {
 		KUNIT_EXPECT_EQ(test, a.state, TCP_SYN_RECV);
@@ -1302,7 +1131,7 @@ static void xtcp_state_passive_syn_retransmitted(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, a.rec[0].ack, IRS + 1);
 	}
 	teardown(&ts);
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /* Start a fresh one-second window of challenge ACKs at @stamp. */
@@ -1341,8 +1170,8 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 3);
 	challenge_window(jiffies + 60 * HZ, 0);
-	sent = counter(XTCP_MIB_CHALLENGEACKS);
-	limited = counter(XTCP_MIB_CHALLENGELIMITED);
+	sent = xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS);
+	limited = xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED);
 	for (i = 0; i < 9; i++) {
 		make_seg(&ts, R_ESTABLISHED, kinds[i % 3], &s);
 		skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
@@ -1353,8 +1182,8 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 		n += a.n;
 	}
 	KUNIT_EXPECT_EQ(test, n, 3U);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED) - limited,
 			6UL);
 
 	/* Past the limit, an unacceptable segment is still acknowledged. */
@@ -1364,8 +1193,8 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 		goto out;
 	deliver(&ts, skb, &a);
 	KUNIT_EXPECT_EQ(test, a.n, 1U);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS) - sent, 3UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED) - limited,
 			6UL);
 
 	/* The next second starts afresh. */
@@ -1376,7 +1205,7 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 		goto out;
 	deliver(&ts, skb, &a);
 	KUNIT_EXPECT_EQ(test, a.n, 1U);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGEACKS) - sent, 4UL);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS) - sent, 4UL);
 
 	/* A limit of 0: none at all. */
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 0);
@@ -1387,11 +1216,11 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 		goto out;
 	deliver(&ts, skb, &a);
 	KUNIT_EXPECT_EQ(test, a.n, 0U);
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_CHALLENGELIMITED) - limited,
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED) - limited,
 			7UL);
 out:
 	teardown(&ts);
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 /* Wait until timers have closed and destroyed an orphan we reference. */
@@ -1415,7 +1244,7 @@ static bool wait_destroyed(struct sock *sk)
 static struct sock *orphan(struct kunit *test, struct tsock *ts)
 {
 	struct sock *sk;
-	struct seg_rec r[MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	unsigned int n;
 
 	if (setup(ts, R_ESTABLISHED)) {
@@ -1425,11 +1254,11 @@ static struct sock *orphan(struct kunit *test, struct tsock *ts)
 	}
 	sk = ts->sk;
 	sock_hold(sk);
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 	sock_release(ts->sock);
 	ts->sock = NULL;
 
-	n = rec_take(r);
+	n = xtcp_kt_rec_take(r);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	if (n == 1) {
 		KUNIT_EXPECT_EQ(test, r[0].flags, FIN | ACK);
@@ -1452,7 +1281,7 @@ static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
 	lock_sock(ts->sk);
 	xtcp_v4_do_rcv(ts->sk, skb);
 	a->state = ts->sk->sk_state;
-	a->n = rec_take(a->rec);
+	a->n = xtcp_kt_rec_take(a->rec);
 	release_sock(ts->sk);
 	return a->state;
 }
@@ -1496,17 +1325,17 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 	lock_sock(sk);
 	xtcp_v4_do_rcv(sk, fin);
 	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
-	KUNIT_EXPECT_EQ(test, rec_take(a.rec), 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(a.rec), 1U);
 	KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
 	KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt + 1);
 	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->state_timer));
 	xtcp_v4_do_rcv(sk, rst);
 	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
-	KUNIT_EXPECT_EQ(test, rec_take(NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
 	release_sock(sk);
 out:
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
-	KUNIT_EXPECT_EQ(test, rec_take(NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
 	sock_put(sk);
 }
 
@@ -1516,7 +1345,7 @@ out:
  */
 static void xtcp_state_orphan_data_resets(struct kunit *test)
 {
-	unsigned long before = counter(XTCP_MIB_ABORTONDATA);
+	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONDATA);
 	struct tsock ts = {};
 	struct after a = {};
 	struct sock *sk;
@@ -1532,7 +1361,7 @@ static void xtcp_state_orphan_data_resets(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
 		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
 	}
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_ABORTONDATA), before + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONDATA), before + 1);
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
 	sock_put(sk);
 }
@@ -1543,7 +1372,7 @@ static void xtcp_state_orphan_data_resets(struct kunit *test)
  */
 static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 {
-	unsigned long before = counter(XTCP_MIB_ABORTONTIMEOUT);
+	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONTIMEOUT);
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct tsock ts = {};
 	struct after a = {};
@@ -1557,13 +1386,13 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK, ts.rcv_nxt, ISS + 2 + DLEN,
 					  0, &a), TCP_FIN_WAIT2);
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
-	n = rec_take(a.rec);
+	n = xtcp_kt_rec_take(a.rec);
 	KUNIT_EXPECT_EQ(test, n, 1U);
 	if (n == 1) {
 		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
 		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
 	}
-	KUNIT_EXPECT_EQ(test, counter(XTCP_MIB_ABORTONTIMEOUT), before + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONTIMEOUT), before + 1);
 	sock_put(sk);
 }
 
@@ -1576,8 +1405,8 @@ static int xtcp_state_init(struct kunit *test)
 	saved_sysctl = xn->sysctl;
 	/* The table counts challenge ACKs: none may be limited. */
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, INT_MAX);
-	rec_take(NULL);
-	WRITE_ONCE(xtcp_test_xmit_hook, rec_hook);
+	xtcp_kt_rec_take(NULL);
+	WRITE_ONCE(xtcp_test_xmit_hook, xtcp_kt_rec_hook);
 	return 0;
 }
 
@@ -1591,7 +1420,7 @@ static void xtcp_state_exit(struct kunit *test)
 	WRITE_ONCE(xn->sysctl.tw_timeout, saved_sysctl.tw_timeout);
 	WRITE_ONCE(xn->sysctl.fin_timeout, saved_sysctl.fin_timeout);
 	challenge_window(jiffies, 0);
-	rec_take(NULL);
+	xtcp_kt_rec_take(NULL);
 }
 
 static struct kunit_case xtcp_state_cases[] = {

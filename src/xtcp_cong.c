@@ -119,7 +119,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
  * @cc: the state
  * @snd_una: SND.UNA, which the ACK repeats
  * @snd_nxt: SND.NXT
- * @in_flight: segments in flight
+ * @in_flight: FlightSize, the segments sent and not yet acknowledged
  *
  * The third one starts fast recovery (RFC 6582 3.2 steps 1 and 2) unless
  * it does not cover more than recover, which guards against a second
@@ -157,7 +157,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
  * @cc: the state
  * @snd_una: SND.UNA
  * @snd_nxt: SND.NXT, the new recover
- * @in_flight: segments in flight
+ * @in_flight: FlightSize, the segments sent and not yet acknowledged
  *
  * On the third duplicate ACK, or (SACK) when the scoreboard presumes the
  * oldest segment lost (RFC 6675 section 5).  ssthresh = max(FlightSize /
@@ -189,15 +189,18 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
  * xtcp_cc_timeout - the retransmission timer expired, RFC 5681 3.1
  * @cc: the state
  * @snd_nxt: SND.NXT, the new recover (RFC 6582 section 4)
- * @in_flight: segments in flight before the timeout
+ * @in_flight: FlightSize, the segments sent and not yet acknowledged
+ * @again: the segment timing out was already resent by the timer
  *
- * ssthresh = max(FlightSize / 2, 2), cwnd = 1 (the loss window).  A
- * second expiry of the same segment leaves ssthresh alone, as RFC 5681
- * equation (4) says for retransmissions.
+ * ssthresh = max(FlightSize / 2, 2), cwnd = 1 (the loss window).  When
+ * the segment was already retransmitted on a timeout, ssthresh is left
+ * alone, as RFC 5681 says after equation (4); a timeout of a later
+ * segment, once ACKs made progress, computes it afresh.
  */
-void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight)
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
+		     bool again)
 {
-	if (cc->state != XTCP_CA_LOSS)
+	if (!again)
 		cc->ssthresh = max(in_flight / 2, 2U);
 	cc->cwnd = 1;
 	cc->cwnd_cnt = 0;

@@ -161,7 +161,9 @@ static u32 xtcp_seconds(void)
 /*
  * The options a handshake agreed on: what we offered (SYN_SENT: what the
  * socket's flags say; LISTEN: the namespace's knobs) and the peer's SYN
- * carried.  The peer's TSval becomes TS.Recent.
+ * carried.  An active opener keeps the shift its SYN offered: it is the
+ * one the peer applies to our window.  The peer's TSval becomes
+ * TS.Recent.
  */
 static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 {
@@ -173,7 +175,8 @@ static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 	if (xsk->wscale_ok) {
 		/* RFC 7323 2.3: a larger shift is taken as 14. */
 		xsk->snd_wscale = min_t(u8, opts->wscale, XTCP_MAX_WSCALE);
-		xsk->rcv_wscale = xtcp_select_wscale(sk);
+		if (xsk->passive)
+			xsk->rcv_wscale = xtcp_select_wscale(sk);
 	} else {
 		xsk->snd_wscale = 0;
 		xsk->rcv_wscale = 0;
@@ -197,13 +200,18 @@ static bool xtcp_paws_reject(const struct xtcp_sock *xsk,
 	       xtcp_seconds() - xsk->ts_recent_stamp < XTCP_PAWS_IDLE_S;
 }
 
-/* RFC 7323 4.3: TS.Recent follows the segment at the left window edge. */
+/*
+ * RFC 7323 4.3: TS.Recent follows the segment at the left window edge,
+ * unless its TSval is older; a TS.Recent idle for 24 days is no longer
+ * valid and is replaced whatever the TSval (5.5).
+ */
 static void xtcp_store_ts_recent(struct xtcp_sock *xsk, u32 seq,
 				 const struct xtcp_opts *opts)
 {
 	if (xsk->tstamp_ok && opts->has_tstamp &&
 	    !xtcp_seq_after(seq, xsk->rcv_wup) &&
-	    (s32)(opts->tsval - xsk->ts_recent) >= 0) {
+	    ((s32)(opts->tsval - xsk->ts_recent) >= 0 ||
+	     xtcp_seconds() - xsk->ts_recent_stamp >= XTCP_PAWS_IDLE_S)) {
 		xsk->ts_recent = opts->tsval;
 		xsk->ts_recent_stamp = xtcp_seconds();
 	}
@@ -225,7 +233,10 @@ static void xtcp_resend_hole(struct sock *sk)
 		xtcp_mark_lost(sk, skb);
 }
 
-/* Fast recovery started: count it, resend the first hole. */
+/*
+ * Fast recovery started: count it, resend the oldest segment at once,
+ * whatever the pipe (RFC 5681 3.2 step 2, RFC 6675 5 step 4.3).
+ */
 static void xtcp_recovery_started(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
@@ -233,7 +244,7 @@ static void xtcp_recovery_started(struct sock *sk)
 	XTCP_INC_STATS(net, XTCP_MIB_FASTRETRANS);
 	XTCP_INC_STATS(net, xtcp_sk(sk)->cc.sack ? XTCP_MIB_SACKRECOVERY :
 						   XTCP_MIB_RECOVERIES);
-	xtcp_resend_hole(sk);
+	xtcp_retransmit_head(sk);
 }
 
 /*
@@ -297,7 +308,7 @@ static void xtcp_sack_update(struct sock *sk)
 		     (XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED)))
 			return;
 		if (!xtcp_cc_enter_recovery(&xsk->cc, xsk->snd_una,
-					    xsk->snd_nxt, xtcp_in_flight(xsk)))
+					    xsk->snd_nxt, xsk->packets_out))
 			return;
 		xtcp_recovery_started(sk);
 	}
@@ -407,8 +418,9 @@ static void xtcp_check_dupack(struct sock *sk, const struct sk_buff *skb,
 	    xtcp_seg_wnd(xsk, th) != xsk->snd_wnd)
 		return;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_DUPACKS);
+	/* FlightSize, all that is outstanding, RFC 5681 (4). */
 	if (xtcp_cc_dupack(&xsk->cc, xsk->snd_una, xsk->snd_nxt,
-			   xtcp_in_flight(xsk)) == XTCP_CC_RETRANSMIT)
+			   xsk->packets_out) == XTCP_CC_RETRANSMIT)
 		xtcp_recovery_started(sk);
 }
 
@@ -672,6 +684,32 @@ static bool xtcp_fin_acked(const struct xtcp_sock *xsk)
 	return xsk->fin_queued && xsk->snd_una == xsk->write_seq;
 }
 
+static bool xtcp_rmem_full(const struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * The receive buffer is full and data arrives at RCV.NXT: the held
+ * out-of-order segments must not starve it, or the hole never fills.
+ * Drop them from the highest down until it fits, as TCP's
+ * tcp_prune_ofo_queue() does; the peer resends them (it will find our
+ * SACKs for them gone, RFC 2018 section 8).  Returns true when there is
+ * room now.
+ */
+static bool xtcp_prune_ofo(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while (xtcp_rmem_full(sk) &&
+	       (skb = __skb_dequeue_tail(&xsk->ofo_queue))) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
+		kfree_skb(skb);
+	}
+	return !xtcp_rmem_full(sk);
+}
+
 /* Data in sequence goes to the receive queue; returns false if dropped. */
 static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    unsigned int hdrlen)
@@ -680,7 +718,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 dup = xsk->rcv_nxt - cb->seq;
 
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf)) {
+	if (xtcp_rmem_full(sk) && !xtcp_prune_ofo(sk)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
 	}
@@ -740,8 +778,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *p;
 
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf) ||
-	    !pskb_pull(skb, hdrlen)) {
+	if (xtcp_rmem_full(sk) || !pskb_pull(skb, hdrlen)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		kfree_skb(skb);
 		return;

@@ -47,6 +47,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpAbortOnTimeout", XTCP_MIB_ABORTONTIMEOUT),
 	SNMP_MIB_ITEM("XtcpOfoQueue", XTCP_MIB_OFOQUEUE),
 	SNMP_MIB_ITEM("XtcpRcvQDrop", XTCP_MIB_RCVQDROP),
+	SNMP_MIB_ITEM("XtcpOfoPruned", XTCP_MIB_OFOPRUNED),
 	SNMP_MIB_ITEM("XtcpRtoExpired", XTCP_MIB_RTOEXPIRED),
 	SNMP_MIB_ITEM("XtcpFastRetrans", XTCP_MIB_FASTRETRANS),
 	SNMP_MIB_ITEM("XtcpRenoRecovery", XTCP_MIB_RECOVERIES),

@@ -267,8 +267,11 @@ static unsigned int xtcp_sack_fill(const struct xtcp_sock *xsk,
 		e = XTCP_SKB_CB(p)->end_seq +
 		    !!(XTCP_SKB_CB(p)->flags & XTCP_FLAG_FIN);
 		if (open && !xtcp_seq_before(e, start)) {
+			/* Overlapping or adjacent: one run. */
 			if (xtcp_seq_before(s, start))
 				start = s;
+			if (xtcp_seq_after(e, end))
+				end = e;
 			continue;
 		}
 		if (open && xtcp_sack_emit(sp, &n, max, &found, start, end,

@@ -342,7 +342,9 @@ static void xtcp_rto_timeout(struct sock *sk)
 		return;
 	}
 
-	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xtcp_in_flight(xsk));
+	/* retransmits: timeouts of SND.UNA since an ACK last moved it. */
+	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xsk->packets_out,
+			xsk->retransmits > 0);
 	xsk->retransmits++;
 	xsk->rto_ns = xtcp_rto_backoff(xsk->rto_ns, 1, xtcp_rto_max_ns(sk));
 

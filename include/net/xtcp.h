@@ -50,6 +50,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
 	XTCP_MIB_OFOQUEUE,		/* segments held behind a hole */
 	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
+	XTCP_MIB_OFOPRUNED,		/* held segments dropped for in-order */
 	XTCP_MIB_RTOEXPIRED,		/* retransmission timer expiries */
 	XTCP_MIB_FASTRETRANS,		/* fast retransmits (3 duplicate ACKs) */
 	XTCP_MIB_RECOVERIES,		/* NewReno fast recoveries entered */
@@ -237,7 +238,8 @@ enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 				u32 in_flight);
 enum xtcp_cc_action xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una,
 				   u32 snd_nxt, u32 in_flight);
-void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight);
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
+		     bool again);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
 			    u32 in_flight);
 u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
