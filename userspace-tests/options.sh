@@ -12,8 +12,8 @@
 #
 #  0. The knobs: net.xtcp.window_scaling, timestamps and sack are 1 in a
 #     new namespace, take 0 and 1 only, and are per namespace.
-#  1. Defaults, B's SO_RCVBUF forced to 2 MiB: 4 MiB from A to B over a
-#     5 ms ACK path.  SYN and SYN-ACK carry MSS, SACK-permitted,
+#  1. Defaults, B's SO_RCVBUF forced to 2 MiB: 1 MiB from A to B over a
+#     200 ms ACK path.  SYN and SYN-ACK carry MSS, SACK-permitted,
 #     timestamps and window scale in Linux's layout; each shift is the
 #     smallest that fits max(SO_RCVBUF, 2 * net.core.rmem_max) / 2 into
 #     65535 << shift; the handshake's window fields are not scaled, the
@@ -24,7 +24,7 @@
 #     ms; each TSecr a TSval the peer sent before; the SYN's TSecr 0.
 #  2. Each of the three sysctls at 0 on one side (six connections): the
 #     option is in neither SYN-ACK nor XTCP_INFO, not used later either,
-#     the others still are; 256 KiB each way intact.
+#     the others still are; 64 KiB each way intact.
 #  3. SACK under loss (netem delay 5 ms, loss 3% on A's egress): 4 MiB
 #     from A intact; B's ACKs carry SACK blocks (above the ACK, beside
 #     timestamps; the first one holds a segment just received, RFC 2018
@@ -41,8 +41,9 @@
 #  5. PAWS: a raw socket in A's namespace sends B, in B's window, 16 bytes
 #     with a TSval 10 minutes old: B answers with an ACK that does not
 #     move, XtcpPAWSEstab grows by 1, and B reads only A's real bytes.
-#  6. Timestamps on every connection that agreed them; TSval offsets
-#     differ between connections.
+#  6. Timestamps checked on every connection that agreed them (but 3r's,
+#     reordered, and 4's, whose data segments are not captured); TSval
+#     offsets differ between connections.
 #
 # netem cannot be seeded by Debian 12's tc (iproute2 6.1): the loss is
 # random, and the checks only ask what any loss pattern of 3 % gives.
@@ -69,22 +70,28 @@ P3=7521 P4=7522		# 3, 4: SACK, then NewReno, under loss
 P3R=7524 P3N=7525	# 3r: reordering, with and without timestamps
 P5=7523			# 5: PAWS
 if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
-	fam=tcp hopt=-t proc=tcp proto=6 capfilter=tcp
+	fam=tcp hopt=-t proc=tcp proto=6
+	capfilter="tcp and not (src host $AA and dst port $P4 and ip[2:2] > 100)"
 	knobs=/proc/sys/net/ipv4/tcp_
 else
-	fam=xtcp hopt='' proc=xtcp proto=253 capfilter='ip proto 253'
+	fam=xtcp hopt='' proc=xtcp proto=253
+	# XTCP's ports follow the 20-byte IP header.
+	capfilter="ip proto 253 and not (src host $AA and ip[22:2] = $P4 and ip[2:2] > 100)"
 	knobs=/proc/sys/net/xtcp/
 fi
 OPTS="window_scaling timestamps sack"
 BIGBUF=$((1 << 20))	# B's SO_RCVBUFFORCE: SO_RCVBUF reads back twice that
 SNDBUF=$((1 << 20))	# A's SO_SNDBUFFORCE in 1, 3 and 4
-BULK=$((4 << 20))	# 1, 3, 4: bytes from A
-SMALL=$((256 << 10))	# 2: bytes each way
+BULK1=$((1 << 20))	# 1: bytes from A
+BULK=$((4 << 20))	# 3, 4: bytes from A
+SMALL=$((64 << 10))	# 2: bytes each way
 PAWS_BYTES=65536	# 5: bytes from A after the injection
 LOSS=3%			# 3, 4: netem loss on A's egress
-DELAY=5ms		# 1: on B's egress; 3, 4: on A's, with the loss
+DELAY1=200ms		# 1: on B's egress: even the debug kernel's A
+			# sends more than 64 KiB in a round trip
+DELAY=5ms		# 3, 4: on A's egress, with the loss
 REORDER="delay 10ms reorder 100% gap 2"	# 3r: netem on A's egress
-REORDER_BYTES=$((512 << 10))	# 3r: bytes from A
+REORDER_BYTES=$((256 << 10))	# 3r: bytes from A
 IDLE_MS=1000		# 1: A idles this long before sending (TSval clock)
 
 # XTCPI_OPT_* of include/uapi/linux/xtcp.h (TCPI_OPT_* have the same
@@ -99,10 +106,12 @@ declare -A twin=(
 	[XtcpRenoRecovery]=TcpExt:TCPRenoRecovery
 	[XtcpFastRetrans]=TcpExt:TCPFastRetrans
 	[XtcpRetransSegs]=Tcp:RetransSegs
+	[XtcpRtoExpired]=TcpExt:TCPTimeouts
 	[XtcpPAWSEstab]=TcpExt:PAWSEstab
 )
 counters="XtcpSACKRecovery XtcpSACKBlocksIn XtcpSACKBlocksOut
-	XtcpRenoRecovery XtcpFastRetrans XtcpRetransSegs XtcpPAWSEstab"
+	XtcpRenoRecovery XtcpFastRetrans XtcpRetransSegs XtcpRtoExpired
+	XtcpPAWSEstab"
 
 tmp=$(mktemp -d /tmp/xtcp-opts.XXXXXX)
 bg_pids=()
@@ -459,7 +468,8 @@ read_caplog() {
 # As in reliability.sh: tshark starts now and decodes as dumpcap
 # captures, fed by tail from dumpcap's file; its output is read at the
 # end.  The whole run is captured, headers only, with a large buffer:
-# the checks need every segment.
+# the checks need every segment; but A's data segments of part 4, which
+# no check needs, are left out.
 mkfifo "$tmp/dec.fifo"
 : >"$tmp/opts.pcapng"
 ip netns exec $B timeout 900 dumpcap -i veth0 -s 128 -B 64 -f "$capfilter" \
@@ -542,9 +552,12 @@ done
 
 section "1: defaults, a large window"
 
-netem $B delay $DELAY || bail "tc netem"
-conn c1 $P1 "-d $IDLE_MS -s $SNDBUF" "-r $BIGBUF" $BULK 0
+netem $B delay $DELAY1 || bail "tc netem"
+snap $hA A1.before
+conn c1 $P1 "-d $IDLE_MS -s $SNDBUF" "-r $BIGBUF" $BULK1 0
+snap $hA A1.after
 netem $B
+show_deltas "1: A's counters" A1.before A1.after
 show_info c1-a c1-b
 rbA=${L[c1-a.rcvbuf.1]:-0} rbB=${L[c1-b.rcvbuf.1]:-0}
 if [ $fam = xtcp ]; then
@@ -1029,7 +1042,9 @@ no_sack() {
 # not advance either, after an old duplicate arrived, is let off: nothing
 # holds its trigger (RFC 2883 D-SACK is not asked for).  So is one that
 # no data segment triggered: B's FIN, or an ACK with no data segment
-# arrived since the last match.  With MULTI, some ACK must have had 2
+# arrived since the last match, and one that repeats the previous ACK
+# (same ACK, same blocks: sent for a window update or a timer while the
+# segments captured since wait in a backlog).  With MULTI, some ACK must have had 2
 # blocks or more (so that their order was tested).
 first_block() {
 	local multi=${3:+; some ACKs had 2 blocks or more}
@@ -1053,6 +1068,8 @@ first_block() {
 			p = q
 		} else if ($3 ~ /F/ || k == p)
 			other++
+		else if ($5 == prevack && $11 == prevsacks)
+			repeat++
 		else if (lastack != "" && after($5, lastack))
 			advanced++
 		else if (dup)
@@ -1061,8 +1078,9 @@ first_block() {
 			printf "ACK %s: first block %s holds no segment received since the previous match\n", $5, blk[1]
 	}
 	$2 == "<" && $3 ~ /A/ { lastack = $5 }
+	$2 == "<" { prevack = $5; prevsacks = $11 }
 	END {
-		printf "%d ACKs with SACK blocks: %d matched to a segment, %d advanced, %d after an old duplicate, %d not sent for data (FIN, or no data since the last match), %d wrong; %d with 2 blocks or more\n", good + advanced + dups + other + miss, good, advanced, dups, other, miss, multi
+		printf "%d ACKs with SACK blocks: %d matched to a segment, %d advanced, %d after an old duplicate, %d not sent for data (FIN, or no data since the last match), %d repeating the previous ACK, %d wrong; %d with 2 blocks or more\n", good + advanced + dups + other + repeat + miss, good, advanced, dups, other, repeat, miss, multi
 		if (miss || !good || MULTI && !multi)
 			bad = bad " see above"
 		if (bad != "")
@@ -1074,7 +1092,7 @@ first_block() {
 # --- 1
 
 handshake c1 $P1 1 1 1 1 1 1 "$wsA" "$wsB"
-windows c1 $P1 "$wsA" "$wsB" $BULK 0
+windows c1 $P1 "$wsA" "$wsB" $BULK1 0
 timestamps c1 $P1
 sa_win=${L[c1-a.info.connected.snd_wnd]:-x}
 sb_win=${L[c1-b.info.connected.snd_wnd]:-x}
@@ -1107,7 +1125,7 @@ check c1.flight $P1 "1: more than 65535 bytes in flight from A; B's windows (fie
 		if (redge == "" || after(e, redge))
 			redge = e
 	}
-	$2 == ">" && $6 > 0 && una != "" {
+	$2 == ">" && $6 > 0 && una != "" && after(end($4, $6), una) {
 		f = mod(end($4, $6) - una)
 		if (f > maxf)
 			maxf = f
@@ -1115,7 +1133,7 @@ check c1.flight $P1 "1: more than 65535 bytes in flight from A; B's windows (fie
 			beyond++
 	}
 	END {
-		printf "most in flight %d bytes; largest window of B %d bytes; %d segments beyond the right edge\n", maxf, maxw, beyond
+		printf "most in flight %.0f bytes; largest window of B %.0f bytes; %d segments beyond the right edge\n", maxf, maxw, beyond
 		if (maxf <= 65535)
 			bad = bad " in flight"
 		if (maxw <= 65535 || maxw > RBB)
@@ -1170,20 +1188,20 @@ done
 # --- 3
 
 timestamps c3 $P3
-# A may drop some of B's ACKs by PAWS: the veth hands B's segments to A
-# through each CPU's queue, so two sent within a millisecond's tick may
-# arrive swapped, the later TSval first.  A's count of blocks received
-# may then fall short of B's, by at most 3 per segment dropped.
-bo=none bi=none pa=0
+# XtcpSACKBlocksIn counts the blocks within SND.UNA..SND.NXT when they
+# arrive (Documentation/xtcp.rst).  The veth hands B's segments to A
+# through each CPU's queue, so two ACKs sent close together may arrive
+# swapped: the older one's blocks may then lie below SND.UNA, or A may
+# drop it by PAWS (its TSval a tick older).  So A's count may fall a
+# little short of B's: by 5 % at most.
+bo=none bi=none
 if [ $fam = xtcp ]; then
 	delta B3.before B3.after XtcpSACKBlocksOut
 	bo=$d
 	delta A3.before A3.after XtcpSACKBlocksIn
 	bi=$d
-	delta A3.before A3.after XtcpPAWSEstab
-	pa=$d
 fi
-check c3.sack $P3 "3: B's ACKs carry SACK blocks above the cumulative ACK, with timestamps, at most 3; as many as B's XtcpSACKBlocksOut ($bo); A's XtcpSACKBlocksIn ($bi) as many, less at most 3 per segment A dropped by PAWS ($pa)" '
+check c3.sack $P3 "3: B's ACKs carry SACK blocks above the cumulative ACK, with timestamps, at most 3; as many as B's XtcpSACKBlocksOut ($bo); A's XtcpSACKBlocksIn ($bi) as many or up to 5 % fewer" '
 	$2 == "<" && $11 != "-" {
 		acks++
 		n = split($11, blk, ",")
@@ -1212,19 +1230,20 @@ check c3.sack $P3 "3: B's ACKs carry SACK blocks above the cumulative ACK, with 
 			bad = bad " see above"
 		if (BO != "none" && BO != blocks)
 			bad = bad " XtcpSACKBlocksOut"
-		if (BI != "none" && (BI > blocks || BI < blocks - 3 * PA))
+		if (BI != "none" && (BI > blocks || BI < blocks * 0.95))
 			bad = bad " XtcpSACKBlocksIn"
 		if (bad != "")
 			print "wrong:" bad
 		exit bad != ""
-	}' BO="$bo" BI="$bi" PA="$pa"
+	}' BO="$bo" BI="$bi"
 first_block c3 $P3
 
 # --- 4
 
+# (A's data segments of 4 are not captured: tshark is slow on the debug
+# kernel, and B's segments are what tells SACK is off.)
 handshake c4 $P4 1 1 1 1 0 1 "$wsA" "$wsB"
 no_sack c4 $P4
-timestamps c4 $P4
 
 # --- 3r
 
