@@ -13,7 +13,7 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps tools clean lint kernel-debug check demo docs bench help
+.PHONY: all modules deps tools clean lint kernel-debug check check-long demo docs bench help
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -39,6 +39,12 @@ kernel-debug: deps
 check: deps
 	scripts/check.sh
 
+# What check leaves out for time: the tests of
+# userspace-tests/long-on-debug, on the debug kernel.
+check-long: deps
+	scripts/xtcp-vm --debug -- userspace-tests/run-all \
+		$$(cat userspace-tests/long-on-debug)
+
 demo: deps
 	scripts/demo.sh
 
@@ -58,6 +64,7 @@ help:
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
+	@echo 'make check-long the tests check runs only on stock, on the debug kernel'
 	@echo 'make demo       boot a VM, show an XTCP connection: states, segments, hashes'
 	@echo 'make docs       render Documentation/xtcp-states.dot to build/Documentation/'
 	@echo 'make bench      XTCP and Linux TCP side by side: timers, churn, bulk, memory'
