@@ -714,6 +714,65 @@ static void xtcp_sack_paws(struct kunit *test)
 }
 
 /*
+ * A duplicate ACK that the network reordered behind a newer one carries
+ * an older TSval: within an RTO of TS.Recent it is not dropped by PAWS,
+ * so the sender's duplicate-ACK count does not lose it (TCP's
+ * tcp_disordered_ack()).  Older than an RTO, or an ACK that changes the
+ * window, PAWS still drops.
+ */
+static void xtcp_sack_paws_disordered_ack(struct kunit *test)
+{
+	unsigned long paws = xtcp_kt_counter(XTCP_MIB_PAWSESTAB);
+	unsigned long dups = xtcp_kt_counter(XTCP_MIB_DUPACKS);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sock *xsk;
+	struct xtcp_opts o;
+	struct tsk t = {};
+	unsigned int n;
+
+	KUNIT_ASSERT_EQ(test, paws_setup(&t, 100), 0);
+	xsk = xtcp_sk(t.sk);
+	lock_sock(t.sk);
+	xsk->rto_ns = 200 * NSEC_PER_MSEC;
+	release_sock(t.sk);
+
+	/* 1 ms older, a pure duplicate ACK: counted as one, no answer. */
+	ts_opts(&o, TSX - 1);
+	n = feed(test, &t, ACK, IRS + 1, ISS + 1, 0, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_DUPACKS), dups + 1);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX);
+
+	/* Exactly an RTO older: still a reordered duplicate. */
+	ts_opts(&o, TSX - 200);
+	n = feed(test, &t, ACK, IRS + 1, ISS + 1, 0, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_DUPACKS), dups + 2);
+
+	/* More than an RTO older: PAWS drops it and answers. */
+	ts_opts(&o, TSX - 201);
+	n = feed(test, &t, ACK, IRS + 1, ISS + 1, 0, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_DUPACKS), dups + 2);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+
+	/* A window update is no duplicate: dropped. */
+	ts_opts(&o, TSX - 1);
+	n = feed(test, &t, ACK, IRS + 1, ISS + 1, 0, PEER_WND - 1000, &o, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 2);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, (u32)PEER_WND);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+
+	/* Nor is data. */
+	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 3);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
  * RFC 7323 5.5: a TS.Recent older than 24 days is invalid: the segment
  * is accepted despite its older TSval, and R3 makes its TSval TS.Recent.
  * Just under 24 days, PAWS still drops it.
@@ -1135,6 +1194,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_wscale_select),
 	KUNIT_CASE(xtcp_sack_options_agreed),
 	KUNIT_CASE(xtcp_sack_paws),
+	KUNIT_CASE(xtcp_sack_paws_disordered_ack),
 	KUNIT_CASE(xtcp_sack_paws_idle),
 	KUNIT_CASE_PARAM(xtcp_sack_blocks_sent, sack_ts_gen_params),
 	KUNIT_CASE(xtcp_sack_recovery_entry),

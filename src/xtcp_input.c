@@ -188,16 +188,43 @@ static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 }
 
 /*
+ * A duplicate ACK the network merely delivered out of order: a pure ACK
+ * at RCV.NXT, of SND.UNA, with the window unchanged, its TSval at most an
+ * RTO older than TS.Recent.  Dropping it would cost a duplicate ACK the
+ * sender's loss detection counts on; it cannot be an old duplicate of
+ * another incarnation (TCP's tcp_disordered_ack()).
+ */
+static bool xtcp_disordered_ack(const struct xtcp_sock *xsk,
+				const struct sk_buff *skb,
+				const struct xtcp_opts *opts)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+
+	return (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN | XTCP_FLAG_RST |
+			     XTCP_FLAG_ACK)) == XTCP_FLAG_ACK &&
+	       cb->seq == cb->end_seq && cb->seq == xsk->rcv_nxt &&
+	       cb->ack_seq == xsk->snd_una &&
+	       xtcp_seg_wnd(xsk, th) == xsk->snd_wnd &&
+	       (s32)(xsk->ts_recent - opts->tsval) <=
+	       div_u64(xsk->rto_ns, NSEC_PER_MSEC);
+}
+
+/*
  * PAWS, RFC 7323 5.3 R1: a segment whose TSval is older than TS.Recent is
  * a duplicate from an earlier incarnation of the sequence space, unless
- * TS.Recent is more than 24 days old (5.5).
+ * TS.Recent is more than 24 days old (5.5), or it is a reordered
+ * duplicate ACK.  Resets are not subject to it.
  */
 static bool xtcp_paws_reject(const struct xtcp_sock *xsk,
+			     const struct sk_buff *skb,
 			     const struct xtcp_opts *opts)
 {
 	return xsk->tstamp_ok && opts->has_tstamp && xsk->ts_recent_stamp &&
+	       !(xtcp_hdr(skb)->flags & XTCP_FLAG_RST) &&
 	       (s32)(opts->tsval - xsk->ts_recent) < 0 &&
-	       xtcp_seconds() - xsk->ts_recent_stamp < XTCP_PAWS_IDLE_S;
+	       xtcp_seconds() - xsk->ts_recent_stamp < XTCP_PAWS_IDLE_S &&
+	       !xtcp_disordered_ack(xsk, skb, opts);
 }
 
 /*
@@ -867,8 +894,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		return false;
 	}
 
-	/* PAWS (RFC 7323 5.3): an old duplicate, but for a reset. */
-	if (!(th->flags & XTCP_FLAG_RST) && xtcp_paws_reject(xsk, opts)) {
+	/* PAWS (RFC 7323 5.3): an old duplicate. */
+	if (xtcp_paws_reject(xsk, skb, opts)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
 		xtcp_send_ack(sk);
 		return false;
