@@ -357,7 +357,8 @@ static void xtcp_sack_update(struct sock *sk)
  * afresh, its backoff gone (5.7); congestion control grows the window or,
  * on a partial ACK in fast recovery, has the next hole resent.
  */
-static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
+				 const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 in_flight = xtcp_in_flight(xsk), acked = 0, first_tx = 0;
@@ -401,8 +402,9 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	 */
 	if (sample && !retrans) {
 		rtt_us = xtcp_clock_us() - first_tx;
-	} else if (acked && xsk->rx_tsecr) {
-		rtt_us = xtcp_ts_now(xsk) - xsk->rx_tsecr;
+	} else if (acked && xsk->tstamp_ok && opts->has_tstamp &&
+		   opts->tsecr) {
+		rtt_us = xtcp_ts_now(xsk) - opts->tsecr;
 		rtt_us = rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_MSEC ?
 			 max(rtt_us, 1U) * USEC_PER_MSEC : 0;
 	}
@@ -678,7 +680,7 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 
 	if (ack) {
 		xtcp_set_state(sk, TCP_ESTABLISHED);
-		xtcp_clean_rtx_queue(sk, cb->ack_seq);
+		xtcp_clean_rtx_queue(sk, cb->ack_seq, opts);
 		xtcp_send_ack(sk);
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -982,7 +984,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xsk->sack_ok && opts->num_sacks)
 		xtcp_sack_tag(sk, opts);
 	if (xtcp_seq_after(ack, xsk->snd_una))
-		xtcp_clean_rtx_queue(sk, ack);
+		xtcp_clean_rtx_queue(sk, ack, opts);
 	else
 		xtcp_check_dupack(sk, skb, th, datalen);
 	if (xsk->cc.sack && (xsk->sacked_out || xsk->lost_out))
@@ -1094,7 +1096,6 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 		return 0;
 	}
-	xsk->rx_tsecr = xsk->tstamp_ok && opts.has_tstamp ? opts.tsecr : 0;
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
 		/* RFC 9293 3.10.7.1: as if there were no socket. */

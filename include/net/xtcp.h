@@ -309,7 +309,6 @@ struct xtcp_sock {
 	u32	ts_offset;	/* added to our TSval clock, per connection */
 	u32	ts_recent;	/* TS.Recent, RFC 7323 4.3 */
 	u32	ts_recent_stamp; /* when it was taken, seconds; 0: none */
-	u32	rx_tsecr;	/* TSecr of the segment being processed, or 0 */
 	u32	ofo_last;	/* seq of the newest out-of-order segment */
 
 	struct sk_buff_head ofo_queue;	/* data after a hole, by seq */
