@@ -165,14 +165,18 @@ static void syn_opts(struct xtcp_opts *o, u32 tsval, u8 wscale)
 
 /*
  * A listener on an ephemeral port, its receive buffer @rcvbuf (0: the
- * default), fed the peer's SYN (ISN IRS, options @opts); t->sk becomes
- * the child in SYN_RECV, referenced.  The SYN-ACK is left in @out.
+ * default), fed the peer's SYN (ISN IRS, options @opts), then the final
+ * ACK of its SYN-ACK (timestamps echoed if the SYN had them); t->sk
+ * becomes the child, ESTABLISHED, in the accept queue, referenced.  The
+ * SYN-ACK is left in @out.
  */
 static int listen_child(struct tsk *t, int rcvbuf,
 			const struct xtcp_opts *opts, struct xtcp_kt_rec *out,
 			unsigned int *n)
 {
 	struct sk_buff *skb;
+	struct xtcp_kt_rec more[XTCP_KT_MAX_RECS];
+	struct xtcp_opts ack_opts = {};
 	struct sock *lsk, *csk;
 	int err;
 
@@ -196,6 +200,20 @@ static int listen_child(struct tsk *t, int rcvbuf,
 	lock_sock(lsk);
 	xtcp_v4_do_rcv(lsk, skb);
 	*n = xtcp_kt_rec_take(out);
+	release_sock(lsk);
+	if (*n != 1)
+		return -ENOENT;
+
+	ack_opts.has_tstamp = opts->has_tstamp;
+	ack_opts.tsval = opts->tsval;
+	ack_opts.tsecr = out[0].opts.tsval;
+	skb = sack_make_skb(t, ACK, IRS + 1, out[0].seq + 1, 0, PEER_WND,
+			    &ack_opts);
+	if (!skb)
+		return -ENOMEM;
+	lock_sock(lsk);
+	xtcp_v4_do_rcv(lsk, skb);
+	xtcp_kt_rec_take(more);
 	release_sock(lsk);
 
 	csk = xtcp_kt_first_child(lsk);
@@ -492,7 +510,7 @@ static void xtcp_sack_wscale_select(struct kunit *test)
 	unsigned int i, n;
 
 	if (!xtcp_kt_lo_up())
-		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
 	syn_opts(&o, 0x12345678, 0);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct child_view v;
@@ -553,7 +571,7 @@ static void xtcp_sack_options_agreed(struct kunit *test)
 	unsigned int i, n;
 
 	if (!xtcp_kt_lo_up())
-		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *what = cases[i].what;
 		bool ws = cases[i].syn_opts && cases[i].ws;
@@ -586,7 +604,8 @@ static void xtcp_sack_options_agreed(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, n, 1U, "%s: segments sent", what);
 		if (n != 1)
 			goto next;
-		KUNIT_EXPECT_PTR_EQ_MSG(test, r[0].sk, (const struct sock *)t.sk,
+		KUNIT_EXPECT_PTR_EQ_MSG(test, r[0].sk,
+					(const struct sock *)t.sock->sk,
 					"%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, r[0].flags, SYN | ACK, "%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, r[0].ack, IRS + 1, "%s", what);

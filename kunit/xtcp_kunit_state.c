@@ -14,7 +14,9 @@
  * filled in as xtcp_v4_rcv() fills it is handed to xtcp_v4_do_rcv() with
  * the socket locked, and what the socket sends is caught by
  * xtcp_test_xmit_hook instead of leaving through IP.  A passive SYN_RECV
- * connection is a listener's child, made by the listener from a SYN.
+ * connection is a listener's request, made by the listener from a SYN:
+ * segments go to the listener, and the state read back is the request's
+ * (SYN_RECV), the child's once the final ACK made one, or CLOSED.
  *
  * Where XTCP departs from the RFC, the cell says so: the test then checks
  * what XTCP does and logs the departure, so the table stays the RFC's.
@@ -53,7 +55,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define RST		XTCP_FLAG_RST
 #define PSH		XTCP_FLAG_PSH
 
-/* The rows: states, SYN_RECV twice (simultaneous open, listener's child). */
+/* The rows: states, SYN_RECV twice (simultaneous open, listener's request). */
 enum row {
 	R_SYN_SENT,
 	R_SYN_RECV_ACTIVE,
@@ -148,7 +150,7 @@ static const char *const action_names[] = {
 
 struct cell {
 	u8 valid;
-	u8 state;	/* after the segment (a passive row: the child's) */
+	u8 state;	/* after the segment (a passive row: the request's) */
 	u8 action;
 	u8 err;		/* sk_err after it */
 	/* Where XTCP departs from the RFC: what it does, and why listed. */
@@ -165,8 +167,6 @@ struct cell {
 	  .x_state = TCP_##xst, .x_action = A_##xact, .dev = (why) }
 
 /* XTCP's departures from the RFC, each reported, not yet fixed. */
-#define DEV_PASSIVE_SYN \
-	"the child stays, with a challenge ACK; 3.10.7.4 fourth: back to LISTEN"
 #define DEV_SECOND_FIN \
 	"not acknowledged; 3.10.7.4 eighth: a FIN is acknowledged in every state"
 
@@ -199,13 +199,11 @@ struct cell {
  *
  *  CLOSE (3.10.7.1): every segment but a RST gets a reset.  LISTEN
  *  (3.10.7.2): a RST is ignored, an ACK gets a reset, a SYN a SYN-ACK
- *  (from a new child; the listener stays).
+ *  (from a new request; the listener stays).
  *
- *  XTCP departs from it in three places (the DEV cells): a passive
- *  SYN_RECV child answers an in-window SYN with a challenge ACK and stays;
- *  an ACK below SND.UNA - MAX.SND.WND is dropped without the ACK RFC 5961
- *  5.2 requires; a second FIN of the peer, at RCV.NXT, in CLOSE_WAIT,
- *  CLOSING or LAST_ACK is not acknowledged.
+ *  XTCP departs from it in one place (the DEV cells): a second FIN of
+ *  the peer, at RCV.NXT, in CLOSE_WAIT, CLOSING or LAST_ACK is not
+ *  acknowledged.
  */
 static const struct cell table[NR_ROWS][NR_KINDS] = {
 	[R_SYN_SENT] = {
@@ -231,10 +229,8 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_ACK_OLD]	= T(SYN_RECV, RST),
 	},
 	[R_SYN_RECV_PASSIVE] = {
-		[K_SYN]		= DEV(CLOSE, NONE, SYN_RECV, CACK,
-				    DEV_PASSIVE_SYN),
-		[K_SYN_ACK]	= DEV(CLOSE, NONE, SYN_RECV, CACK,
-				    DEV_PASSIVE_SYN),
+		[K_SYN]		= T(CLOSE, NONE),
+		[K_SYN_ACK]	= T(CLOSE, NONE),
 		[K_ACK]		= T(ESTABLISHED, NONE),
 		[K_FIN]		= T(CLOSE_WAIT, ACK),
 		[K_RST]		= T(CLOSE, NONE),
@@ -394,9 +390,9 @@ static const char *state_name(int state)
 
 /* A socket under test and its sequence space after set-up. */
 struct tsock {
-	struct socket *sock;	/* the socket, or the child's listener */
+	struct socket *sock;	/* the socket, or the request's listener */
 	struct sock *sk;	/* the socket segments are fed to */
-	bool child;		/* sk: a listener's child, referenced */
+	bool child;		/* sk: a listener with the request under test */
 	u16 lport;
 	u32 iss;
 	u32 snd_una;
@@ -503,13 +499,13 @@ static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
 				u32 ack, unsigned int dlen);
 
 /*
- * A listener on an ephemeral port; with @child, also the child the peer's
- * SYN (ISN IRS) makes, in SYN_RECV, its SYN-ACK sent.
+ * A listener on an ephemeral port; with @child, also the request the
+ * peer's SYN (ISN IRS) makes, in SYN_RECV, its SYN-ACK sent.
  */
 static int setup_passive(struct tsock *ts, bool child)
 {
 	struct sk_buff *skb;
-	struct sock *lsk, *csk;
+	struct sock *lsk;
 	int err;
 
 	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &ts->sock);
@@ -533,10 +529,8 @@ static int setup_passive(struct tsock *ts, bool child)
 	xtcp_v4_do_rcv(lsk, skb);
 	release_sock(lsk);
 
-	csk = xtcp_kt_first_child(lsk);
-	if (!csk)
+	if (xtcp_synq_len(lsk) != 1)
 		return -ENOENT;
-	ts->sk = csk;
 	ts->child = true;
 	/* Its SYN-ACK, checked in the LISTEN row. */
 	xtcp_kt_rec_take(NULL);
@@ -547,7 +541,21 @@ static int setup_passive(struct tsock *ts, bool child)
 static void snapshot(struct tsock *ts, int row)
 {
 	const struct xtcp_sock *xsk = xtcp_sk(ts->sk);
+	struct xtcp_req_view v;
 
+	if (ts->child && xtcp_synq_peek(ts->sk, &v)) {
+		/* The request: its SYN-ACK sent, the peer's SYN taken. */
+		ts->iss = v.iss;
+		ts->snd_una = v.iss;
+		ts->snd_nxt = v.iss + 1;
+		ts->write_seq = v.iss + 1;
+		ts->rcv_nxt = v.irs + 1;
+		ts->wnd_end = v.irs + 1 + v.rcv_wnd;
+		ts->max_window = PEER_WND;
+		ts->fin_queued = false;
+		ts->synced = true;
+		return;
+	}
 	if (row == R_LISTEN || row == R_CLOSE) {
 		/* No connection: numbers of an imagined one. */
 		ts->iss = ISS;
@@ -584,34 +592,19 @@ static int setup(struct tsock *ts, int row)
 		err = setup_manual(ts, rows[row].state);
 	if (err)
 		return err;
-	if (ts->child) {
-		local_bh_disable();
-		bh_lock_sock(ts->sk);
-		snapshot(ts, row);
-		bh_unlock_sock(ts->sk);
-		local_bh_enable();
-	} else {
-		lock_sock(ts->sk);
-		snapshot(ts, row);
-		release_sock(ts->sk);
-	}
+	lock_sock(ts->sk);
+	snapshot(ts, row);
+	release_sock(ts->sk);
 	return 0;
 }
 
 /*
  * Close what setup() made.  A socket set up by hand is in no table: it
  * only has to be in TCP_CLOSE for close() to destroy it (timers, queues).
- * A listener's close() closes its children.
+ * A listener's close() drops its requests and resets its children.
  */
 static void teardown(struct tsock *ts)
 {
-	struct sock *sk = ts->sk;
-
-	if (ts->child) {
-		sock_release(ts->sock);
-		sock_put(sk);
-		return;
-	}
 	if (ts->sock)
 		xtcp_kt_close_manual(ts->sock);
 }
@@ -710,7 +703,8 @@ static void make_seg(const struct tsock *ts, int row, enum kind k,
 struct after {
 	int state;
 	int err;
-	int lstate;		/* a child's listener */
+	int lstate;		/* a request's listener */
+	const struct sock *actor;	/* the sender of what it answers */
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 rcv_nxt;
@@ -718,27 +712,59 @@ struct after {
 	struct xtcp_kt_rec rec[XTCP_KT_MAX_RECS];
 };
 
+/*
+ * A request's connection after a segment: the request still waiting
+ * (SYN_RECV), the child its final ACK made, or nothing (CLOSED).
+ */
+static void read_after_passive(struct tsock *ts, struct after *a)
+{
+	struct xtcp_req_view v;
+	struct sock *c;
+
+	a->n = xtcp_kt_rec_take(a->rec);
+	a->lstate = ts->sk->sk_state;
+	a->actor = ts->sk;
+	a->err = 0;
+	if (xtcp_synq_peek(ts->sk, &v)) {
+		a->state = TCP_SYN_RECV;
+		a->snd_una = v.iss;
+		a->snd_nxt = v.iss + 1;
+		a->rcv_nxt = v.irs + 1;
+		return;
+	}
+	c = xtcp_kt_first_child(ts->sk);
+	if (!c) {
+		a->state = TCP_CLOSE;
+		return;
+	}
+	/* In the accept queue: only the softirq would lock it now. */
+	local_bh_disable();
+	bh_lock_sock(c);
+	a->state = c->sk_state;
+	a->err = READ_ONCE(c->sk_err);
+	a->snd_una = xtcp_sk(c)->snd_una;
+	a->snd_nxt = xtcp_sk(c)->snd_nxt;
+	a->rcv_nxt = xtcp_sk(c)->rcv_nxt;
+	bh_unlock_sock(c);
+	local_bh_enable();
+	a->actor = c;
+	sock_put(c);
+}
+
 static void read_after(struct tsock *ts, struct after *a)
 {
+	if (ts->child) {
+		read_after_passive(ts, a);
+		return;
+	}
+	a->actor = ts->sk;
 	a->state = ts->sk->sk_state;
 	a->err = READ_ONCE(ts->sk->sk_err);
 	a->snd_una = xtcp_sk(ts->sk)->snd_una;
 	a->snd_nxt = xtcp_sk(ts->sk)->snd_nxt;
 	a->rcv_nxt = xtcp_sk(ts->sk)->rcv_nxt;
 	a->n = xtcp_kt_rec_take(a->rec);
-	a->lstate = ts->child ? ts->sock->sk->sk_state : a->state;
-}
-
-/* As the softirq hands a segment to a socket nobody owns. */
-static void deliver_bh(struct tsock *ts, struct sk_buff *skb,
-		       struct after *a)
-{
-	local_bh_disable();
-	bh_lock_sock(ts->sk);
-	xtcp_v4_do_rcv(ts->sk, skb);
-	read_after(ts, a);
-	bh_unlock_sock(ts->sk);
-	local_bh_enable();
+	a->lstate = a->state;
 }
 
 /* As release_sock() runs the backlog of a socket its user owns. */
@@ -751,16 +777,10 @@ static void deliver_owned(struct tsock *ts, struct sk_buff *skb,
 	release_sock(ts->sk);
 }
 
-/*
- * A listener's child in SYN_RECV is only ever locked by the softirq
- * (accept() takes it established), so it is fed as the softirq would.
- */
+/* A request's segments go to its listener. */
 static void deliver(struct tsock *ts, struct sk_buff *skb, struct after *a)
 {
-	if (ts->child)
-		deliver_bh(ts, skb, a);
-	else
-		deliver_owned(ts, skb, a);
+	deliver_owned(ts, skb, a);
 }
 
 /* Check what was sent against @act. */
@@ -783,7 +803,7 @@ static void check_sent(struct kunit *test, const char *where,
 	switch (act) {
 	case A_ACK:
 	case A_CACK:
-		KUNIT_EXPECT_PTR_EQ_MSG(test, r->sk, ts->sk, "%s", where);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, r->sk, a->actor, "%s", where);
 		KUNIT_EXPECT_EQ_MSG(test, r->flags, ACK, "%s: flags", where);
 		KUNIT_EXPECT_EQ_MSG(test, r->seq, a->snd_nxt, "%s: SEQ", where);
 		KUNIT_EXPECT_EQ_MSG(test, r->ack, a->rcv_nxt, "%s: ACK", where);
@@ -926,7 +946,7 @@ static void xtcp_state_table(struct kunit *test)
 	int k;
 
 	if (row == R_SYN_RECV_PASSIVE && !xtcp_kt_lo_up())
-		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
 	for (k = 0; k < NR_KINDS; k++) {
 		if (!table[row][k].valid)
 			continue;
@@ -1110,7 +1130,7 @@ static void xtcp_state_syn_sent_ack_checks(struct kunit *test)
 }
 
 /*
- * A listener's child whose SYN-ACK was lost gets the peer's SYN again
+ * A request whose SYN-ACK was lost gets the peer's SYN again
  * (SEG.SEQ = IRS, left of the window): it sends its SYN-ACK again, as
  * Linux TCP does; the RFC's first check alone would answer a bare ACK,
  * which the peer in SYN_SENT drops.
@@ -1121,7 +1141,7 @@ static void xtcp_state_passive_syn_retransmitted(struct kunit *test)
 	struct after a = {};
 
 	if (!xtcp_kt_lo_up())
-		kunit_skip(test, "lo is down: a child cannot route its SYN-ACK");
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
 	if (one_segment(test, &ts, R_SYN_RECV_PASSIVE, SYN, IRS, 0, 0, &a)) {
 		KUNIT_EXPECT_EQ(test, a.state, TCP_SYN_RECV);
 		KUNIT_EXPECT_EQ(test, a.n, 1U);

@@ -382,7 +382,7 @@ void xtcp_kt_close_manual(struct socket *sock)
 }
 
 /**
- * xtcp_kt_first_child - the oldest child on a listener's SYN queue
+ * xtcp_kt_first_child - the oldest connection in a listener's accept queue
  * @lsk: the listener
  *
  * Return: the child, referenced (sock_put() it), or NULL if none.
@@ -393,7 +393,7 @@ struct sock *xtcp_kt_first_child(struct sock *lsk)
 	struct xtcp_sock *cxsk;
 
 	spin_lock_bh(&lxsk->accept_lock);
-	cxsk = list_first_entry_or_null(&lxsk->syn_queue, struct xtcp_sock,
+	cxsk = list_first_entry_or_null(&lxsk->accept_queue, struct xtcp_sock,
 					child_node);
 	if (cxsk)
 		sock_hold((struct sock *)cxsk);

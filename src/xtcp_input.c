@@ -130,7 +130,7 @@ static void xtcp_reset(struct sock *sk)
 }
 
 /* Peer's MSS option, bounded by ours and by TCP_MAXSEG. */
-static void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
+void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
 {
 	u16 mss = opts->has_mss ? opts->mss : XTCP_DEFAULT_MSS;
 
@@ -153,7 +153,7 @@ static u32 xtcp_seg_wnd(const struct xtcp_sock *xsk,
 }
 
 /* Seconds, for TS.Recent's age. */
-static u32 xtcp_seconds(void)
+u32 xtcp_seconds(void)
 {
 	return (u32)ktime_get_seconds();
 }
@@ -165,7 +165,7 @@ static u32 xtcp_seconds(void)
  * one the peer applies to our window.  The peer's TSval becomes
  * TS.Recent.
  */
-static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
+void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 
@@ -487,162 +487,6 @@ static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
 	}
 }
 
-/*
- * A child's handshake completed: move it from the listener's SYN list to
- * its accept queue.  Returns false when the accept queue is full (the ACK
- * is dropped and the peer's retransmission or our SYN-ACK's completes it
- * later) or the listener is closing (it will reset the child).
- */
-static bool xtcp_child_established(struct sock *child)
-{
-	struct xtcp_sock *xsk = xtcp_sk(child);
-	struct sock *parent = xsk->parent;
-	struct xtcp_sock *pxsk = xtcp_sk(parent);
-	bool ok = false;
-
-	/* _bh: from a child's backlog this runs in process context. */
-	spin_lock_bh(&pxsk->accept_lock);
-	if (parent->sk_state == TCP_LISTEN && !list_empty(&xsk->child_node)) {
-		if (sk_acceptq_is_full(parent)) {
-			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
-		} else {
-			list_move_tail(&xsk->child_node, &pxsk->accept_queue);
-			xsk->in_accept_queue = 1;
-			pxsk->syn_qlen--;
-			pxsk->accept_qlen++;
-			sk_acceptq_added(parent);
-			ok = true;
-		}
-	}
-	spin_unlock_bh(&pxsk->accept_lock);
-	if (ok)
-		parent->sk_data_ready(parent);
-	return ok;
-}
-
-/*
- * LISTEN, RFC 9293 3.10.7.2: a SYN makes a child socket in SYN_RECV,
- * entered in the connection table and in the listener's SYN list, which
- * answers with a SYN-ACK.  The list is bounded by the listen backlog.
- */
-static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
-			    const struct xtcp_opts *opts)
-{
-	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk;
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct xtcphdr *th = xtcp_hdr(skb);
-	struct net *net = sock_net(sk);
-	struct inet_sock *cinet;
-	struct sock *child;
-	struct flowi4 fl4;
-	struct rtable *rt;
-
-	if (th->flags & XTCP_FLAG_RST)
-		return;
-	if (th->flags & XTCP_FLAG_ACK) {
-		xtcp_v4_send_reset(net, skb);
-		return;
-	}
-	if (!(th->flags & XTCP_FLAG_SYN))
-		return;
-
-	if (READ_ONCE(xsk->syn_qlen) >=
-	    max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 1)) {
-		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
-		return;
-	}
-
-	rt = ip_route_output_ports(net, &fl4, sk, iph->saddr, iph->daddr,
-				   th->source, th->dest, sk->sk_protocol,
-				   ip_sock_rt_tos(sk),
-				   sk->sk_bound_dev_if);
-	if (IS_ERR(rt))
-		return;
-
-	child = sk_clone_lock(sk, GFP_ATOMIC);
-	if (!child) {
-		ip_rt_put(rt);
-		return;
-	}
-	/* sk_clone_lock() returns the child locked: tell sparse. */
-	__acquire(&child->sk_lock.slock);
-
-	/* Nothing of the listener's protocol state carries over. */
-	cxsk = xtcp_sk(child);
-	memset((char *)cxsk + sizeof(struct inet_sock), 0,
-	       sizeof(*cxsk) - sizeof(struct inet_sock));
-	xtcp_init_sock_common(child);
-	cxsk->user_mss = xsk->user_mss;
-	cxsk->nodelay = xsk->nodelay;
-	cxsk->keepidle = xsk->keepidle;
-	cxsk->keepintvl = xsk->keepintvl;
-	cxsk->keepcnt = xsk->keepcnt;
-	cxsk->user_timeout = xsk->user_timeout;
-	cxsk->corked = xsk->corked;
-	cxsk->wscale_ok = !!READ_ONCE(xtcp_sysctl(sk)->window_scaling);
-	cxsk->tstamp_ok = !!READ_ONCE(xtcp_sysctl(sk)->timestamps);
-	cxsk->sack_ok = !!READ_ONCE(xtcp_sysctl(sk)->sack);
-	cxsk->ts_offset = get_random_u32();
-	sk_node_init(&child->sk_bind_node);
-
-	cinet = inet_sk(child);
-	RCU_INIT_POINTER(cinet->inet_opt, NULL);
-	cinet->mc_list = NULL;
-	memset(&cinet->cork, 0, sizeof(cinet->cork));
-	/* ip_queue_xmit() takes the addresses from the socket's flow. */
-	cinet->cork.fl.u.ip4 = fl4;
-	cinet->inet_daddr = iph->saddr;
-	cinet->inet_dport = th->source;
-	cinet->inet_rcv_saddr = iph->daddr;
-	cinet->inet_saddr = iph->daddr;
-	atomic_set(&cinet->inet_id, get_random_u16());
-	xtcp_state_store(child, TCP_SYN_RECV);
-	sk_setup_caps(child, &rt->dst);
-
-	cxsk->passive = 1;
-	cxsk->irs = XTCP_SKB_CB(skb)->seq;
-	cxsk->rcv_nxt = cxsk->irs + 1;
-	cxsk->copied_seq = cxsk->rcv_nxt;
-	/* No window offered yet: the SYN-ACK's starts at RCV.NXT. */
-	cxsk->rcv_wup = cxsk->rcv_nxt;
-	cxsk->snd_wnd = ntohs(th->window);
-	cxsk->max_window = cxsk->snd_wnd;
-	cxsk->snd_wl1 = cxsk->irs;
-	cxsk->advmss = xtcp_mss_for_mtu(child, dst_mtu(&rt->dst));
-	if (cxsk->user_mss && cxsk->user_mss < cxsk->advmss)
-		cxsk->advmss = cxsk->user_mss;
-	xtcp_agree_options(child, opts);
-	xtcp_set_mss(cxsk, opts);
-	cxsk->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
-	cxsk->snd_wl2 = cxsk->iss;
-
-	sock_prot_inuse_add(net, child->sk_prot, 1);
-	xtcp_inherit_port(sk, child);
-	if (xtcp_hash_established(child)) {
-		/* The 4-tuple came into use meanwhile: drop the SYN. */
-		xtcp_state_store(child, TCP_CLOSE);
-		sock_orphan(child);
-		xtcp_destroy_sock(child);
-		bh_unlock_sock(child);
-		sock_put(child);
-		return;
-	}
-
-	sock_hold(sk);
-	cxsk->parent = sk;
-	spin_lock(&xsk->accept_lock);
-	list_add_tail(&cxsk->child_node, &xsk->syn_queue);
-	xsk->syn_qlen++;
-	spin_unlock(&xsk->accept_lock);
-
-	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
-	if (xtcp_send_syn(child))
-		xtcp_done(child);
-	bh_unlock_sock(child);
-	/* sk_clone_lock()'s second reference; the protocol keeps one. */
-	sock_put(child);
-}
-
 /* SYN_SENT, RFC 9293 3.10.7.3. */
 static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 			      const struct xtcp_opts *opts)
@@ -888,14 +732,6 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	bool queued = false, fin, had_ofo;
 	u32 ack = cb->ack_seq, fin_seq;
 
-	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
-	if (sk->sk_state == TCP_SYN_RECV && xsk->passive &&
-	    (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
-	    XTCP_FLAG_SYN && cb->seq == xsk->irs) {
-		xtcp_retransmit_head(sk);
-		return false;
-	}
-
 	/* PAWS (RFC 7323 5.3): an old duplicate. */
 	if (xtcp_paws_reject(xsk, skb, opts)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
@@ -955,17 +791,13 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			xtcp_v4_send_reset(sock_net(sk), skb);
 			return false;
 		}
-		if (xsk->parent && !xtcp_child_established(sk))
-			return false;
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xsk->snd_wl1 = cb->seq;
 		xsk->snd_wl2 = ack;
 		xsk->snd_wnd = xtcp_seg_wnd(xsk, th);
 		xsk->max_window = max(xsk->max_window, xsk->snd_wnd);
-		if (!xsk->parent) {
-			sk->sk_state_change(sk);
-			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
-		}
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	}
 
 	if (xtcp_seq_after(ack, xsk->snd_nxt)) {
@@ -1111,7 +943,7 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 			 * run the receive path for the child on this CPU.
 			 */
 			local_bh_disable();
-			xtcp_listen_rcv(sk, skb, &opts);
+			queued = xtcp_listen_rcv(sk, skb, &opts);
 			local_bh_enable();
 		} else {
 			xtcp_syn_sent_rcv(sk, skb, &opts);

@@ -48,9 +48,13 @@ static int __init xtcp_init(void)
 	if (err)
 		return err;
 
-	err = xtcp_proto_register();
+	err = xtcp_listen_init();
 	if (err)
 		goto out_hash;
+
+	err = xtcp_proto_register();
+	if (err)
+		goto out_listen;
 
 	err = xtcp_net_register();
 	if (err)
@@ -81,6 +85,8 @@ out_net:
 	xtcp_net_unregister();
 out_proto:
 	xtcp_proto_unregister();
+out_listen:
+	xtcp_listen_exit();
 out_hash:
 	xtcp_hash_exit();
 	return err;
@@ -94,6 +100,7 @@ static void __exit xtcp_exit(void)
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	xtcp_net_unregister();
 	xtcp_proto_unregister();
+	xtcp_listen_exit();
 	xtcp_hash_exit();
 }
 

@@ -63,6 +63,14 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpSACKBlocksIn", XTCP_MIB_SACKBLOCKSIN),
 	SNMP_MIB_ITEM("XtcpSACKBlocksOut", XTCP_MIB_SACKBLOCKSOUT),
 	SNMP_MIB_ITEM("XtcpSACKReneging", XTCP_MIB_SACKRENEGING),
+	SNMP_MIB_ITEM("XtcpSynsReceived", XTCP_MIB_SYNSRECEIVED),
+	SNMP_MIB_ITEM("XtcpSynAckRetrans", XTCP_MIB_SYNACKRETRANS),
+	SNMP_MIB_ITEM("XtcpSynQueueOverflows", XTCP_MIB_SYNQOVERFLOWS),
+	SNMP_MIB_ITEM("XtcpListenOverflows", XTCP_MIB_LISTENOVERFLOWS),
+	SNMP_MIB_ITEM("XtcpSynCookiesSent", XTCP_MIB_SYNCOOKIESSENT),
+	SNMP_MIB_ITEM("XtcpSynCookiesRecv", XTCP_MIB_SYNCOOKIESRECV),
+	SNMP_MIB_ITEM("XtcpSynCookiesFailed", XTCP_MIB_SYNCOOKIESFAILED),
+	SNMP_MIB_ITEM("XtcpSynQueuePruned", XTCP_MIB_SYNQPRUNED),
 	SNMP_MIB_SENTINEL
 };
 
@@ -122,6 +130,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 	spin_lock_init(&xn->challenge_lock);
+	get_random_bytes(&xn->cookie_key, sizeof(xn->cookie_key));
 
 	/* Raw, of XTCP's protocol number, unhashed: it only sends. */
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW,

@@ -65,7 +65,6 @@ void xtcp_init_sock_common(struct sock *sk)
 
 	xtcp_init_timers(sk);
 	spin_lock_init(&xsk->accept_lock);
-	INIT_LIST_HEAD(&xsk->syn_queue);
 	INIT_LIST_HEAD(&xsk->accept_queue);
 	INIT_LIST_HEAD(&xsk->child_node);
 	skb_queue_head_init(&xsk->ofo_queue);
@@ -169,12 +168,8 @@ static bool __xtcp_child_unlink(struct sock *child)
 	       !list_empty(&xsk->child_node);
 	if (mine) {
 		list_del_init(&xsk->child_node);
-		if (xsk->in_accept_queue) {
-			pxsk->accept_qlen--;
-			sk_acceptq_removed(parent);
-		} else {
-			pxsk->syn_qlen--;
-		}
+		pxsk->accept_qlen--;
+		sk_acceptq_removed(parent);
 	}
 	spin_unlock_bh(&pxsk->accept_lock);
 
@@ -231,10 +226,10 @@ static void xtcp_abort(struct sock *sk)
 }
 
 /*
- * Close every child of a closing listener: the half-open ones silently,
- * the established ones not yet accepted with a reset.  The listener is in
- * TCP_CLOSE already, so no child joins or leaves the lists after the
- * splice (see __xtcp_child_unlink() and xtcp_child_established()).
+ * Close what a closing listener holds: its half-open requests silently,
+ * the connections not yet accepted with a reset.  The listener is in
+ * TCP_CLOSE already, so no child joins or leaves the accept queue after
+ * the splice (see __xtcp_child_unlink() and xtcp_create_child()).
  */
 static void xtcp_listen_stop(struct sock *sk)
 {
@@ -244,10 +239,10 @@ static void xtcp_listen_stop(struct sock *sk)
 
 	sock_owned_by_me(sk);
 
+	xtcp_rtx_timer_stop(sk);
+	xtcp_synq_free(sk);
 	spin_lock_bh(&xsk->accept_lock);
-	list_splice_init(&xsk->syn_queue, &children);
 	list_splice_init(&xsk->accept_queue, &children);
-	xsk->syn_qlen = 0;
 	xsk->accept_qlen = 0;
 	WRITE_ONCE(sk->sk_ack_backlog, 0);
 	spin_unlock_bh(&xsk->accept_lock);
@@ -259,8 +254,7 @@ static void xtcp_listen_stop(struct sock *sk)
 		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 		cxsk->parent = NULL;
 		__sock_put(sk);
-		if (child->sk_state != TCP_SYN_RECV)
-			xtcp_send_active_reset(child, GFP_KERNEL);
+		xtcp_send_active_reset(child, GFP_KERNEL);
 		if (child->sk_state != TCP_CLOSE) {
 			xtcp_set_state(child, TCP_CLOSE);
 			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
@@ -422,8 +416,9 @@ static int xtcp_listen(struct socket *sock, int backlog)
 	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
 		goto out;
 	if (sk->sk_state == TCP_LISTEN) {
+		/* A new backlog: the SYN queue's bound and size follow. */
 		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
-		err = 0;
+		err = xtcp_synq_alloc(sk);
 		goto out;
 	}
 	if (sk->sk_state != TCP_CLOSE)
@@ -431,11 +426,15 @@ static int xtcp_listen(struct socket *sock, int backlog)
 
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	err = xtcp_synq_alloc(sk);
+	if (err)
+		goto out;
 	/* The state first: listening changes who may share the port. */
 	xtcp_state_store(sk, TCP_LISTEN);
 	err = xtcp_bind_port(sk, inet_sk(sk)->inet_num);
 	if (err) {
 		xtcp_state_store(sk, TCP_CLOSE);
+		xtcp_synq_free(sk);
 		goto out;
 	}
 	inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);

@@ -181,6 +181,24 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "syncookies",
+		.data		= &init_xtcp_sysctl.syncookies,
+		.maxlen		= sizeof(init_xtcp_sysctl.syncookies),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "max_syn_backlog",
+		.data		= &init_xtcp_sysctl.max_syn_backlog,
+		.maxlen		= sizeof(init_xtcp_sysctl.max_syn_backlog),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_one,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -208,6 +226,8 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->window_scaling = 1;	/* as tcp_window_scaling */
 	ctl->timestamps = 1;		/* as tcp_timestamps */
 	ctl->sack = 1;			/* as tcp_sack */
+	ctl->syncookies = 1;		/* as tcp_syncookies */
+	ctl->max_syn_backlog = 4096;	/* tcp_max_syn_backlog, large hosts */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

@@ -120,6 +120,12 @@ void xtcp_probe_timer_arm(struct sock *sk)
 		       xtcp_clamp_to_user_timeout(sk, ns));
 }
 
+/* A listener's SYN queue: its next expiry, @ns from now. */
+void xtcp_synq_timer_arm(struct sock *sk, u64 ns)
+{
+	xtcp_timer_arm(sk, &xtcp_sk(sk)->rtx_timer, ns);
+}
+
 void xtcp_rtx_timer_stop(struct sock *sk)
 {
 	xtcp_timer_stop(sk, &xtcp_sk(sk)->rtx_timer);
@@ -218,8 +224,8 @@ void xtcp_keepalive(struct sock *sk, int on)
 
 /*
  * The retransmission limit of the socket's state: syn_retries for an
- * active open, synack_retries for a passive one, orphan_retries for an
- * orphan (0 meaning 8, as TCP has it), retries2 otherwise.
+ * open (a passive one is a request, see xtcp_listen.c), orphan_retries
+ * for an orphan (0 meaning 8, as TCP has it), retries2 otherwise.
  */
 static int xtcp_retries_limit(const struct sock *sk)
 {
@@ -229,9 +235,7 @@ static int xtcp_retries_limit(const struct sock *sk)
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		return READ_ONCE(ctl->syn_retries);
-	case TCP_SYN_RECV:
-		if (xtcp_sk(sk)->passive)
-			return READ_ONCE(ctl->synack_retries);
+	case TCP_SYN_RECV:	/* simultaneous open */
 		return READ_ONCE(ctl->syn_retries);
 	default:
 		if (sock_flag(sk, SOCK_DEAD)) {
@@ -376,7 +380,11 @@ static void xtcp_rto_timeout(struct sock *sk)
 /* The retransmission timer expired; the socket lock is held, not owned. */
 void xtcp_rtx_timeout(struct sock *sk)
 {
-	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+	if (sk->sk_state == TCP_LISTEN) {
+		xtcp_synq_timeout(sk);
+		return;
+	}
+	if (sk->sk_state == TCP_CLOSE)
 		return;
 	if (xtcp_sk(sk)->rtx_mode == XTCP_TIMER_PROBE)
 		xtcp_probe_timeout(sk);

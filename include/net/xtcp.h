@@ -66,6 +66,14 @@ enum xtcp_mib_field {
 	XTCP_MIB_SACKBLOCKSIN,		/* SACK blocks received and used */
 	XTCP_MIB_SACKBLOCKSOUT,		/* SACK blocks sent */
 	XTCP_MIB_SACKRENEGING,		/* peer dropped data it had SACKed */
+	XTCP_MIB_SYNSRECEIVED,		/* SYNs reaching a listener */
+	XTCP_MIB_SYNACKRETRANS,		/* SYN-ACKs sent again */
+	XTCP_MIB_SYNQOVERFLOWS,		/* SYNs finding the SYN queue full */
+	XTCP_MIB_LISTENOVERFLOWS,	/* SYNs, final ACKs: accept queue full */
+	XTCP_MIB_SYNCOOKIESSENT,	/* SYN-ACKs carrying a cookie */
+	XTCP_MIB_SYNCOOKIESRECV,	/* cookies validated: connections */
+	XTCP_MIB_SYNCOOKIESFAILED,	/* cookie ACKs rejected */
+	XTCP_MIB_SYNQPRUNED,		/* half-open entries dropped for room */
 	__XTCP_MIB_MAX
 };
 
@@ -94,6 +102,8 @@ struct xtcp_sysctl {
 	int	window_scaling;		/* offer RFC 7323 window scaling */
 	int	timestamps;		/* offer RFC 7323 timestamps */
 	int	sack;			/* offer RFC 2018 SACK */
+	int	syncookies;		/* 0 off, 1 on SYN queue overflow, 2 always */
+	int	max_syn_backlog;	/* bound of every SYN queue */
 };
 
 /* State of XTCP in one network namespace. */
@@ -106,6 +116,7 @@ struct xtcp_net {
 	spinlock_t challenge_lock;
 	unsigned long challenge_stamp;
 	unsigned int challenge_count;
+	siphash_key_t cookie_key;	/* SYN cookies, RFC 4987 3.6 */
 };
 
 extern unsigned int xtcp_net_id;
@@ -275,9 +286,8 @@ struct xtcp_sock {
 	u8	retransmits;	/* timeouts of the oldest unacknowledged */
 	u8	nodelay:1,	/* TCP_NODELAY */
 		fin_queued:1,	/* a FIN is in the write queue */
-		passive:1,	/* born from a listener (SYN_RECV child) */
-		connect_port:1,	/* local port chosen by connect() */
-		in_accept_queue:1; /* child: established, not accepted */
+		passive:1,	/* born from a listener */
+		connect_port:1;	/* local port chosen by connect() */
 	u8	corked:1,	/* TCP_CORK */
 		ack_pending:1;	/* data received and not yet ACKed */
 	u8	rtx_mode;	/* XTCP_TIMER_RTO or _PROBE */
@@ -332,14 +342,16 @@ struct xtcp_sock {
 	u32	rtt_samples;
 
 	/*
-	 * Listener: connections in SYN_RECV (syn_queue) and established but
-	 * not yet accepted (accept_queue).  Both lists and their lengths are
-	 * protected by accept_lock, which nests inside a child's socket lock.
+	 * Listener: its half-open requests (see xtcp_listen.c) and the
+	 * connections established but not yet accepted.  accept_lock
+	 * protects the accept queue, its length and the SYN queue's tables;
+	 * it nests inside a child's socket lock.  The SYN queue changes only
+	 * under the listener's socket lock as well.
 	 */
 	spinlock_t		accept_lock;
-	struct list_head	syn_queue;
+	struct xtcp_synq	*synq;
 	struct list_head	accept_queue;
-	u32			syn_qlen;
+	u32			syn_qlen;	/* the SYN queue's, mirrored */
 	u32			accept_qlen;
 
 	/*
@@ -412,6 +424,7 @@ void xtcp_state_timeout(struct sock *sk);
 void xtcp_delack_timer_arm(struct sock *sk);
 void xtcp_delack_timer_stop(struct sock *sk);
 void xtcp_probe_timer_arm(struct sock *sk);
+void xtcp_synq_timer_arm(struct sock *sk, u64 ns);
 void xtcp_keepalive_arm(struct sock *sk);
 void xtcp_keepalive(struct sock *sk, int on);
 u64 xtcp_rto_base(const struct sock *sk);
@@ -452,8 +465,40 @@ bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
 #endif
 
+/* xtcp_listen.c */
+struct xtcp_request;
+int xtcp_synq_alloc(struct sock *sk);
+void xtcp_synq_free(struct sock *sk);
+u32 xtcp_synq_len(const struct sock *sk);
+bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_opts *opts);
+void xtcp_synq_timeout(struct sock *sk);
+int xtcp_listen_init(void);
+void xtcp_listen_exit(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+/* What KUnit sees of a request. */
+struct xtcp_req_view {
+	u32	iss;
+	u32	irs;
+	u32	ts_recent;
+	u16	rcv_wnd;
+	u16	mss;
+	u8	retrans;
+	u8	snd_wscale;
+	u8	rcv_wscale;
+	u8	wscale_ok:1,
+		tstamp_ok:1,
+		sack_ok:1;
+};
+
+bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v);
+#endif
+
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
+void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts);
+void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts);
+u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
 

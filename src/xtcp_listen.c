@@ -1,0 +1,785 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP listeners: the SYN queue of half-open request mini-sockets, their
+ * SYN-ACKs and retransmission, and the birth of a connection when the
+ * handshake's final ACK arrives.
+ *
+ * A SYN reaching a listener makes a struct xtcp_request, not a socket: the
+ * numbers of the handshake and the options agreed, about 80 bytes from a
+ * slab cache of its own.  The listener's SYN queue finds it by the peer's
+ * address and port (a hash keyed per listener) and keeps it on one of
+ * XTCP_SYNQ_LEVELS lists by how often its SYN-ACK was sent again, each in
+ * order of expiry: a request on list k waits min(1 s << k, rto_max), so
+ * the lists' heads are the only candidates for the next expiry and the
+ * listener's one retransmission hrtimer serves them all.  Only the final
+ * ACK makes a socket, ESTABLISHED at once, in the accept queue.
+ *
+ * Bounds: at most min(backlog, net.xtcp.max_syn_backlog) requests.  A SYN
+ * finding the queue full is answered with a SYN cookie (syncookies 1);
+ * without cookies, the request whose SYN-ACK was sent again most often
+ * gives way to it.  While the queue is over half full, a request whose
+ * SYN-ACK already went unanswered once is dropped at its next expiry
+ * instead of being tried again.  A SYN or final ACK meeting a full accept
+ * queue is dropped; the peer's retransmission, or our SYN-ACK's, brings
+ * it again.
+ *
+ * Locking: the SYN queue, its requests and their lists change only under
+ * the listener's socket lock: bh_lock_sock() with the socket not owned
+ * (segments in softirq, the timer), or owned (the backlog, listen(),
+ * close(), the deferred timer).  Requests hold no references: closing the
+ * listener frees them.  The queue's length is mirrored in the listener's
+ * syn_qlen for lockless readers.
+ */
+
+#include <linux/hash.h>
+#include <linux/ip.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/xtcp.h>
+#include <kunit/visibility.h>
+
+#define XTCP_SYNQ_LEVELS	8	/* the last holds 7 retransmissions up */
+#define XTCP_SYNQ_MIN_BUCKETS	16
+#define XTCP_SYNQ_MAX_BUCKETS	65536
+
+struct xtcp_request {
+	struct hlist_node	hnode;		/* in the SYN queue's hash */
+	struct list_head	lnode;		/* in its retransmission list */
+	u64			expires;	/* next SYN-ACK, ktime_get_ns() */
+	__be32			raddr;		/* the peer */
+	__be32			laddr;		/* the address its SYN reached */
+	__be16			rport;
+	u16			mss;		/* the peer's MSS option; 0: none */
+	u16			peer_wnd;	/* SEG.WND of its SYN */
+	u16			rcv_wnd;	/* the window our SYN-ACK offers */
+	u32			irs;
+	u32			iss;
+	u32			ts_recent;	/* the peer's TSval */
+	u32			ts_offset;	/* added to our TSval clock */
+	u32			sent_us;	/* first SYN-ACK, xtcp_clock_us() */
+	u8			retrans;	/* SYN-ACKs sent again */
+	u8			snd_wscale:4,	/* the peer's shift */
+				rcv_wscale:4;	/* ours */
+	u8			wscale_ok:1,
+				tstamp_ok:1,
+				sack_ok:1;
+};
+
+struct xtcp_synq {
+	u32			qlen;
+	u32			mask;		/* buckets - 1 */
+	hsiphash_key_t		key;		/* of the bucket hash */
+	struct list_head	levels[XTCP_SYNQ_LEVELS];
+	struct hlist_head	buckets[];
+};
+
+static struct kmem_cache *xtcp_request_cache __read_mostly;
+
+/* The most requests a listener keeps: min(backlog, max_syn_backlog). */
+static u32 xtcp_synq_limit(const struct sock *sk)
+{
+	u32 lim = min_t(u32, READ_ONCE(sk->sk_max_ack_backlog),
+			READ_ONCE(xtcp_sysctl(sk)->max_syn_backlog));
+
+	return max(lim, 1U);
+}
+
+u32 xtcp_synq_len(const struct sock *sk)
+{
+	return READ_ONCE(xtcp_sk(sk)->syn_qlen);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_len);
+
+static u32 xtcp_synq_buckets(const struct sock *sk)
+{
+	return clamp_t(u32, roundup_pow_of_two(xtcp_synq_limit(sk)),
+		       XTCP_SYNQ_MIN_BUCKETS, XTCP_SYNQ_MAX_BUCKETS);
+}
+
+static struct hlist_head *xtcp_synq_bucket(const struct xtcp_synq *q,
+					   __be32 raddr, __be16 rport,
+					   __be32 laddr)
+{
+	u32 h = hsiphash_3u32((__force u32)raddr, (__force u32)rport,
+			      (__force u32)laddr, &q->key);
+
+	return (struct hlist_head *)&q->buckets[h & q->mask];
+}
+
+static void xtcp_synq_set_len(struct sock *sk, struct xtcp_synq *q, u32 n)
+{
+	q->qlen = n;
+	WRITE_ONCE(xtcp_sk(sk)->syn_qlen, n);
+}
+
+/**
+ * xtcp_synq_alloc - give a listener a SYN queue sized for its backlog
+ * @sk: the listener, owned by the caller
+ *
+ * Called by listen(), first and again: a new backlog may want more or
+ * fewer buckets, and the requests move over.
+ *
+ * Return: 0 or -ENOMEM (the old queue, if any, stays).
+ */
+int xtcp_synq_alloc(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_synq *old = xsk->synq, *q;
+	u32 n = xtcp_synq_buckets(sk), i;
+	struct xtcp_request *req;
+
+	sock_owned_by_me(sk);
+	if (old && old->mask + 1 == n)
+		return 0;
+	q = kvzalloc(struct_size(q, buckets, n), GFP_KERNEL_ACCOUNT);
+	if (!q)
+		return old ? 0 : -ENOMEM;
+	q->mask = n - 1;
+	get_random_bytes(&q->key, sizeof(q->key));
+	for (i = 0; i < XTCP_SYNQ_LEVELS; i++)
+		INIT_LIST_HEAD(&q->levels[i]);
+	if (old) {
+		/* The lists keep their order; only the hash is new. */
+		for (i = 0; i < XTCP_SYNQ_LEVELS; i++) {
+			list_splice_init(&old->levels[i], &q->levels[i]);
+			list_for_each_entry(req, &q->levels[i], lnode)
+				hlist_add_head(&req->hnode,
+					       xtcp_synq_bucket(q, req->raddr,
+								req->rport,
+								req->laddr));
+		}
+		q->qlen = old->qlen;
+	}
+	/* Owned: segments wait in the backlog, the timer defers. */
+	xsk->synq = q;
+	kvfree(old);
+	return 0;
+}
+
+static void xtcp_req_free(struct sock *sk, struct xtcp_synq *q,
+			  struct xtcp_request *req)
+{
+	hlist_del(&req->hnode);
+	list_del(&req->lnode);
+	xtcp_synq_set_len(sk, q, q->qlen - 1);
+	kmem_cache_free(xtcp_request_cache, req);
+}
+
+/**
+ * xtcp_synq_free - drop a closing listener's half-open requests
+ * @sk: the listener, owned by the caller, no longer in TCP_LISTEN
+ */
+void xtcp_synq_free(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_synq *q = xsk->synq;
+	struct xtcp_request *req, *tmp;
+	int i;
+
+	sock_owned_by_me(sk);
+	if (!q)
+		return;
+	for (i = 0; i < XTCP_SYNQ_LEVELS; i++)
+		list_for_each_entry_safe(req, tmp, &q->levels[i], lnode)
+			xtcp_req_free(sk, q, req);
+	xsk->synq = NULL;
+	kvfree(q);
+}
+
+static struct xtcp_request *xtcp_req_lookup(const struct xtcp_synq *q,
+					    __be32 raddr, __be16 rport,
+					    __be32 laddr)
+{
+	struct xtcp_request *req;
+
+	hlist_for_each_entry(req, xtcp_synq_bucket(q, raddr, rport, laddr),
+			     hnode)
+		if (req->raddr == raddr && req->rport == rport &&
+		    req->laddr == laddr)
+			return req;
+	return NULL;
+}
+
+/* How long a request waits after its SYN-ACK was sent @n times again. */
+static u64 xtcp_synack_timeout(const struct sock *sk, unsigned int n)
+{
+	u64 max = (u64)READ_ONCE(xtcp_sysctl(sk)->rto_max_ms) * NSEC_PER_MSEC;
+
+	return min(XTCP_RTO_INIT_NS << min(n, XTCP_SYNQ_LEVELS - 1U), max);
+}
+
+/* Arm the listener's timer for the earliest expiry, if it sleeps longer. */
+static void xtcp_synq_rearm(struct sock *sk, struct xtcp_synq *q)
+{
+	struct hrtimer *t = &xtcp_sk(sk)->rtx_timer;
+	u64 due = U64_MAX, now;
+	struct xtcp_request *req;
+	int i;
+
+	for (i = 0; i < XTCP_SYNQ_LEVELS; i++) {
+		req = list_first_entry_or_null(&q->levels[i],
+					       struct xtcp_request, lnode);
+		if (req && req->expires < due)
+			due = req->expires;
+	}
+	if (due == U64_MAX)
+		return;
+	if (hrtimer_is_queued(t) && hrtimer_get_expires_ns(t) <= due)
+		return;
+	now = ktime_get_ns();
+	xtcp_synq_timer_arm(sk, due > now ? due - now : 0);
+}
+
+static u16 xtcp_req_advmss(const struct sock *sk, const struct rtable *rt)
+{
+	u16 mss = xtcp_mss_for_mtu(sk, dst_mtu(&rt->dst));
+	u16 user = READ_ONCE(xtcp_sk(sk)->user_mss);
+
+	return user && user < mss ? user : mss;
+}
+
+static struct rtable *xtcp_req_route(struct sock *sk,
+				     const struct xtcp_request *req,
+				     struct flowi4 *fl4)
+{
+	return ip_route_output_ports(sock_net(sk), fl4, sk, req->raddr,
+				     req->laddr, req->rport,
+				     inet_sk(sk)->inet_sport, sk->sk_protocol,
+				     ip_sock_rt_tos(sk), sk->sk_bound_dev_if);
+}
+
+/*
+ * A segment of the handshake from a request: the SYN-ACK
+ * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our options, or a bare ACK
+ * <SEQ=ISS+1><ACK=RCV.NXT>.  Sent through the listener, as TCP sends its
+ * SYN-ACKs; the window is the one the child will honour.
+ */
+static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
+			 u8 flags)
+{
+	bool syn = flags & XTCP_FLAG_SYN;
+	struct net *net = sock_net(sk);
+	struct xtcp_opts opts = {};
+	unsigned int hdrlen;
+	struct xtcphdr *th;
+	struct sk_buff *skb;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	int err;
+
+	rt = xtcp_req_route(sk, req, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (syn) {
+		opts.has_mss = 1;
+		opts.mss = xtcp_req_advmss(sk, rt);
+		opts.has_wscale = req->wscale_ok;
+		opts.wscale = req->rcv_wscale;
+		opts.sack_ok = req->sack_ok;
+	}
+	if (req->tstamp_ok) {
+		opts.has_tstamp = 1;
+		opts.tsval = (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) +
+			     req->ts_offset;
+		opts.tsecr = req->ts_recent;
+	}
+	hdrlen = XTCP_HDR_LEN + xtcp_options_size(&opts, syn);
+	skb = alloc_skb(MAX_HEADER + sizeof(struct iphdr) + hdrlen,
+			GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOBUFS;
+	}
+	skb_reserve(skb, MAX_HEADER + sizeof(struct iphdr));
+	th = skb_put_zero(skb, hdrlen);
+	skb_reset_transport_header(skb);
+	th->source = inet_sk(sk)->inet_sport;
+	th->dest = req->rport;
+	th->seq = htonl(syn ? req->iss : req->iss + 1);
+	th->ack_seq = htonl(req->irs + 1);
+	th->flags = flags | XTCP_FLAG_ACK;
+	xtcp_set_hdrlen(th, hdrlen);
+	th->window = htons(syn ? req->rcv_wnd :
+			   req->rcv_wnd >> req->rcv_wscale);
+	xtcp_build_options((u8 *)(th + 1), &opts, syn);
+	th->check = xtcp_v4_check(hdrlen, fl4.saddr, fl4.daddr,
+				  csum_partial(th, hdrlen, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(xtcp_test_xmit_hook)) {
+		xtcp_test_xmit_hook(sk, th, hdrlen);
+		kfree_skb(skb);
+		ip_rt_put(rt);
+		return 0;
+	}
+#endif
+	skb_dst_set(skb, &rt->dst);
+	err = ip_build_and_send_pkt(skb, sk, fl4.saddr, fl4.daddr, NULL,
+				    READ_ONCE(inet_sk(sk)->tos));
+	return net_xmit_eval(err);
+}
+
+/* Take a request out of the queue and free it. */
+static void xtcp_req_drop(struct sock *sk, struct xtcp_request *req)
+{
+	xtcp_req_free(sk, xtcp_sk(sk)->synq, req);
+}
+
+/*
+ * Without cookies, a SYN finding the queue full takes the place of the
+ * request whose SYN-ACK was sent again most often, the oldest of them;
+ * requests never retransmitted stay.  Returns whether one gave way.
+ */
+static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
+{
+	struct xtcp_request *req;
+	int i;
+
+	for (i = XTCP_SYNQ_LEVELS - 1; i > 0; i--) {
+		req = list_first_entry_or_null(&q->levels[i],
+					       struct xtcp_request, lnode);
+		if (req) {
+			xtcp_req_free(sk, q, req);
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNQPRUNED);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * xtcp_synq_timeout - the listener's retransmission timer expired
+ * @sk: the listener, locked, not owned (or owned, from release_cb)
+ *
+ * Each request due sends its SYN-ACK again and waits twice as long, up to
+ * synack_retries times; then it is dropped.  While the queue is over half
+ * full, a request already retried is dropped at once instead.
+ */
+void xtcp_synq_timeout(struct sock *sk)
+{
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct net *net = sock_net(sk);
+	struct xtcp_request *req, *tmp;
+	u32 retries, half;
+	u64 now;
+	int i;
+
+	if (!q)
+		return;
+	retries = READ_ONCE(xtcp_sysctl(sk)->synack_retries);
+	half = xtcp_synq_limit(sk) / 2;
+	now = ktime_get_ns();
+	/* From the top: a request moves up a list, never seen twice. */
+	for (i = XTCP_SYNQ_LEVELS - 1; i >= 0; i--) {
+		list_for_each_entry_safe(req, tmp, &q->levels[i], lnode) {
+			if (req->expires > now)
+				break;
+			if (req->retrans >= retries) {
+				xtcp_req_drop(sk, req);
+				continue;
+			}
+			if (req->retrans && q->qlen > half) {
+				xtcp_req_drop(sk, req);
+				XTCP_INC_STATS(net, XTCP_MIB_SYNQPRUNED);
+				continue;
+			}
+			xtcp_req_send(sk, req, XTCP_FLAG_SYN);
+			XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
+			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+			if (req->retrans < U8_MAX)
+				req->retrans++;
+			req->expires = now + xtcp_synack_timeout(sk,
+								 req->retrans);
+			list_move_tail(&req->lnode,
+				       &q->levels[min_t(int, req->retrans,
+							XTCP_SYNQ_LEVELS - 1)]);
+		}
+	}
+	xtcp_synq_rearm(sk, q);
+}
+
+/* The window a SYN-ACK offers: what a new child's buffer holds. */
+static u16 xtcp_req_window(const struct sock *sk)
+{
+	return min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
+		     XTCP_MAX_WINDOW);
+}
+
+/*
+ * The options a SYN gets from us: those of the peer's SYN that the
+ * namespace's knobs allow (RFC 7323, RFC 2018).  The peer's TSval becomes
+ * TS.Recent.
+ */
+static void xtcp_req_options(const struct sock *sk, struct xtcp_request *req,
+			     const struct xtcp_opts *opts)
+{
+	const struct xtcp_sysctl *ctl = xtcp_sysctl(sk);
+
+	req->mss = opts->has_mss ? opts->mss : 0;
+	req->tstamp_ok = READ_ONCE(ctl->timestamps) && opts->has_tstamp;
+	req->sack_ok = READ_ONCE(ctl->sack) && opts->sack_ok;
+	req->wscale_ok = READ_ONCE(ctl->window_scaling) && opts->has_wscale;
+	if (req->wscale_ok) {
+		/* RFC 7323 2.3: a larger shift is taken as 14. */
+		req->snd_wscale = min_t(u8, opts->wscale, XTCP_MAX_WSCALE);
+		req->rcv_wscale = xtcp_select_wscale(sk);
+	} else {
+		req->snd_wscale = 0;
+		req->rcv_wscale = 0;
+	}
+	req->ts_recent = req->tstamp_ok ? opts->tsval : 0;
+}
+
+/*
+ * LISTEN, RFC 9293 3.10.7.2: a SYN.  It makes a request in the SYN queue
+ * and is answered with a SYN-ACK, unless the queues are full.
+ */
+static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
+			      const struct xtcp_opts *opts)
+{
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct net *net = sock_net(sk);
+	struct xtcp_request *req;
+
+	XTCP_INC_STATS(net, XTCP_MIB_SYNSRECEIVED);
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		goto drop;
+	}
+	if (q->qlen >= xtcp_synq_limit(sk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_SYNQOVERFLOWS);
+		if (!xtcp_synq_prune(sk, q))
+			goto drop;
+	}
+
+	req = kmem_cache_alloc(xtcp_request_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!req)
+		goto drop;
+	req->raddr = iph->saddr;
+	req->laddr = iph->daddr;
+	req->rport = th->source;
+	req->irs = XTCP_SKB_CB(skb)->seq;
+	req->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
+	req->peer_wnd = ntohs(th->window);
+	req->rcv_wnd = xtcp_req_window(sk);
+	req->ts_offset = get_random_u32();
+	req->retrans = 0;
+	xtcp_req_options(sk, req, opts);
+
+	req->sent_us = xtcp_clock_us();
+	req->expires = ktime_get_ns() + xtcp_synack_timeout(sk, 0);
+	hlist_add_head(&req->hnode, xtcp_synq_bucket(q, req->raddr,
+						     req->rport, req->laddr));
+	list_add_tail(&req->lnode, &q->levels[0]);
+	xtcp_synq_set_len(sk, q, q->qlen + 1);
+	xtcp_req_send(sk, req, XTCP_FLAG_SYN);
+	xtcp_synq_rearm(sk, q);
+	return;
+drop:
+	XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+}
+
+/*
+ * The handshake completed: a child socket, ESTABLISHED, in the connection
+ * table and the listener's accept queue, which takes the final ACK @skb
+ * (it may carry data and a FIN).  Returns false when no child could be
+ * made; @skb is then the caller's.
+ */
+static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
+			      struct sk_buff *skb)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk;
+	struct net *net = sock_net(sk);
+	struct xtcp_opts syn = {};
+	struct inet_sock *cinet;
+	struct sock *child;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 rtt_us;
+
+	rt = xtcp_req_route(sk, req, &fl4);
+	if (IS_ERR(rt))
+		return false;
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child) {
+		ip_rt_put(rt);
+		return false;
+	}
+	/* sk_clone_lock() returns the child locked: tell sparse. */
+	__acquire(&child->sk_lock.slock);
+
+	/* Nothing of the listener's protocol state carries over. */
+	cxsk = xtcp_sk(child);
+	memset((char *)cxsk + sizeof(struct inet_sock), 0,
+	       sizeof(*cxsk) - sizeof(struct inet_sock));
+	xtcp_init_sock_common(child);
+	cxsk->user_mss = xsk->user_mss;
+	cxsk->nodelay = xsk->nodelay;
+	cxsk->keepidle = xsk->keepidle;
+	cxsk->keepintvl = xsk->keepintvl;
+	cxsk->keepcnt = xsk->keepcnt;
+	cxsk->user_timeout = xsk->user_timeout;
+	cxsk->corked = xsk->corked;
+	sk_node_init(&child->sk_bind_node);
+
+	cinet = inet_sk(child);
+	RCU_INIT_POINTER(cinet->inet_opt, NULL);
+	cinet->mc_list = NULL;
+	memset(&cinet->cork, 0, sizeof(cinet->cork));
+	/* ip_queue_xmit() takes the addresses from the socket's flow. */
+	cinet->cork.fl.u.ip4 = fl4;
+	cinet->inet_daddr = req->raddr;
+	cinet->inet_dport = req->rport;
+	cinet->inet_rcv_saddr = req->laddr;
+	cinet->inet_saddr = req->laddr;
+	atomic_set(&cinet->inet_id, get_random_u16());
+	xtcp_state_store(child, TCP_SYN_RECV);
+	sk_setup_caps(child, &rt->dst);
+
+	cxsk->passive = 1;
+	cxsk->wscale_ok = req->wscale_ok;
+	cxsk->tstamp_ok = req->tstamp_ok;
+	cxsk->sack_ok = req->sack_ok;
+	cxsk->snd_wscale = req->snd_wscale;
+	cxsk->rcv_wscale = req->rcv_wscale;
+	cxsk->ts_offset = req->ts_offset;
+	if (req->tstamp_ok) {
+		cxsk->ts_recent = req->ts_recent;
+		cxsk->ts_recent_stamp = xtcp_seconds();
+	}
+
+	cxsk->irs = req->irs;
+	cxsk->rcv_nxt = req->irs + 1;
+	cxsk->copied_seq = cxsk->rcv_nxt;
+	/* The window our SYN-ACK offered, its right edge kept. */
+	cxsk->rcv_wup = cxsk->rcv_nxt;
+	cxsk->rcv_wnd = req->rcv_wnd;
+	cxsk->snd_wnd = req->peer_wnd;
+	cxsk->max_window = cxsk->snd_wnd;
+	cxsk->snd_wl1 = req->irs;
+	cxsk->advmss = xtcp_req_advmss(child, rt);
+	syn.has_mss = !!req->mss;
+	syn.mss = req->mss;
+	xtcp_set_mss(cxsk, &syn);
+
+	cxsk->iss = req->iss;
+	cxsk->snd_una = req->iss + 1;
+	cxsk->snd_nxt = req->iss + 1;
+	cxsk->write_seq = req->iss + 1;
+	cxsk->snd_sml = req->iss + 1;
+	cxsk->snd_wl2 = req->iss + 1;
+	xtcp_cc_init(&cxsk->cc, req->iss + 1);
+	/* Karn: the SYN-ACK's round trip, if it was sent only once. */
+	rtt_us = xtcp_clock_us() - req->sent_us;
+	if (!req->retrans && rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_USEC) {
+		xtcp_rtt_sample(&cxsk->rtt, max(rtt_us, 1U));
+		cxsk->rtt_samples++;
+		XTCP_INC_STATS(net, XTCP_MIB_RTTSAMPLES);
+	}
+	cxsk->rto_ns = xtcp_rto_base(child);
+	cxsk->rcv_stamp_ns = ktime_get_ns();
+
+	sock_prot_inuse_add(net, child->sk_prot, 1);
+	xtcp_inherit_port(sk, child);
+	if (xtcp_hash_established(child)) {
+		/* The 4-tuple came into use meanwhile. */
+		xtcp_state_store(child, TCP_CLOSE);
+		sock_orphan(child);
+		xtcp_destroy_sock(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		return false;
+	}
+	xtcp_set_state(child, TCP_ESTABLISHED);
+
+	sock_hold(sk);
+	cxsk->parent = sk;
+	spin_lock(&xsk->accept_lock);
+	list_add_tail(&cxsk->child_node, &xsk->accept_queue);
+	xsk->accept_qlen++;
+	sk_acceptq_added(sk);
+	spin_unlock(&xsk->accept_lock);
+	XTCP_INC_STATS(net, XTCP_MIB_PASSIVEOPENS);
+
+	xtcp_v4_do_rcv(child, skb);
+	bh_unlock_sock(child);
+	/* sk_clone_lock()'s second reference; the protocol keeps one. */
+	sock_put(child);
+	return true;
+}
+
+/*
+ * The final ACK (it may carry data and a FIN): the child is made, takes
+ * the segment and waits for accept().  Returns true when the child took
+ * @skb.
+ */
+static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
+			      struct sk_buff *skb)
+{
+	struct net *net = sock_net(sk);
+
+	if (sk_acceptq_is_full(sk)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		return false;
+	}
+	if (!xtcp_create_child(sk, req, skb)) {
+		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		return false;
+	}
+	xtcp_req_drop(sk, req);
+	sk->sk_data_ready(sk);
+	return true;
+}
+
+/*
+ * SYN_RECV, a segment for a request: RFC 9293 3.10.7.4 for a connection
+ * opened passively, with RFC 5961's checks of resets.
+ */
+static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
+			 struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u8 flags = xtcp_hdr(skb)->flags;
+	struct net *net = sock_net(sk);
+
+	/* The peer's SYN again: our SYN-ACK was lost; send it again. */
+	if ((flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
+	    XTCP_FLAG_SYN && cb->seq == req->irs) {
+		if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
+			XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
+			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+		}
+		return false;
+	}
+
+	/* First: the sequence number, against the window offered. */
+	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, req->irs + 1,
+				 req->rcv_wnd)) {
+		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
+		if (!(flags & XTCP_FLAG_RST))
+			xtcp_req_send(sk, req, 0);
+		return false;
+	}
+
+	/* Second: a reset, exactly at RCV.NXT (RFC 5961 3.2). */
+	if (flags & XTCP_FLAG_RST) {
+		if (cb->seq != req->irs + 1) {
+			if (xtcp_challenge_ack_allowed(net))
+				xtcp_req_send(sk, req, 0);
+			return false;
+		}
+		XTCP_INC_STATS(net, XTCP_MIB_ATTEMPTFAILS);
+		xtcp_req_drop(sk, req);
+		return false;
+	}
+
+	/* Fourth: a SYN in the window; a passive open returns to LISTEN. */
+	if (flags & XTCP_FLAG_SYN) {
+		XTCP_INC_STATS(net, XTCP_MIB_ATTEMPTFAILS);
+		xtcp_req_drop(sk, req);
+		return false;
+	}
+
+	/* Fifth: the ACK must acknowledge our SYN, and only it. */
+	if (!(flags & XTCP_FLAG_ACK))
+		return false;
+	if (cb->ack_seq != req->iss + 1) {
+		xtcp_v4_send_reset(net, skb);
+		return false;
+	}
+	return xtcp_req_complete(sk, req, skb);
+}
+
+/**
+ * xtcp_listen_rcv - a segment for a listener, RFC 9293 3.10.7.2
+ * @sk: the listener, locked (bh_lock_sock() or owned), softirqs off
+ * @skb: the segment
+ * @opts: its options
+ *
+ * A segment of a half-open connection goes to its request; else a SYN
+ * opens one, an ACK is answered with a reset and the rest dropped.
+ *
+ * Return: true when a new connection took @skb.
+ */
+bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_opts *opts)
+{
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct xtcp_request *req;
+
+	if (WARN_ON_ONCE(!q))
+		return false;
+	req = xtcp_req_lookup(q, iph->saddr, th->source, iph->daddr);
+	if (req)
+		return xtcp_req_rcv(sk, req, skb);
+
+	if (th->flags & XTCP_FLAG_RST)
+		return false;
+	if (th->flags & XTCP_FLAG_ACK) {
+		xtcp_v4_send_reset(sock_net(sk), skb);
+		return false;
+	}
+	if (th->flags & XTCP_FLAG_SYN)
+		xtcp_conn_request(sk, skb, opts);
+	return false;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * xtcp_synq_peek - the numbers of a listener's oldest request, for KUnit
+ * @sk: the listener, owned by the caller
+ * @v: filled in
+ *
+ * Return: false when the SYN queue is empty.
+ */
+bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v)
+{
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct xtcp_request *req = NULL;
+	int i;
+
+	sock_owned_by_me(sk);
+	for (i = 0; q && !req && i < XTCP_SYNQ_LEVELS; i++)
+		req = list_first_entry_or_null(&q->levels[i],
+					       struct xtcp_request, lnode);
+	if (!req)
+		return false;
+	v->iss = req->iss;
+	v->irs = req->irs;
+	v->ts_recent = req->ts_recent;
+	v->rcv_wnd = req->rcv_wnd;
+	v->mss = req->mss;
+	v->retrans = req->retrans;
+	v->snd_wscale = req->snd_wscale;
+	v->rcv_wscale = req->rcv_wscale;
+	v->wscale_ok = req->wscale_ok;
+	v->tstamp_ok = req->tstamp_ok;
+	v->sack_ok = req->sack_ok;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_peek);
+#endif
+
+int __init xtcp_listen_init(void)
+{
+	xtcp_request_cache = kmem_cache_create("xtcp_request",
+					       sizeof(struct xtcp_request), 0,
+					       SLAB_NO_MERGE, NULL);
+	return xtcp_request_cache ? 0 : -ENOMEM;
+}
+
+void xtcp_listen_exit(void)
+{
+	kmem_cache_destroy(xtcp_request_cache);
+}
