@@ -41,6 +41,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+#include <net/xtcp_syncookies.h>
 #include <kunit/visibility.h>
 
 #define XTCP_SYNQ_LEVELS	8	/* the last holds 7 retransmissions up */
@@ -73,6 +74,7 @@ struct xtcp_request {
 struct xtcp_synq {
 	u32			qlen;
 	u32			mask;		/* buckets - 1 */
+	unsigned long		overflow;	/* jiffies of the last; 0: none */
 	hsiphash_key_t		key;		/* of the bucket hash */
 	struct list_head	levels[XTCP_SYNQ_LEVELS];
 	struct hlist_head	buckets[];
@@ -259,8 +261,8 @@ static struct rtable *xtcp_req_route(struct sock *sk,
  * <SEQ=ISS+1><ACK=RCV.NXT>.  Sent through the listener, as TCP sends its
  * SYN-ACKs; the window is the one the child will honour.
  */
-static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
-			 u8 flags)
+static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
+			   u8 flags, u32 tsval)
 {
 	bool syn = flags & XTCP_FLAG_SYN;
 	struct net *net = sock_net(sk);
@@ -284,8 +286,7 @@ static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	}
 	if (req->tstamp_ok) {
 		opts.has_tstamp = 1;
-		opts.tsval = (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) +
-			     req->ts_offset;
+		opts.tsval = tsval;
 		opts.tsecr = req->ts_recent;
 	}
 	hdrlen = XTCP_HDR_LEN + xtcp_options_size(&opts, syn);
@@ -323,6 +324,19 @@ static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	err = ip_build_and_send_pkt(skb, sk, fl4.saddr, fl4.daddr, NULL,
 				    READ_ONCE(inet_sk(sk)->tos));
 	return net_xmit_eval(err);
+}
+
+/* Our TSval clock, milliseconds, before a connection's offset. */
+static u32 xtcp_ts_clock(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+}
+
+static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
+			 u8 flags)
+{
+	return __xtcp_req_send(sk, req, flags,
+			       xtcp_ts_clock() + req->ts_offset);
 }
 
 /* Take a request out of the queue and free it. */
@@ -436,26 +450,91 @@ static void xtcp_req_options(const struct sock *sk, struct xtcp_request *req,
 	req->ts_recent = req->tstamp_ok ? opts->tsval : 0;
 }
 
+/* The request a SYN would make, not queued: its numbers and options. */
+static void xtcp_req_init(struct sock *sk, struct xtcp_request *req,
+			  const struct sk_buff *skb,
+			  const struct xtcp_opts *opts)
+{
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+
+	req->raddr = iph->saddr;
+	req->laddr = iph->daddr;
+	req->rport = th->source;
+	req->irs = XTCP_SKB_CB(skb)->seq;
+	req->peer_wnd = ntohs(th->window);
+	req->rcv_wnd = xtcp_req_window(sk);
+	req->retrans = 0;
+	xtcp_req_options(sk, req, opts);
+}
+
+/*
+ * SYN cookies (RFC 4987 3.6): answer a SYN with a SYN-ACK whose ISN
+ * encodes what the connection needs, and keep nothing.  The options ride
+ * in the TSval when the peer sent timestamps; without them, window
+ * scaling and SACK are not offered (see xtcp_syncookies.c).
+ */
+static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
+			     const struct xtcp_opts *opts)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_request req = {};
+	u32 tsval = 0, optbits = 0;
+
+	xtcp_req_init(sk, &req, skb, opts);
+	if (req.tstamp_ok) {
+		co.wscale_ok = req.wscale_ok;
+		co.snd_wscale = req.snd_wscale;
+		co.sack_ok = req.sack_ok;
+		tsval = xtcp_cookie_tsval(xtcp_ts_clock() + get_random_u32(),
+					  &co);
+		optbits = xtcp_cookie_optbits(tsval);
+	} else {
+		req.wscale_ok = 0;
+		req.sack_ok = 0;
+		req.snd_wscale = 0;
+		req.rcv_wscale = 0;
+	}
+	req.iss = xtcp_cookie_make(&xn->cookie_key, req.raddr, req.laddr,
+				   req.rport, inet_sk(sk)->inet_sport,
+				   req.irs, xtcp_cookie_count(),
+				   req.mss ? req.mss : XTCP_DEFAULT_MSS, optbits,
+				   &req.mss);
+	if (!__xtcp_req_send(sk, &req, XTCP_FLAG_SYN, tsval))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
+}
+
 /*
  * LISTEN, RFC 9293 3.10.7.2: a SYN.  It makes a request in the SYN queue
- * and is answered with a SYN-ACK, unless the queues are full.
+ * and is answered with a SYN-ACK; with syncookies 2, or 1 and the queue
+ * full, the SYN-ACK carries a cookie instead.
  */
 static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 			      const struct xtcp_opts *opts)
 {
-	const struct xtcphdr *th = xtcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct net *net = sock_net(sk);
 	struct xtcp_request *req;
+	int cookies;
 
 	XTCP_INC_STATS(net, XTCP_MIB_SYNSRECEIVED);
 	if (sk_acceptq_is_full(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
+	cookies = READ_ONCE(xtcp_sysctl(sk)->syncookies);
+	if (cookies == 2) {
+		xtcp_send_cookie(sk, skb, opts);
+		return;
+	}
 	if (q->qlen >= xtcp_synq_limit(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_SYNQOVERFLOWS);
+		q->overflow = jiffies | 1;
+		if (cookies) {
+			xtcp_send_cookie(sk, skb, opts);
+			return;
+		}
 		if (!xtcp_synq_prune(sk, q))
 			goto drop;
 	}
@@ -463,17 +542,10 @@ static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	req = kmem_cache_alloc(xtcp_request_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!req)
 		goto drop;
-	req->raddr = iph->saddr;
-	req->laddr = iph->daddr;
-	req->rport = th->source;
-	req->irs = XTCP_SKB_CB(skb)->seq;
-	req->iss = xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source);
-	req->peer_wnd = ntohs(th->window);
-	req->rcv_wnd = xtcp_req_window(sk);
+	xtcp_req_init(sk, req, skb, opts);
+	req->iss = xtcp_isn(req->laddr, req->raddr, inet_sk(sk)->inet_sport,
+			    req->rport);
 	req->ts_offset = get_random_u32();
-	req->retrans = 0;
-	xtcp_req_options(sk, req, opts);
-
 	req->sent_us = xtcp_clock_us();
 	req->expires = ktime_get_ns() + xtcp_synack_timeout(sk, 0);
 	hlist_add_head(&req->hnode, xtcp_synq_bucket(q, req->raddr,
@@ -622,7 +694,7 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
  * @skb.
  */
 static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
-			      struct sk_buff *skb)
+			      struct sk_buff *skb, bool cookie)
 {
 	struct net *net = sock_net(sk);
 
@@ -635,7 +707,8 @@ static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
 		return false;
 	}
-	xtcp_req_drop(sk, req);
+	if (!cookie)
+		xtcp_req_drop(sk, req);
 	sk->sk_data_ready(sk);
 	return true;
 }
@@ -696,7 +769,80 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 		xtcp_v4_send_reset(net, skb);
 		return false;
 	}
-	return xtcp_req_complete(sk, req, skb);
+	return xtcp_req_complete(sk, req, skb, false);
+}
+
+/* How long after an overflow cookie ACKs are looked at: their lifetime. */
+#define XTCP_COOKIE_WINDOW	(XTCP_COOKIE_MAX_AGE * \
+				 (HZ << XTCP_COOKIE_PERIOD_SHIFT))
+
+/*
+ * An ACK of no request: the final ACK of a cookie handshake, if cookies
+ * are on (always, or after an overflow of this listener within a cookie's
+ * lifetime) and it carries a valid one.  Returns 1 when the connection it
+ * makes took @skb, 0 when a valid cookie's ACK is dropped (a full accept
+ * queue: the peer's retransmission brings it again), -1 when the caller
+ * must answer with a reset.
+ */
+static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
+			   const struct xtcp_opts *opts)
+{
+	int cookies = READ_ONCE(xtcp_sysctl(sk)->syncookies);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_request req = {};
+	u32 optbits = 0;
+	int mss;
+
+	if (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST) || !cookies)
+		return -1;
+	if (cookies == 1 && (!q->overflow ||
+			     time_after(jiffies, q->overflow +
+					XTCP_COOKIE_WINDOW)))
+		return -1;
+	if (opts->has_tstamp && READ_ONCE(xtcp_sysctl(sk)->timestamps)) {
+		optbits = xtcp_cookie_optbits(opts->tsecr);
+		if (!xtcp_cookie_ts_decode(opts->tsecr, &co))
+			goto bad;
+	}
+	mss = xtcp_cookie_check(&xn->cookie_key, iph->saddr, iph->daddr,
+				th->source, th->dest, cb->seq - 1,
+				cb->ack_seq - 1, xtcp_cookie_count(), optbits);
+	if (mss <= 0)
+		goto bad;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESRECV);
+
+	req.raddr = iph->saddr;
+	req.laddr = iph->daddr;
+	req.rport = th->source;
+	req.irs = cb->seq - 1;
+	req.iss = cb->ack_seq - 1;
+	req.mss = mss;
+	/* The ACK's window, scaled, comes in when the child takes it. */
+	req.peer_wnd = 0;
+	req.rcv_wnd = xtcp_req_window(sk);
+	/* No RTT sample: when the SYN-ACK left is not known. */
+	req.retrans = 1;
+	if (optbits) {
+		req.tstamp_ok = 1;
+		req.ts_recent = opts->tsval;
+		/* Our TSvals go on from the one the cookie SYN-ACK sent. */
+		req.ts_offset = opts->tsecr - xtcp_ts_clock();
+		req.sack_ok = co.sack_ok;
+		req.wscale_ok = co.wscale_ok;
+		if (co.wscale_ok) {
+			req.snd_wscale = co.snd_wscale;
+			req.rcv_wscale = xtcp_select_wscale(sk);
+		}
+	}
+	return xtcp_req_complete(sk, &req, skb, true) ? 1 : 0;
+bad:
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESFAILED);
+	return -1;
 }
 
 /**
@@ -717,6 +863,7 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct xtcp_request *req;
+	int ret;
 
 	if (WARN_ON_ONCE(!q))
 		return false;
@@ -727,8 +874,10 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	if (th->flags & XTCP_FLAG_RST)
 		return false;
 	if (th->flags & XTCP_FLAG_ACK) {
-		xtcp_v4_send_reset(sock_net(sk), skb);
-		return false;
+		ret = xtcp_cookie_ack(sk, skb, opts);
+		if (ret < 0)
+			xtcp_v4_send_reset(sock_net(sk), skb);
+		return ret > 0;
 	}
 	if (th->flags & XTCP_FLAG_SYN)
 		xtcp_conn_request(sk, skb, opts);
