@@ -367,28 +367,23 @@ static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
 	return false;
 }
 
-/**
- * xtcp_synq_timeout - the listener's retransmission timer expired
- * @sk: the listener, locked, not owned (or owned, from release_cb)
- *
- * Each request due sends its SYN-ACK again and waits twice as long, up to
- * synack_retries times; then it is dropped.  While the queue is over half
- * full, a request already retried is dropped at once instead.
+/*
+ * The requests due at @now: each sends its SYN-ACK again and waits twice
+ * as long, up to synack_retries times; then it is dropped.  While the
+ * queue is over half full, a request already retried is dropped instead.
  */
-void xtcp_synq_timeout(struct sock *sk)
+VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 {
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct net *net = sock_net(sk);
 	struct xtcp_request *req, *tmp;
 	u32 retries, half;
-	u64 now;
 	int i;
 
 	if (!q)
 		return;
 	retries = READ_ONCE(xtcp_sysctl(sk)->synack_retries);
 	half = xtcp_synq_limit(sk) / 2;
-	now = ktime_get_ns();
 	/* From the top: a request moves up a list, never seen twice. */
 	for (i = XTCP_SYNQ_LEVELS - 1; i >= 0; i--) {
 		list_for_each_entry_safe(req, tmp, &q->levels[i], lnode) {
@@ -416,6 +411,16 @@ void xtcp_synq_timeout(struct sock *sk)
 		}
 	}
 	xtcp_synq_rearm(sk, q);
+}
+EXPORT_SYMBOL_IF_KUNIT(__xtcp_synq_timeout);
+
+/**
+ * xtcp_synq_timeout - the listener's retransmission timer expired
+ * @sk: the listener, locked, not owned (or owned, from release_cb)
+ */
+void xtcp_synq_timeout(struct sock *sk)
+{
+	__xtcp_synq_timeout(sk, ktime_get_ns());
 }
 
 /* The window a SYN-ACK offers: what a new child's buffer holds. */
@@ -918,6 +923,13 @@ bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v)
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_peek);
+
+/* The size of a request's slab object. */
+unsigned int xtcp_request_size(void)
+{
+	return kmem_cache_size(xtcp_request_cache);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_request_size);
 #endif
 
 int __init xtcp_listen_init(void)

@@ -492,6 +492,8 @@ struct xtcp_req_view {
 };
 
 bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v);
+void __xtcp_synq_timeout(struct sock *sk, u64 now);
+unsigned int xtcp_request_size(void);
 #endif
 
 /* xtcp_input.c */

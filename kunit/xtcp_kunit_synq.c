@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "xtcp_synq": a listener's SYN queue of request mini-sockets
+ * and its SYN cookies, driven through xtcp_v4_do_rcv() with crafted
+ * segments from many peer ports, the SYN-ACKs caught by the recorder.
+ *
+ * The queue's bound (min(backlog, max_syn_backlog)) and its counters; the
+ * order requests give way in (a full queue without cookies evicts the
+ * oldest retried one; over half full, a retried request is dropped at its
+ * expiry; after synack_retries it is dropped anyway), with the timer's
+ * work run at a chosen clock; a full accept queue dropping the final ACK;
+ * cookies answering every SYN (syncookies 2) or only an overflow (1),
+ * their options carried in the TSval, and forged, tuple-mismatched or
+ * unsolicited cookie ACKs reset and counted.
+ */
+
+#include <kunit/test.h>
+#include <linux/ip.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <linux/timekeeping.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <net/xtcp.h>
+#include <net/xtcp_syncookies.h>
+
+#include "xtcp_kunit_util.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define PPORT		41000		/* the first peer port */
+#define IRS		0x10000000U	/* ISN of the peer on port PPORT + i */
+#define PEER_WND	8192
+
+#define SYN		XTCP_FLAG_SYN
+#define ACK		XTCP_FLAG_ACK
+#define RST		XTCP_FLAG_RST
+
+/* A listener under test. */
+struct lst {
+	struct socket *sock;
+	struct sock *sk;
+	u16 lport;
+	struct xtcp_sysctl saved;
+};
+
+static int lst_open(struct lst *l, int backlog)
+{
+	int err;
+
+	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &l->sock);
+	if (err) {
+		l->sock = NULL;
+		return err;
+	}
+	l->sk = l->sock->sk;
+	err = kernel_listen(l->sock, backlog);
+	if (err)
+		return err;
+	l->lport = inet_sk(l->sk)->inet_num;
+	return 0;
+}
+
+static void lst_close(struct lst *l)
+{
+	if (l->sock)
+		sock_release(l->sock);
+	l->sock = NULL;
+}
+
+/* The peer on port PPORT + @i sends a segment; what came back in @out. */
+static unsigned int feed(struct kunit *test, struct lst *l, unsigned int i,
+			 u8 flags, u32 seq, u32 ack,
+			 const struct xtcp_opts *opts, struct xtcp_kt_rec *out)
+{
+	struct xtcp_kt_rec scratch[XTCP_KT_MAX_RECS];
+	struct sk_buff *skb;
+	unsigned int n;
+
+	skb = xtcp_kt_make_skb(PPORT + i, l->lport, flags, seq, ack, PEER_WND,
+			       opts, NULL, 0);
+	if (!skb) {
+		KUNIT_FAIL(test, "no memory");
+		return 0;
+	}
+	lock_sock(l->sk);
+	xtcp_v4_do_rcv(l->sk, skb);
+	n = xtcp_kt_rec_take(out ? out : scratch);
+	release_sock(l->sk);
+	return n;
+}
+
+/* A SYN from peer @i (ISN IRS + i); its SYN-ACK's ISN in *@iss. */
+static bool syn(struct kunit *test, struct lst *l, unsigned int i,
+		const struct xtcp_opts *opts, u32 *iss)
+{
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned int n = feed(test, l, i, SYN, IRS + i, 0, opts, r);
+
+	if (n != 1 || r[0].flags != (SYN | ACK) || r[0].ack != IRS + i + 1)
+		return false;
+	if (iss)
+		*iss = r[0].seq;
+	return true;
+}
+
+/* The timer's work as if the clock read now + @later_ns. */
+static unsigned int expire(struct lst *l, u64 later_ns,
+			   struct xtcp_kt_rec *out)
+{
+	unsigned int n;
+
+	lock_sock(l->sk);
+	__xtcp_synq_timeout(l->sk, ktime_get_ns() + later_ns);
+	n = xtcp_kt_rec_take(out);
+	release_sock(l->sk);
+	return n;
+}
+
+static unsigned long accepted(struct lst *l)
+{
+	return READ_ONCE(l->sk->sk_ack_backlog);
+}
+
+#define C(f)	xtcp_kt_counter(XTCP_MIB_##f)
+
+/*
+ * The bound: min(backlog, max_syn_backlog) requests; one more SYN is
+ * dropped and counted, without an answer.  The final ACK makes an
+ * ESTABLISHED child in the accept queue; an exact reset or an in-window
+ * SYN drops the request.
+ */
+static void xtcp_synq_bound(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long syns = C(SYNSRECEIVED), over = C(SYNQOVERFLOWS);
+	unsigned long drops = C(LISTENDROPS), opens = C(PASSIVEOPENS);
+	unsigned long fails = C(ATTEMPTFAILS);
+	struct lst l = {};
+	u32 iss[8];
+	struct sock *c;
+	unsigned int i;
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	WRITE_ONCE(xn->sysctl.max_syn_backlog, 6);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, syn(test, &l, i, NULL, &iss[i]),
+				      "SYN %u", i);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 6U);
+	/* Full: min(8, 6).  Nothing was retried: nothing gives way. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 6, SYN, IRS + 6, 0, NULL, NULL),
+			0U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 6U);
+	KUNIT_EXPECT_EQ(test, C(SYNSRECEIVED) - syns, 7UL);
+	KUNIT_EXPECT_EQ(test, C(SYNQOVERFLOWS) - over, 1UL);
+	KUNIT_EXPECT_EQ(test, C(LISTENDROPS) - drops, 1UL);
+
+	/* The final ACK of peer 2. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 2, ACK, IRS + 3, iss[2] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 5U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 1UL);
+	KUNIT_EXPECT_EQ(test, C(PASSIVEOPENS) - opens, 1UL);
+	c = xtcp_kt_first_child(l.sk);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->sk_state, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ntohs(inet_sk(c)->inet_dport), PPORT + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->snd_una, iss[2] + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->rcv_nxt, IRS + 3);
+	sock_put(c);
+
+	/* A reset at RCV.NXT, an in-window SYN: back to LISTEN, silently. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 3, RST, IRS + 4, 0, NULL, NULL),
+			0U);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 4, SYN, IRS + 4 + 100, 0, NULL,
+				   NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 3U);
+	KUNIT_EXPECT_EQ(test, C(ATTEMPTFAILS) - fails, 2UL);
+	/* A wrong ACK gets a reset, the request stays. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 5, ACK, IRS + 6, iss[5] + 2,
+				   NULL, NULL), 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 3U);
+	lst_close(&l);
+}
+
+/*
+ * Retransmission and the order requests give way in: SYN-ACKs again at
+ * 1 s (then 2 s), the oldest retried request evicted by a SYN finding the
+ * queue full, retried ones dropped at expiry while the queue is over half
+ * full, and every one dropped after synack_retries.
+ */
+static void xtcp_synq_prune_order(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long rtx = C(SYNACKRETRANS), pruned = C(SYNQPRUNED);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct lst l = {};
+	unsigned int i, n;
+	u32 iss[9];
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	WRITE_ONCE(xn->sysctl.synack_retries, 5);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+
+	/* Not yet due at 0.9 s; all four at 1.1 s (half full: kept). */
+	KUNIT_EXPECT_EQ(test, expire(&l, 900 * NSEC_PER_MSEC, r), 0U);
+	n = expire(&l, 1100 * NSEC_PER_MSEC, r);
+	KUNIT_EXPECT_EQ(test, n, 4U);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, r[i].flags, SYN | ACK);
+		KUNIT_EXPECT_EQ(test, r[i].seq, iss[i]);
+		KUNIT_EXPECT_EQ(test, r[i].ack, IRS + i + 1);
+	}
+	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 4UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 4U);
+
+	for (i = 4; i < 8; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	/* Full: peer 0's request, retried and oldest, gives way. */
+	KUNIT_EXPECT_TRUE(test, syn(test, &l, 8, NULL, &iss[8]));
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 8U);
+	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 1UL);
+	n = feed(test, &l, 0, ACK, IRS + 1, iss[0] + 1, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1)
+		KUNIT_EXPECT_EQ(test, r[0].flags, RST);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 2, iss[1] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 1UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 7U);
+
+	/*
+	 * At 1.5 s the new five are due, at 3.1 s peers 2 and 3 again; 7 of
+	 * 8 is over half: those two, retried already, are dropped.
+	 */
+	rtx = C(SYNACKRETRANS);
+	n = expire(&l, 3500 * NSEC_PER_MSEC, r);
+	KUNIT_EXPECT_EQ(test, n, 5U);
+	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 3UL);
+	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 5UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 5U);
+
+	/* synack_retries 1: each retried once, all dropped at expiry. */
+	WRITE_ONCE(xn->sysctl.synack_retries, 1);
+	KUNIT_EXPECT_EQ(test, expire(&l, 20ULL * NSEC_PER_SEC, r), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 0U);
+	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 3UL);
+	lst_close(&l);
+}
+
+/*
+ * A full accept queue: a SYN is dropped, and so is a final ACK, whose
+ * request stays for the peer's retransmission to complete later.
+ */
+static void xtcp_synq_accept_full(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long over = C(LISTENOVERFLOWS);
+	struct lst l = {};
+	unsigned int i;
+	u32 iss[5];
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 2), 0);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+		feed(test, &l, i, ACK, IRS + i + 1, iss[i] + 1, NULL, NULL);
+	}
+	for (i = 2; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	/* Two accepted and a third: TCP's bound is backlog + 1. */
+	feed(test, &l, 2, ACK, IRS + 3, iss[2] + 1, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 3UL);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 3, ACK, IRS + 4, iss[3] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 3UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 1U);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 4, SYN, IRS + 4, 0, NULL, NULL),
+			0U);
+	KUNIT_EXPECT_EQ(test, C(LISTENOVERFLOWS) - over, 2UL);
+	lst_close(&l);
+}
+
+/* The options of a Linux client's SYN. */
+static void client_opts(struct xtcp_opts *o, u16 mss, bool ts)
+{
+	memset(o, 0, sizeof(*o));
+	o->has_mss = 1;
+	o->mss = mss;
+	if (ts) {
+		o->sack_ok = 1;
+		o->has_tstamp = 1;
+		o->tsval = 0xabcdef01;
+		o->has_wscale = 1;
+		o->wscale = 7;
+	}
+}
+
+/*
+ * syncookies 2: no request; the final ACK with the cookie makes the
+ * connection, its MSS from the cookie's table, its window scale and SACK
+ * from the TSecr.  Without timestamps they are lost.
+ */
+static void xtcp_synq_cookie_always(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long sent = C(SYNCOOKIESSENT), recv = C(SYNCOOKIESRECV);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_opts o, a = {};
+	struct xtcp_cookie_opts co;
+	struct lst l = {};
+	struct sock *c;
+	unsigned int n;
+
+	WRITE_ONCE(xn->sysctl.syncookies, 2);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+
+	client_opts(&o, 1460, true);
+	n = feed(test, &l, 0, SYN, IRS, 0, &o, r);
+	KUNIT_ASSERT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, r[0].flags, SYN | ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 0U);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESSENT) - sent, 1UL);
+	KUNIT_EXPECT_TRUE(test, r[0].opts.has_tstamp);
+	KUNIT_EXPECT_TRUE(test, r[0].opts.has_wscale);
+	KUNIT_EXPECT_TRUE(test, r[0].opts.sack_ok);
+	KUNIT_EXPECT_EQ(test, r[0].opts.tsecr, o.tsval);
+	KUNIT_ASSERT_TRUE(test, xtcp_cookie_ts_decode(r[0].opts.tsval, &co));
+	KUNIT_EXPECT_TRUE(test, co.wscale_ok);
+	KUNIT_EXPECT_EQ(test, co.snd_wscale, 7);
+	KUNIT_EXPECT_TRUE(test, co.sack_ok);
+
+	a.has_tstamp = 1;
+	a.tsval = o.tsval + 5;
+	a.tsecr = r[0].opts.tsval;
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, ACK, IRS + 1, r[0].seq + 1,
+				   &a, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESRECV) - recv, 1UL);
+	c = xtcp_kt_first_child(l.sk);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->sk_state, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->snd_una, r[0].seq + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->rcv_nxt, IRS + 1);
+	KUNIT_EXPECT_TRUE(test, xtcp_sk(c)->tstamp_ok);
+	KUNIT_EXPECT_TRUE(test, xtcp_sk(c)->sack_ok);
+	KUNIT_EXPECT_TRUE(test, xtcp_sk(c)->wscale_ok);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->snd_wscale, 7);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->rcv_wscale, r[0].opts.wscale);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->ts_recent, a.tsval);
+	/* 1460 less the timestamps' 12 bytes. */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->mss_cache, 1448);
+	/* Its TSvals go on from the cookie's, never back. */
+	KUNIT_EXPECT_GE(test, (s32)(xtcp_ts_now(xtcp_sk(c)) - a.tsecr), 0);
+	sock_put(c);
+
+	/* No timestamps: MSS 1400 becomes the table's 1300, nothing else. */
+	client_opts(&o, 1400, false);
+	n = feed(test, &l, 1, SYN, IRS + 1, 0, &o, r);
+	KUNIT_ASSERT_EQ(test, n, 1U);
+	KUNIT_EXPECT_FALSE(test, r[0].opts.has_tstamp);
+	KUNIT_EXPECT_FALSE(test, r[0].opts.has_wscale);
+	KUNIT_EXPECT_FALSE(test, r[0].opts.sack_ok);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 2, r[0].seq + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESRECV) - recv, 2UL);
+	lst_close(&l);
+}
+
+/*
+ * Cookie ACKs that must not make a connection: a forged cookie, a valid
+ * one from another port, one under a tampered TSecr, each reset and
+ * counted; with syncookies 1 and no overflow, one is not even looked at.
+ */
+static void xtcp_synq_cookie_rejected(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS], x[XTCP_KT_MAX_RECS];
+	unsigned long failed;
+	struct xtcp_opts o, a = {};
+	struct lst l = {};
+	u32 cookie;
+	unsigned int n;
+
+	WRITE_ONCE(xn->sysctl.syncookies, 2);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	client_opts(&o, 1460, true);
+	KUNIT_ASSERT_EQ(test, feed(test, &l, 0, SYN, IRS, 0, &o, r), 1U);
+	cookie = r[0].seq;
+	a.has_tstamp = 1;
+	a.tsval = o.tsval;
+	a.tsecr = r[0].opts.tsval;
+
+	failed = C(SYNCOOKIESFAILED);
+	/* Forged: the cookie off by one. */
+	n = feed(test, &l, 0, ACK, IRS + 1, cookie + 2, &a, x);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n)
+		KUNIT_EXPECT_EQ(test, x[0].flags, RST);
+	/* Another peer port with peer 0's cookie. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 1, cookie + 1, &a,
+				   NULL), 1U);
+	/* Another client ISN. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, ACK, IRS + 2, cookie + 1, &a,
+				   NULL), 1U);
+	/* The TSecr's option bits changed: SACK taken away. */
+	a.tsecr ^= XTCP_COOKIE_TS_SACK;
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, ACK, IRS + 1, cookie + 1, &a,
+				   NULL), 1U);
+	a.tsecr ^= XTCP_COOKIE_TS_SACK;
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESFAILED) - failed, 4UL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 0UL);
+
+	/* syncookies 1, no overflow: an ACK of no request is reset. */
+	WRITE_ONCE(xn->sysctl.syncookies, 1);
+	failed = C(SYNCOOKIESFAILED);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, ACK, IRS + 1, cookie + 1, &a,
+				   NULL), 1U);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESFAILED) - failed, 0UL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 0UL);
+	lst_close(&l);
+}
+
+/*
+ * syncookies 1: requests while there is room; a SYN finding the queue
+ * full gets a cookie, and cookie ACKs are taken from then on.
+ */
+static void xtcp_synq_cookie_on_overflow(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long sent = C(SYNCOOKIESSENT), recv = C(SYNCOOKIESRECV);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct lst l = {};
+	unsigned int i;
+	u32 iss[3];
+
+	WRITE_ONCE(xn->sysctl.syncookies, 1);
+	WRITE_ONCE(xn->sysctl.max_syn_backlog, 2);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 2U);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESSENT) - sent, 1UL);
+	/* The cookie's ACK, then a request's. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 2, ACK, IRS + 3, iss[2] + 1,
+				   NULL, r), 0U);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESRECV) - recv, 1UL);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, ACK, IRS + 1, iss[0] + 1,
+				   NULL, r), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 1U);
+	lst_close(&l);
+}
+
+/* A request costs what its slab object costs: at most 128 bytes. */
+static void xtcp_synq_request_size(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, xtcp_request_size(), 128U);
+}
+
+static int xtcp_synq_init(struct kunit *test)
+{
+	struct xtcp_sysctl *saved;
+
+	if (!xtcp_kt_lo_up())
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
+	saved = kunit_kzalloc(test, sizeof(*saved), GFP_KERNEL);
+	if (!saved)
+		return -ENOMEM;
+	*saved = xtcp_pernet(&init_net)->sysctl;
+	test->priv = saved;
+	xtcp_kt_rec_start();
+	return 0;
+}
+
+static void xtcp_synq_exit(struct kunit *test)
+{
+	struct xtcp_sysctl *saved = test->priv;
+	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+
+	xtcp_kt_rec_stop();
+	if (!saved)
+		return;
+	WRITE_ONCE(ctl->syncookies, saved->syncookies);
+	WRITE_ONCE(ctl->max_syn_backlog, saved->max_syn_backlog);
+	WRITE_ONCE(ctl->synack_retries, saved->synack_retries);
+}
+
+static struct kunit_case xtcp_synq_cases[] = {
+	KUNIT_CASE(xtcp_synq_bound),
+	KUNIT_CASE(xtcp_synq_prune_order),
+	KUNIT_CASE(xtcp_synq_accept_full),
+	KUNIT_CASE(xtcp_synq_cookie_always),
+	KUNIT_CASE(xtcp_synq_cookie_rejected),
+	KUNIT_CASE(xtcp_synq_cookie_on_overflow),
+	KUNIT_CASE(xtcp_synq_request_size),
+	{}
+};
+
+static struct kunit_suite xtcp_synq_suite = {
+	.name = "xtcp_synq",
+	.init = xtcp_synq_init,
+	.exit = xtcp_synq_exit,
+	.test_cases = xtcp_synq_cases,
+};
+
+kunit_test_suites(&xtcp_synq_suite);
