@@ -889,38 +889,54 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	return false;
 }
 
-#if IS_ENABLED(CONFIG_KUNIT)
 /**
- * xtcp_synq_peek - the numbers of a listener's oldest request, for KUnit
+ * xtcp_synq_nth - what /proc and KUnit see of a listener's request
  * @sk: the listener, owned by the caller
+ * @n: which, in the order of the lists (the least retried first)
  * @v: filled in
  *
- * Return: false when the SYN queue is empty.
+ * Return: false when there are not that many.
  */
-bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v)
+bool xtcp_synq_nth(struct sock *sk, unsigned int n, struct xtcp_req_view *v)
 {
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
-	struct xtcp_request *req = NULL;
+	struct xtcp_request *req;
 	int i;
 
 	sock_owned_by_me(sk);
-	for (i = 0; q && !req && i < XTCP_SYNQ_LEVELS; i++)
-		req = list_first_entry_or_null(&q->levels[i],
-					       struct xtcp_request, lnode);
-	if (!req)
+	if (!q || n >= q->qlen)
 		return false;
-	v->iss = req->iss;
-	v->irs = req->irs;
-	v->ts_recent = req->ts_recent;
-	v->rcv_wnd = req->rcv_wnd;
-	v->mss = req->mss;
-	v->retrans = req->retrans;
-	v->snd_wscale = req->snd_wscale;
-	v->rcv_wscale = req->rcv_wscale;
-	v->wscale_ok = req->wscale_ok;
-	v->tstamp_ok = req->tstamp_ok;
-	v->sack_ok = req->sack_ok;
-	return true;
+	for (i = 0; i < XTCP_SYNQ_LEVELS; i++) {
+		list_for_each_entry(req, &q->levels[i], lnode) {
+			if (n--)
+				continue;
+			v->laddr = req->laddr;
+			v->raddr = req->raddr;
+			v->lport = inet_sk(sk)->inet_sport;
+			v->rport = req->rport;
+			v->expires_ns = req->expires;
+			v->iss = req->iss;
+			v->irs = req->irs;
+			v->ts_recent = req->ts_recent;
+			v->rcv_wnd = req->rcv_wnd;
+			v->mss = req->mss;
+			v->retrans = req->retrans;
+			v->snd_wscale = req->snd_wscale;
+			v->rcv_wscale = req->rcv_wscale;
+			v->wscale_ok = req->wscale_ok;
+			v->tstamp_ok = req->tstamp_ok;
+			v->sack_ok = req->sack_ok;
+			return true;
+		}
+	}
+	return false;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The oldest request of the least retried. */
+bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v)
+{
+	return xtcp_synq_nth(sk, 0, v);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_peek);
 

@@ -21,6 +21,9 @@ struct xtcp_iter_state {
 	int			table;	/* 0 lhash, 1 ehash */
 	unsigned int		bucket;
 	unsigned int		offset;	/* in the bucket, this netns only */
+	unsigned int		sub;	/* 0: the listener; n: its request n-1 */
+	struct xtcp_req_view	req;	/* the request shown, copied */
+	kuid_t			req_uid; /* its listener's owner */
 };
 
 static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
@@ -32,14 +35,29 @@ static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
 	       &xtcp_tables.ehash[st->bucket] : NULL;
 }
 
+/* A listener's request number st->sub - 1, copied into st->req. */
+static bool xtcp_iter_req(struct xtcp_iter_state *st, struct sock *sk)
+{
+	bool found = false;
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN)
+		found = xtcp_synq_nth(sk, st->sub - 1, &st->req);
+	release_sock(sk);
+	st->req_uid = sock_i_uid(sk);
+	return found;
+}
+
 /*
- * The socket at the iterator's position or the first after it, with a
- * reference held; NULL at the end.  No lock is held between calls: the
- * position is a bucket and an index in it, so a socket coming or going
- * meanwhile may make a line appear twice or not at all, as in
- * /proc/net/tcp, but never a dangling pointer.
+ * The line at the iterator's position or the first after it: a socket,
+ * with a reference held, or after a listener each of its half-open
+ * requests (&st->req, a copy); NULL at the end.  No lock is held between
+ * calls: the position is a bucket, an index in it and one among the
+ * listener's requests, so an entry coming or going meanwhile may make a
+ * line appear twice or not at all, as in /proc/net/tcp, but never a
+ * dangling pointer.
  */
-static struct sock *xtcp_iter_get(struct seq_file *seq)
+static void *xtcp_iter_get(struct seq_file *seq)
 {
 	struct xtcp_iter_state *st = seq->private;
 	struct net *net = seq_file_net(seq);
@@ -49,7 +67,8 @@ static struct sock *xtcp_iter_get(struct seq_file *seq)
 
 	for (; st->table < 2; st->table++, st->bucket = 0) {
 		for (; (b = xtcp_iter_bucket(st)); st->bucket++,
-		     st->offset = 0) {
+		     st->offset = 0, st->sub = 0) {
+again:
 			if (hlist_empty(&b->chain))
 				continue;
 			n = 0;
@@ -60,7 +79,17 @@ static struct sock *xtcp_iter_get(struct seq_file *seq)
 				if (n++ == st->offset) {
 					sock_hold(sk);
 					spin_unlock_bh(&b->lock);
-					return sk;
+					if (!st->sub)
+						return sk;
+					if (xtcp_iter_req(st, sk)) {
+						sock_put(sk);
+						return &st->req;
+					}
+					/* Past its last request. */
+					sock_put(sk);
+					st->sub = 0;
+					st->offset++;
+					goto again;
 				}
 			}
 			spin_unlock_bh(&b->lock);
@@ -74,9 +103,15 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct xtcp_iter_state *st = seq->private;
 
 	++*pos;
-	if (v != SEQ_START_TOKEN) {
+	if (v == &st->req) {
+		st->sub++;
+	} else if (v != SEQ_START_TOKEN) {
+		/* A listener's requests follow it. */
+		if (st->table == 0)
+			st->sub = 1;
+		else
+			st->offset++;
 		sock_put(v);
-		st->offset++;
 	}
 	return xtcp_iter_get(seq);
 }
@@ -90,6 +125,7 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	st->table = 0;
 	st->bucket = 0;
 	st->offset = 0;
+	st->sub = 0;
 	for (n = 0; n < *pos && v; n++) {
 		loff_t dummy = n;
 
@@ -100,14 +136,31 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 
 static void xtcp_seq_stop(struct seq_file *seq, void *v)
 {
-	if (v && v != SEQ_START_TOKEN)
+	struct xtcp_iter_state *st = seq->private;
+
+	if (v && v != SEQ_START_TOKEN && v != &st->req)
 		sock_put(v);
 }
 
 #define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's line width */
 
+/* A half-open request: SYN_RECV, its SYN-ACK timer, as TCP shows one. */
+static void xtcp_req_show(struct seq_file *seq, struct xtcp_iter_state *st)
+{
+	const struct xtcp_req_view *v = &st->req;
+	s64 ns = (s64)(v->expires_ns - ktime_get_ns());
+
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %016x",
+		   (int)(seq->index - 1), v->laddr, ntohs(v->lport), v->raddr,
+		   ntohs(v->rport), TCP_SYN_RECV, 0, 0, 1,
+		   jiffies_to_clock_t(nsecs_to_jiffies(max_t(s64, ns, 0))),
+		   v->retrans, from_kuid_munged(seq_user_ns(seq), st->req_uid),
+		   0, 0, 0, 0);
+}
+
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
+	struct xtcp_iter_state *st = seq->private;
 	struct sock *sk = v;
 	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
@@ -119,6 +172,10 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	seq_setwidth(seq, XTCP_PROC_WIDTH);
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		goto out;
+	}
+	if (v == &st->req) {
+		xtcp_req_show(seq, st);
 		goto out;
 	}
 

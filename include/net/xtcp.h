@@ -475,9 +475,14 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 void xtcp_synq_timeout(struct sock *sk);
 int xtcp_listen_init(void);
 void xtcp_listen_exit(void);
-#if IS_ENABLED(CONFIG_KUNIT)
-/* What KUnit sees of a request. */
+
+/* What /proc and KUnit see of a request. */
 struct xtcp_req_view {
+	__be32	laddr;
+	__be32	raddr;
+	__be16	lport;
+	__be16	rport;
+	u64	expires_ns;	/* ktime_get_ns() of its next SYN-ACK */
 	u32	iss;
 	u32	irs;
 	u32	ts_recent;
@@ -491,6 +496,9 @@ struct xtcp_req_view {
 		sack_ok:1;
 };
 
+bool xtcp_synq_nth(struct sock *sk, unsigned int n,
+		   struct xtcp_req_view *v);
+#if IS_ENABLED(CONFIG_KUNIT)
 bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v);
 void __xtcp_synq_timeout(struct sock *sk, u64 now);
 unsigned int xtcp_request_size(void);
