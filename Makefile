@@ -44,6 +44,7 @@ check: deps
 check-long: deps
 	scripts/xtcp-vm --debug -- userspace-tests/run-all \
 		$$(cat userspace-tests/long-on-debug)
+	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 
 demo: deps
 	scripts/demo.sh
@@ -64,7 +65,8 @@ help:
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
-	@echo 'make check-long the tests check runs only on stock, on the debug kernel'
+	@echo 'make check-long the tests check runs only on stock, on the debug kernel;'
+	@echo '                every test with SYN cookies for every SYN (syncookies=2)'
 	@echo 'make demo       boot a VM, show an XTCP connection: states, segments, hashes'
 	@echo 'make docs       render Documentation/xtcp-states.dot to build/Documentation/'
 	@echo 'make bench      XTCP and Linux TCP side by side: timers, churn, bulk, memory'

@@ -5,9 +5,16 @@
  * from the defaults, as TCP's do.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include <net/xtcp.h>
+
+/* Where every namespace's net.xtcp.syncookies starts (a test run uses 2). */
+static int syncookies = 1;
+module_param(syncookies, int, 0444);
+MODULE_PARM_DESC(syncookies,
+		 "net.xtcp.syncookies of every new namespace: 0, 1 (default) or 2");
 
 static int xtcp_retries_max = 255;
 static int xtcp_port_min = 1;
@@ -226,7 +233,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->window_scaling = 1;	/* as tcp_window_scaling */
 	ctl->timestamps = 1;		/* as tcp_timestamps */
 	ctl->sack = 1;			/* as tcp_sack */
-	ctl->syncookies = 1;		/* as tcp_syncookies */
+	ctl->syncookies = clamp(syncookies, 0, 2); /* tcp_syncookies: 1 */
 	ctl->max_syn_backlog = 4096;	/* tcp_max_syn_backlog, large hosts */
 }
 
