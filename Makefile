@@ -25,6 +25,7 @@ tools: deps
 	$(MAKE) -C tools/xtcp-tcp-bridge
 	$(MAKE) -C tools/xtcp-nc
 	$(MAKE) -C tools/xtcp-bench
+	$(MAKE) -C tools/xtcp-synflood
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
