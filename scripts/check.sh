@@ -52,8 +52,9 @@ make -s all > build/check-build.log 2>&1
 count $? "xtcp.ko builds against the default KDIR"
 make -s -C userspace-tests > build/check-userspace.log 2>&1
 count $? "user-space tests build"
-{ make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc; } > build/check-tools.log 2>&1
-count $? "tools build (the TCP bridge, xtcp-nc)"
+{ make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc &&
+	make -s -C tools/xtcp-synflood; } > build/check-tools.log 2>&1
+count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood)"
 
 section "lint"
 scripts/lint.sh > build/check-lint.log 2>&1
