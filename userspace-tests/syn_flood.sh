@@ -404,6 +404,14 @@ else
 	ok 0 "0: a half-open entry takes ${objsize:-?} bytes of $req_cache # SKIP no bound for Linux TCP"
 fi
 sysctl_l $k_retries=$RETRIES
+# Short TIME_WAIT and FIN_WAIT_2: a connection pins the module, and the
+# next test may unload it.
+if [ $fam = xtcp ]; then
+	for ns in $L $C; do
+		ip netns exec $ns sysctl -qw net.xtcp.tw_timeout=1 \
+			net.xtcp.fin_timeout=2 || bail "sysctl"
+	done
+fi
 
 # tshark starts now (slow to start in the guest) and decodes part 3's
 # capture as dumpcap writes it, as reliability.sh does.
