@@ -79,10 +79,16 @@ bool ctl_recv(int ctl, char *buf, size_t len);	/* false at EOF */
  */
 long count_states(const struct bench_opts *o, pid_t pid, int st, int port);
 
+/* A counter of the namespace of process pid: for XTCP, NAME in
+ * /proc/PID/net/xtcp_snmp; for TCP, "Group:Name" in /proc/PID/net/netstat
+ * or snmp ("TcpExt:SyncookiesSent", "Tcp:PassiveOpens").  -1: no such.
+ */
+long long proc_counter(const struct bench_opts *o, pid_t pid, const char *name);
+
 /* Statistics over a sample of doubles (sorted in place). */
 struct stats {
 	long n;
-	double mean, median, p90, min, max;
+	double mean, median, p90, p99, min, max;
 };
 
 void stats_of(double *v, long n, struct stats *st);

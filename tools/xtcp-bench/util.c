@@ -342,6 +342,70 @@ long count_states(const struct bench_opts *o, pid_t pid, int st, int port)
 	return n;
 }
 
+/* "Group:" lines in pairs, names then values, as snmp and netstat. */
+static long long mib_pairs(const char *path, const char *name)
+{
+	char names[8192], vals[8192], *sn, *sv, *n, *v;
+	const char *colon = strchr(name, ':');
+	size_t glen = colon ? (size_t)(colon - name + 1) : 0;
+	long long r = -1;
+	FILE *f;
+
+	if (!colon)
+		return -1;
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (r < 0 && fgets(names, sizeof(names), f) &&
+	       fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, name, glen))
+			continue;
+		n = strtok_r(names + glen, " \n", &sn);
+		v = strtok_r(vals + glen, " \n", &sv);
+		while (n && v) {
+			if (!strcmp(n, colon + 1)) {
+				r = atoll(v);
+				break;
+			}
+			n = strtok_r(NULL, " \n", &sn);
+			v = strtok_r(NULL, " \n", &sv);
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+long long proc_counter(const struct bench_opts *o, pid_t pid, const char *name)
+{
+	char path[64], line[256], key[128];
+	long long v, r = -1;
+	FILE *f;
+
+	if (!o->xtcp) {
+		snprintf(path, sizeof(path), "/proc/%d/net/netstat", (int)pid);
+		r = mib_pairs(path, name);
+		if (r < 0) {
+			snprintf(path, sizeof(path), "/proc/%d/net/snmp",
+				 (int)pid);
+			r = mib_pairs(path, name);
+		}
+		return r;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/net/xtcp_snmp", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			r = v;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
 int slab_read(struct slab **out)
 {
 	char line[512];
@@ -411,6 +475,7 @@ void stats_of(double *v, long n, struct stats *st)
 		st->mean = NAN;
 		st->median = NAN;
 		st->p90 = NAN;
+		st->p99 = NAN;
 		st->min = NAN;
 		st->max = NAN;
 		return;
@@ -421,6 +486,7 @@ void stats_of(double *v, long n, struct stats *st)
 	st->mean = sum / n;
 	st->median = pct(v, n, 0.5);
 	st->p90 = pct(v, n, 0.9);
+	st->p99 = pct(v, n, 0.99);
 	st->min = v[0];
 	st->max = v[n - 1];
 }
@@ -520,6 +586,7 @@ void json_stats(const char *key, const struct stats *st)
 	json_num("mean", st->mean);
 	json_num("median", st->median);
 	json_num("p90", st->p90);
+	json_num("p99", st->p99);
 	json_num("min", st->min);
 	json_num("max", st->max);
 	json_close();
