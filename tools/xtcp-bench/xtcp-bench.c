@@ -36,6 +36,19 @@
  *		first; the server answers, reads the end of stream, closes.
  *		Connections per second, and the TIME_WAIT sockets left on
  *		each side.
+ *	flood	Legitimate connections under a SYN flood.  The server
+ *		answers as churn's, with a listen() backlog of -k (128).  Once
+ *		it listens, the shell command -X (the flood, e.g.
+ *		xtcp-synflood from another namespace) starts in a process
+ *		group of its own; 1 s later, for -d seconds (8), the client
+ *		connects (non-blocking, timed until writable), writes a
+ *		request of -b bytes (64), reads the answer and closes first,
+ *		one connection after the other; a connect or an answer not
+ *		within 5 s fails.  Then the flood gets SIGTERM and its line
+ *		"sent N syns in T s (R per s)" on standard output is read.
+ *		Connections per second, the connect latencies, the flood's
+ *		rate and the growth of the listener's counters (SYN cookies
+ *		sent and received...).
  *	bulk	Throughput.  -b bytes (256 MiB) one way, written 64 KiB at a
  *		time, or as much as -d seconds (30) allow; the receiver times
  *		its first byte to the end of stream.
@@ -58,13 +71,17 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -452,15 +469,42 @@ static int test_delack(void)
 
 /* ============================================================== churn */
 
+/* Read len bytes; false at the end of the stream, an error or a timeout. */
+static bool read_n(int fd, char *buf, size_t len)
+{
+	while (len) {
+		ssize_t r = read(fd, buf, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		buf += r;
+		len -= r;
+	}
+	return true;
+}
+
+/*
+ * Accepts one connection at a time: reads a request of -b bytes (1),
+ * answers as many, reads the end of the stream and closes.  The listener's
+ * backlog is -k (1024).  A client that stops sending is given up after
+ * 5 s, so that the next one is served.
+ */
 static void churn_server(const struct bench_opts *o, int ctl)
 {
-	int lfd = bench_listen(o, ntohs(o->srv.sin_port), 1024);
+	int lfd = bench_listen(o, ntohs(o->srv.sin_port),
+			       o->count ? o->count : 1024);
 	struct pollfd pfd[2] = {
 		{ .fd = ctl, .events = POLLIN },
 		{ .fd = lfd, .events = POLLIN },
 	};
-	char b;
+	size_t len = o->bytes ? o->bytes : 1;
+	struct timeval tv = { .tv_sec = 5 };
+	char *buf = malloc(len);
 
+	if (!buf)
+		die("malloc");
 	ctl_send(ctl, "listening");
 	for (;;) {
 		int fd;
@@ -476,14 +520,16 @@ static void churn_server(const struct bench_opts *o, int ctl)
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
-		if (read(fd, &b, 1) == 1 && write(fd, &b, 1) == 1) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (read_n(fd, buf, len) && write(fd, buf, len) == (ssize_t)len) {
 			do
-				r = read(fd, &b, 1);
+				r = read(fd, buf, len);
 			while (r > 0 || (r < 0 && errno == EINTR));
 		}
 		close(fd);
 	}
 	close(lfd);
+	free(buf);
 }
 
 static int test_churn(void)
@@ -533,6 +579,252 @@ static int test_churn(void)
 	json_int("time_wait_server", tw_s);
 	json_close();
 	json_end();
+	return 0;
+}
+
+/* ============================================================== flood */
+
+#define FLOOD_LIMIT_MS	5000	/* a connect or an answer given up after */
+
+/* The flood: sh -c CMD in a process group of its own, stdout to a pipe. */
+struct flood {
+	pid_t pid;
+	int out;
+};
+
+static void flood_start(struct flood *fl, const char *cmd)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe");
+	fflush(stdout);
+	fl->pid = fork();
+	if (fl->pid < 0)
+		die("fork");
+	if (!fl->pid) {
+		setpgid(0, 0);
+		dup2(p[1], STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(fl->pid, 0);
+	close(p[1]);
+	fl->out = p[0];
+}
+
+/* Stop it (SIGTERM: it still reports); its output, NUL-terminated. */
+static int flood_stop(struct flood *fl, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+	int st;
+
+	kill(-fl->pid, SIGTERM);
+	while (n + 1 < len && (r = read(fl->out, buf + n, len - n - 1)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		n += r;
+	}
+	buf[n] = '\0';
+	close(fl->out);
+	if (waitpid(fl->pid, &st, 0) < 0)
+		die("waitpid");
+	return st;
+}
+
+/* Wait at most FLOOD_LIMIT_MS from t0 for events on fd; false if not. */
+static bool flood_wait(int fd, short events, uint64_t t0)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int ms, r;
+
+	for (;;) {
+		ms = FLOOD_LIMIT_MS - (int)((now_ns() - t0) / 1000000);
+		if (ms <= 0) {
+			errno = ETIMEDOUT;
+			return false;
+		}
+		r = poll(&pfd, 1, ms);
+		if (r > 0)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return false;
+	}
+}
+
+/*
+ * One legitimate client: a non-blocking connect timed until the socket
+ * is writable, a request of len bytes, the answer, close.  Returns the
+ * connect latency in microseconds, or -1 with errno on a failure (a
+ * connect or an answer not within FLOOD_LIMIT_MS: ETIMEDOUT).
+ */
+static double flood_once(char *buf, size_t len)
+{
+	int fd = socket(opt.xtcp ? AF_XTCP : AF_INET,
+			SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	socklen_t elen = sizeof(int);
+	uint64_t t0, t1;
+	size_t got = 0;
+	int e = 0;
+
+	if (fd < 0)
+		die("socket");
+	t0 = now_ns();
+	if (connect(fd, (const struct sockaddr *)&opt.srv, sizeof(opt.srv)) &&
+	    errno != EINPROGRESS)
+		goto fail;
+	if (!flood_wait(fd, POLLOUT, t0))
+		goto fail;
+	t1 = now_ns();
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) || e) {
+		errno = e ? e : errno;
+		goto fail;
+	}
+	if (write(fd, buf, len) != (ssize_t)len)
+		goto fail;
+	while (got < len) {
+		ssize_t r;
+
+		if (!flood_wait(fd, POLLIN, t1))
+			goto fail;
+		r = read(fd, buf + got, len - got);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r <= 0) {
+			errno = r ? errno : ECONNRESET;
+			goto fail;
+		}
+		got += r;
+	}
+	close(fd);
+	return (t1 - t0) / 1e3;
+fail:
+	e = errno;
+	/* No half-done connection left behind: a reset, no TIME_WAIT. */
+	set_linger0(fd);
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* The listener's counters: XTCP's names, then Linux TCP's twins. */
+static const struct {
+	const char *key, *xtcp, *tcp;
+} flood_ctrs[] = {
+	{ "syns_received", "XtcpSynsReceived", NULL },
+	{ "syncookies_sent", "XtcpSynCookiesSent", "TcpExt:SyncookiesSent" },
+	{ "syncookies_recv", "XtcpSynCookiesRecv", "TcpExt:SyncookiesRecv" },
+	{ "syncookies_failed", "XtcpSynCookiesFailed", "TcpExt:SyncookiesFailed" },
+	{ "syn_queue_overflows", "XtcpSynQueueOverflows", "TcpExt:ListenDrops" },
+	{ "listen_overflows", "XtcpListenOverflows", "TcpExt:ListenOverflows" },
+	{ "passive_opens", "XtcpPassiveOpens", "Tcp:PassiveOpens" },
+};
+
+static void flood_counters(pid_t pid, long long *v)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flood_ctrs); i++) {
+		const char *name = opt.xtcp ? flood_ctrs[i].xtcp :
+				   flood_ctrs[i].tcp;
+
+		v[i] = name ? proc_counter(&opt, pid, name) : -1;
+	}
+}
+
+static int test_flood(void)
+{
+	long long c0[ARRAY_SIZE(flood_ctrs)], c1[ARRAY_SIZE(flood_ctrs)];
+	double secs = opt.secs ? opt.secs : 8, *lat, el, fsecs = NAN;
+	long conns = 0, errs = 0, cap = 1024, synrecv, i;
+	size_t len = opt.bytes ? opt.bytes : 64;
+	unsigned long long fsent = 0;
+	char *buf, out[1024], *line;
+	int first_err = 0, fst;
+	struct flood fl;
+	struct server srv;
+	struct stats st;
+	uint64_t t0, end;
+
+	if (!opt.cut)
+		die("flood: -X CMD (the flood) is needed");
+	if (!opt.count)
+		opt.count = 128;
+	opt.bytes = len;
+	lat = malloc(cap * sizeof(*lat));
+	buf = malloc(len);
+	if (!lat || !buf)
+		die("malloc");
+	memset(buf, 'q', len);
+	netns_enter(opt.cns);
+	server_start(&srv, &opt, churn_server);
+	wait_listening(&srv);
+	flood_counters(srv.pid, c0);
+	flood_start(&fl, opt.cut);
+	/* The SYN queue full, the flood at its pace. */
+	sleep_ns(1000000000);
+	t0 = now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	while (now_ns() < end) {
+		double us = flood_once(buf, len);
+
+		if (us < 0) {
+			if (!first_err)
+				first_err = errno;
+			errs++;
+			continue;
+		}
+		if (conns == cap) {
+			cap *= 2;
+			lat = realloc(lat, cap * sizeof(*lat));
+			if (!lat)
+				die("realloc");
+		}
+		lat[conns++] = us;
+	}
+	el = (now_ns() - t0) / 1e9;
+	synrecv = count_states(&opt, srv.pid, 3, ntohs(opt.srv.sin_port));
+	fst = flood_stop(&fl, out, sizeof(out));
+	flood_counters(srv.pid, c1);
+	server_stop(&srv);
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "sent %llu syns in %lf s", &fsent, &fsecs) == 2)
+			break;
+		warnx_("flood: %s", line);
+	}
+	if (!line)
+		die("flood: the flood did not report (status %#x)", fst);
+
+	json_head("flood");
+	json_num("seconds", el);
+	json_int("backlog", opt.count);
+	json_int("request_bytes", len);
+	json_int("limit_ms", FLOOD_LIMIT_MS);
+	json_int("flood_syns", fsent);
+	json_num("flood_seconds", fsecs);
+	json_num("flood_per_s", fsecs > 0 ? fsent / fsecs : NAN);
+	json_int("connections", conns);
+	json_num("conn_per_s", conns / el);
+	json_int("errors", errs);
+	json_str("first_error", first_err ? strerror(first_err) : "");
+	json_int("syn_recv_at_end", synrecv);
+	stats_of(lat, conns, &st);
+	json_stats("connect_us", &st);
+	json_open("listener");
+	for (i = 0; i < (long)ARRAY_SIZE(flood_ctrs); i++) {
+		if (c0[i] < 0 || c1[i] < 0)
+			json_null(flood_ctrs[i].key);
+		else
+			json_int(flood_ctrs[i].key, c1[i] - c0[i]);
+	}
+	json_close();
+	json_close();
+	json_end();
+	free(lat);
+	free(buf);
 	return 0;
 }
 
@@ -978,7 +1270,7 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: xtcp-bench floor [-n N]\n"
-		"       xtcp-bench rto|delack|churn|bulk|mem -f xtcp|tcp -c CLIENT_NS\n"
+		"       xtcp-bench rto|delack|churn|flood|bulk|mem -f xtcp|tcp -c CLIENT_NS\n"
 		"         -s SERVER_NS -a ADDR:PORT [-i IFNAME] [-w PCAP] [-n N] [-k N]\n"
 		"         [-d SECS] [-b BYTES] [-g MS] [-j MS] [-X CMD] [-Y CMD] [-F ADDR]\n");
 	exit(2);
@@ -992,7 +1284,8 @@ int main(int argc, char **argv)
 	} tests[] = {
 		{ "rto", test_rto }, { "delack", test_delack },
 		{ "churn", test_churn }, { "bulk", test_bulk },
-		{ "mem", test_mem }, { "floor", test_floor },
+		{ "mem", test_mem }, { "flood", test_flood },
+		{ "floor", test_floor },
 	};
 	const char *test, *port;
 	char addr[64];
