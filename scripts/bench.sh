@@ -4,7 +4,8 @@
 # make bench: XTCP against Linux TCP in one VM of Debian's stock 6.12
 # kernel (scripts/xtcp-vm), measured by tools/xtcp-bench in the guest
 # (scripts/guest-bench): timer precision, connection churn, bulk
-# throughput, slab memory per entry.  Prints a table and writes every
+# throughput, slab memory per entry, connections under a SYN flood
+# (tools/xtcp-synflood).  Prints a table and writes every
 # number to build/bench/results.json, next to the raw results and the
 # captures of that run.  Nothing is judged: a run fails only when a
 # measurement could not be made or the guest's kernel reported something.
@@ -19,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 res=$top/build/bench
 
 make -s -C "$top/tools/xtcp-bench"
+make -s -C "$top/tools/xtcp-synflood"
 
 vmout=$top/build/vm/bench-$(date +%Y%m%d-%H%M%S)-$$
 rm -rf "$res"
@@ -27,7 +29,7 @@ mkdir -p "$res" "$vmout"
 read -r load0 _ </proc/loadavg
 rc=0
 "$top/scripts/xtcp-vm" --timeout 900 --out "$vmout" "$@" -- \
-	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn rto delack bulk}" \
+	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn flood rto delack bulk}" \
 	XTCP_BENCH_FAMILIES="${XTCP_BENCH_FAMILIES:-tcp xtcp}" \
 	scripts/guest-bench || rc=$?
 
