@@ -45,6 +45,7 @@
 #include <kunit/visibility.h>
 
 #define XTCP_SYNQ_LEVELS	8	/* the last holds 7 retransmissions up */
+#define XTCP_SYNQ_BUDGET	128	/* SYN-ACKs a timer run sends, at most */
 #define XTCP_SYNQ_MIN_BUCKETS	16
 #define XTCP_SYNQ_MAX_BUCKETS	65536
 
@@ -63,12 +64,14 @@ struct xtcp_request {
 	u32			ts_recent;	/* the peer's TSval */
 	u32			ts_offset;	/* added to our TSval clock */
 	u32			sent_us;	/* first SYN-ACK, xtcp_clock_us() */
-	u8			retrans;	/* SYN-ACKs sent again */
+	u32			oow_stamp;	/* jiffies: last odd answer */
+	u8			retrans;	/* SYN-ACKs sent again by the timer */
 	u8			snd_wscale:4,	/* the peer's shift */
 				rcv_wscale:4;	/* ours */
 	u8			wscale_ok:1,
 				tstamp_ok:1,
-				sack_ok:1;
+				sack_ok:1,
+				resent:1;	/* sent again for a SYN: no RTT */
 };
 
 struct xtcp_synq {
@@ -97,10 +100,16 @@ u32 xtcp_synq_len(const struct sock *sk)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_len);
 
+/*
+ * Buckets for the backlog, the bound that only listen() changes (the
+ * limit may grow with max_syn_backlog, and the table cannot follow).
+ */
 static u32 xtcp_synq_buckets(const struct sock *sk)
 {
-	return clamp_t(u32, roundup_pow_of_two(xtcp_synq_limit(sk)),
-		       XTCP_SYNQ_MIN_BUCKETS, XTCP_SYNQ_MAX_BUCKETS);
+	u32 n = clamp_t(u32, READ_ONCE(sk->sk_max_ack_backlog),
+			XTCP_SYNQ_MIN_BUCKETS, XTCP_SYNQ_MAX_BUCKETS);
+
+	return roundup_pow_of_two(n);
 }
 
 static struct hlist_head *xtcp_synq_bucket(const struct xtcp_synq *q,
@@ -156,6 +165,7 @@ int xtcp_synq_alloc(struct sock *sk)
 								req->laddr));
 		}
 		q->qlen = old->qlen;
+		q->overflow = old->overflow;
 	}
 	/* Owned: segments wait in the backlog, the timer defers. */
 	xsk->synq = q;
@@ -311,19 +321,22 @@ static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	th->check = xtcp_v4_check(hdrlen, fl4.saddr, fl4.daddr,
 				  csum_partial(th, hdrlen, 0));
 	skb->ip_summed = CHECKSUM_NONE;
-	XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 #if IS_ENABLED(CONFIG_KUNIT)
 	if (READ_ONCE(xtcp_test_xmit_hook)) {
 		xtcp_test_xmit_hook(sk, th, hdrlen);
 		kfree_skb(skb);
 		ip_rt_put(rt);
+		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 		return 0;
 	}
 #endif
 	skb_dst_set(skb, &rt->dst);
-	err = ip_build_and_send_pkt(skb, sk, fl4.saddr, fl4.daddr, NULL,
-				    READ_ONCE(inet_sk(sk)->tos));
-	return net_xmit_eval(err);
+	err = net_xmit_eval(ip_build_and_send_pkt(skb, sk, fl4.saddr,
+						  fl4.daddr, NULL,
+						  READ_ONCE(inet_sk(sk)->tos)));
+	if (!err)
+		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	return err;
 }
 
 /* Our TSval clock, milliseconds, before a connection's offset. */
@@ -377,7 +390,7 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct net *net = sock_net(sk);
 	struct xtcp_request *req, *tmp;
-	u32 retries, half;
+	u32 retries, half, budget = XTCP_SYNQ_BUDGET;
 	int i;
 
 	if (!q)
@@ -389,6 +402,9 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 		list_for_each_entry_safe(req, tmp, &q->levels[i], lnode) {
 			if (req->expires > now)
 				break;
+			/* Not all at once: the rest in the next run, now. */
+			if (!budget--)
+				goto out;
 			if (req->retrans >= retries) {
 				xtcp_req_drop(sk, req);
 				continue;
@@ -398,9 +414,10 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 				XTCP_INC_STATS(net, XTCP_MIB_SYNQPRUNED);
 				continue;
 			}
-			xtcp_req_send(sk, req, XTCP_FLAG_SYN);
-			XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
-			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+			if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
+				XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
+				XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+			}
 			if (req->retrans < U8_MAX)
 				req->retrans++;
 			req->expires = now + xtcp_synack_timeout(sk,
@@ -410,6 +427,7 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 							XTCP_SYNQ_LEVELS - 1)]);
 		}
 	}
+out:
 	xtcp_synq_rearm(sk, q);
 }
 EXPORT_SYMBOL_IF_KUNIT(__xtcp_synq_timeout);
@@ -470,6 +488,8 @@ static void xtcp_req_init(struct sock *sk, struct xtcp_request *req,
 	req->peer_wnd = ntohs(th->window);
 	req->rcv_wnd = xtcp_req_window(sk);
 	req->retrans = 0;
+	req->resent = 0;
+	req->oow_stamp = (u32)jiffies - HZ;
 	xtcp_req_options(sk, req, opts);
 }
 
@@ -656,7 +676,8 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	xtcp_cc_init(&cxsk->cc, req->iss + 1);
 	/* Karn: the SYN-ACK's round trip, if it was sent only once. */
 	rtt_us = xtcp_clock_us() - req->sent_us;
-	if (!req->retrans && rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_USEC) {
+	if (!req->retrans && !req->resent &&
+	    rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_USEC) {
 		xtcp_rtt_sample(&cxsk->rtt, max(rtt_us, 1U));
 		cxsk->rtt_samples++;
 		XTCP_INC_STATS(net, XTCP_MIB_RTTSAMPLES);
@@ -719,6 +740,22 @@ static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
 }
 
 /*
+ * A request answers unexpected segments (the peer's SYN again, segments
+ * out of the window) at most twice a second, as TCP's
+ * tcp_oow_rate_limited() has it: a spoofed stream of them must not turn
+ * the listener into an amplifier.
+ */
+static bool xtcp_req_oow_limited(struct xtcp_request *req)
+{
+	u32 now = (u32)jiffies;
+
+	if (now - req->oow_stamp < HZ / 2)
+		return true;
+	req->oow_stamp = now;
+	return false;
+}
+
+/*
  * SYN_RECV, a segment for a request: RFC 9293 3.10.7.4 for a connection
  * opened passively, with RFC 5961's checks of resets.
  */
@@ -732,7 +769,10 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	/* The peer's SYN again: our SYN-ACK was lost; send it again. */
 	if ((flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    XTCP_FLAG_SYN && cb->seq == req->irs) {
-		if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
+		if (!xtcp_req_oow_limited(req) &&
+		    !xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
+			/* Karn: the final ACK may answer either. */
+			req->resent = 1;
 			XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
 			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 		}
@@ -743,7 +783,7 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, req->irs + 1,
 				 req->rcv_wnd)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
-		if (!(flags & XTCP_FLAG_RST))
+		if (!(flags & XTCP_FLAG_RST) && !xtcp_req_oow_limited(req))
 			xtcp_req_send(sk, req, 0);
 		return false;
 	}
@@ -806,6 +846,7 @@ static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	if (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST) || !cookies)
 		return -1;
 	if (cookies == 1 && (!q->overflow ||
+			     time_before(jiffies, q->overflow) ||
 			     time_after(jiffies, q->overflow +
 					XTCP_COOKIE_WINDOW)))
 		return -1;
@@ -890,53 +931,62 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 }
 
 /**
- * xtcp_synq_nth - what /proc and KUnit see of a listener's request
+ * xtcp_synq_copy - what /proc and KUnit see of a listener's requests
  * @sk: the listener, owned by the caller
- * @n: which, in the order of the lists (the least retried first)
- * @v: filled in
+ * @start: the first to copy, in the order of the lists (least retried
+ *	first, each list oldest first)
+ * @v: where
+ * @max: how many at most
  *
- * Return: false when there are not that many.
+ * Return: how many were copied.
  */
-bool xtcp_synq_nth(struct sock *sk, unsigned int n, struct xtcp_req_view *v)
+unsigned int xtcp_synq_copy(struct sock *sk, unsigned int start,
+			    struct xtcp_req_view *v, unsigned int max)
 {
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct xtcp_request *req;
+	unsigned int n = 0;
 	int i;
 
 	sock_owned_by_me(sk);
-	if (!q || n >= q->qlen)
-		return false;
+	if (!q || start >= q->qlen)
+		return 0;
 	for (i = 0; i < XTCP_SYNQ_LEVELS; i++) {
 		list_for_each_entry(req, &q->levels[i], lnode) {
-			if (n--)
+			if (start) {
+				start--;
 				continue;
-			v->laddr = req->laddr;
-			v->raddr = req->raddr;
-			v->lport = inet_sk(sk)->inet_sport;
-			v->rport = req->rport;
-			v->expires_ns = req->expires;
-			v->iss = req->iss;
-			v->irs = req->irs;
-			v->ts_recent = req->ts_recent;
-			v->rcv_wnd = req->rcv_wnd;
-			v->mss = req->mss;
-			v->retrans = req->retrans;
-			v->snd_wscale = req->snd_wscale;
-			v->rcv_wscale = req->rcv_wscale;
-			v->wscale_ok = req->wscale_ok;
-			v->tstamp_ok = req->tstamp_ok;
-			v->sack_ok = req->sack_ok;
-			return true;
+			}
+			if (n == max)
+				return n;
+			v[n].laddr = req->laddr;
+			v[n].raddr = req->raddr;
+			v[n].lport = inet_sk(sk)->inet_sport;
+			v[n].rport = req->rport;
+			v[n].expires_ns = req->expires;
+			v[n].iss = req->iss;
+			v[n].irs = req->irs;
+			v[n].ts_recent = req->ts_recent;
+			v[n].rcv_wnd = req->rcv_wnd;
+			v[n].mss = req->mss;
+			v[n].retrans = req->retrans;
+			v[n].snd_wscale = req->snd_wscale;
+			v[n].rcv_wscale = req->rcv_wscale;
+			v[n].wscale_ok = req->wscale_ok;
+			v[n].tstamp_ok = req->tstamp_ok;
+			v[n].sack_ok = req->sack_ok;
+			n++;
 		}
 	}
-	return false;
+	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_copy);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The oldest request of the least retried. */
 bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v)
 {
-	return xtcp_synq_nth(sk, 0, v);
+	return xtcp_synq_copy(sk, 0, v, 1) == 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_peek);
 

@@ -16,15 +16,30 @@
 #include <net/xtcp.h>
 #include "xtcp_hash.h"
 
+#define XTCP_PROC_REQS	16	/* requests copied under one lock_sock() */
+
 struct xtcp_iter_state {
 	struct seq_net_private	p;	/* first: seq_file_net() */
 	int			table;	/* 0 lhash, 1 ehash */
 	unsigned int		bucket;
 	unsigned int		offset;	/* in the bucket, this netns only */
 	unsigned int		sub;	/* 0: the listener; n: its request n-1 */
-	struct xtcp_req_view	req;	/* the request shown, copied */
-	kuid_t			req_uid; /* its listener's owner */
+	loff_t			last_pos; /* where the position above is */
+	/*
+	 * Requests copied from one listener, a batch at a time: its address
+	 * (compared, never followed), the index of the first, how many.
+	 */
+	const struct sock	*req_sk;
+	unsigned int		req_base;
+	unsigned int		req_n;
+	kuid_t			req_uid; /* the listener's owner */
+	struct xtcp_req_view	reqs[XTCP_PROC_REQS];
 };
+
+static bool xtcp_iter_is_req(const struct xtcp_iter_state *st, const void *v)
+{
+	return v >= (void *)st->reqs && v < (void *)(st->reqs + XTCP_PROC_REQS);
+}
 
 static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
 {
@@ -35,23 +50,37 @@ static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
 	       &xtcp_tables.ehash[st->bucket] : NULL;
 }
 
-/* A listener's request number st->sub - 1, copied into st->req. */
-static bool xtcp_iter_req(struct xtcp_iter_state *st, struct sock *sk)
+/*
+ * A listener's request number st->sub - 1: from the batch copied last,
+ * or from a new batch copied under the listener's lock.  NULL after its
+ * last request.
+ */
+static struct xtcp_req_view *xtcp_iter_req(struct xtcp_iter_state *st,
+					   struct sock *sk)
 {
-	bool found = false;
+	unsigned int i = st->sub - 1;
 
-	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
-		found = xtcp_synq_nth(sk, st->sub - 1, &st->req);
-	release_sock(sk);
-	st->req_uid = sock_i_uid(sk);
-	return found;
+	if (st->req_sk != sk || i < st->req_base ||
+	    i >= st->req_base + st->req_n) {
+		st->req_sk = sk;
+		st->req_base = i;
+		st->req_n = 0;
+		st->req_uid = sock_i_uid(sk);
+		lock_sock(sk);
+		if (sk->sk_state == TCP_LISTEN)
+			st->req_n = xtcp_synq_copy(sk, i, st->reqs,
+						   XTCP_PROC_REQS);
+		release_sock(sk);
+	}
+	if (i - st->req_base >= st->req_n)
+		return NULL;
+	return &st->reqs[i - st->req_base];
 }
 
 /*
  * The line at the iterator's position or the first after it: a socket,
  * with a reference held, or after a listener each of its half-open
- * requests (&st->req, a copy); NULL at the end.  No lock is held between
+ * requests (a copy in st->reqs); NULL at the end.  No lock is held between
  * calls: the position is a bucket, an index in it and one among the
  * listener's requests, so an entry coming or going meanwhile may make a
  * line appear twice or not at all, as in /proc/net/tcp, but never a
@@ -61,6 +90,7 @@ static void *xtcp_iter_get(struct seq_file *seq)
 {
 	struct xtcp_iter_state *st = seq->private;
 	struct net *net = seq_file_net(seq);
+	struct xtcp_req_view *req;
 	struct xtcp_hbucket *b;
 	struct sock *sk;
 	unsigned int n;
@@ -81,12 +111,11 @@ again:
 					spin_unlock_bh(&b->lock);
 					if (!st->sub)
 						return sk;
-					if (xtcp_iter_req(st, sk)) {
-						sock_put(sk);
-						return &st->req;
-					}
-					/* Past its last request. */
+					req = xtcp_iter_req(st, sk);
 					sock_put(sk);
+					if (req)
+						return req;
+					/* Past its last request. */
 					st->sub = 0;
 					st->offset++;
 					goto again;
@@ -103,7 +132,7 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct xtcp_iter_state *st = seq->private;
 
 	++*pos;
-	if (v == &st->req) {
+	if (xtcp_iter_is_req(st, v)) {
 		st->sub++;
 	} else if (v != SEQ_START_TOKEN) {
 		/* A listener's requests follow it. */
@@ -113,19 +142,34 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 			st->offset++;
 		sock_put(v);
 	}
-	return xtcp_iter_get(seq);
+	v = xtcp_iter_get(seq);
+	st->last_pos = *pos;
+	return v;
 }
 
+/*
+ * Each read() starts again at *pos: where the last one stopped, its
+ * position is still in the iterator (as tcp_seek_last_pos() does);
+ * otherwise walk there from the top.  Requests are copied afresh.
+ */
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 {
 	struct xtcp_iter_state *st = seq->private;
 	void *v = SEQ_START_TOKEN;
 	loff_t n;
 
+	st->req_sk = NULL;
+	if (*pos && *pos == st->last_pos) {
+		v = xtcp_iter_get(seq);
+		if (v)
+			return v;
+	}
 	st->table = 0;
 	st->bucket = 0;
 	st->offset = 0;
 	st->sub = 0;
+	st->last_pos = 0;
+	v = SEQ_START_TOKEN;
 	for (n = 0; n < *pos && v; n++) {
 		loff_t dummy = n;
 
@@ -138,16 +182,17 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
 {
 	struct xtcp_iter_state *st = seq->private;
 
-	if (v && v != SEQ_START_TOKEN && v != &st->req)
+	if (v && v != SEQ_START_TOKEN && !xtcp_iter_is_req(st, v))
 		sock_put(v);
 }
 
 #define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's line width */
 
 /* A half-open request: SYN_RECV, its SYN-ACK timer, as TCP shows one. */
-static void xtcp_req_show(struct seq_file *seq, struct xtcp_iter_state *st)
+static void xtcp_req_show(struct seq_file *seq,
+			  const struct xtcp_iter_state *st,
+			  const struct xtcp_req_view *v)
 {
-	const struct xtcp_req_view *v = &st->req;
 	s64 ns = (s64)(v->expires_ns - ktime_get_ns());
 
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %016x",
@@ -174,8 +219,8 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 		goto out;
 	}
-	if (v == &st->req) {
-		xtcp_req_show(seq, st);
+	if (xtcp_iter_is_req(st, v)) {
+		xtcp_req_show(seq, st, v);
 		goto out;
 	}
 
@@ -220,7 +265,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		   jiffies_to_clock_t(nsecs_to_jiffies(XTCP_DELACK_NS)),
 		   (unsigned int)READ_ONCE(xsk->quickacks) << 1,
 		   READ_ONCE(xsk->cc.cwnd),
-		   state == TCP_LISTEN ? xsk->syn_qlen :
+		   state == TCP_LISTEN ? xtcp_synq_len(sk) :
 		   ssthresh >= XTCP_INFINITE_SSTHRESH ? -1 : (int)ssthresh);
 out:
 	seq_pad(seq, '\n');

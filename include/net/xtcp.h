@@ -342,11 +342,10 @@ struct xtcp_sock {
 	u32	rtt_samples;
 
 	/*
-	 * Listener: its half-open requests (see xtcp_listen.c) and the
-	 * connections established but not yet accepted.  accept_lock
-	 * protects the accept queue, its length and the SYN queue's tables;
-	 * it nests inside a child's socket lock.  The SYN queue changes only
-	 * under the listener's socket lock as well.
+	 * Listener: its half-open requests (see xtcp_listen.c), which change
+	 * only under its socket lock, and the connections established but
+	 * not yet accepted.  accept_lock protects the accept queue and its
+	 * length; it nests inside a child's socket lock.
 	 */
 	spinlock_t		accept_lock;
 	struct xtcp_synq	*synq;
@@ -496,8 +495,8 @@ struct xtcp_req_view {
 		sack_ok:1;
 };
 
-bool xtcp_synq_nth(struct sock *sk, unsigned int n,
-		   struct xtcp_req_view *v);
+unsigned int xtcp_synq_copy(struct sock *sk, unsigned int start,
+			    struct xtcp_req_view *v, unsigned int max);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v);
 void __xtcp_synq_timeout(struct sock *sk, u64 now);
