@@ -85,6 +85,8 @@ static unsigned int feed(struct kunit *test, struct lst *l, unsigned int i,
 	}
 	lock_sock(l->sk);
 	xtcp_v4_do_rcv(l->sk, skb);
+	/* The test runs the timer's work itself, at chosen clocks. */
+	xtcp_rtx_timer_stop(l->sk);
 	n = xtcp_kt_rec_take(out ? out : scratch);
 	release_sock(l->sk);
 	return n;
@@ -104,17 +106,30 @@ static bool syn(struct kunit *test, struct lst *l, unsigned int i,
 	return true;
 }
 
-/* The timer's work as if the clock read now + @later_ns. */
-static unsigned int expire(struct lst *l, u64 later_ns,
-			   struct xtcp_kt_rec *out)
+/* The timer's work as if the clock read @now_ns. */
+static unsigned int expire(struct lst *l, u64 now_ns, struct xtcp_kt_rec *out)
 {
 	unsigned int n;
 
 	lock_sock(l->sk);
-	__xtcp_synq_timeout(l->sk, ktime_get_ns() + later_ns);
+	__xtcp_synq_timeout(l->sk, now_ns);
+	xtcp_rtx_timer_stop(l->sk);
 	n = xtcp_kt_rec_take(out);
 	release_sock(l->sk);
 	return n;
+}
+
+/* When request @i (in the SYN queue's order) sends its next SYN-ACK. */
+static u64 due(struct kunit *test, struct lst *l, unsigned int i)
+{
+	struct xtcp_req_view v[8];
+	unsigned int n;
+
+	lock_sock(l->sk);
+	n = xtcp_synq_copy(l->sk, 0, v, ARRAY_SIZE(v));
+	release_sock(l->sk);
+	KUNIT_ASSERT_GT(test, n, i);
+	return v[i].expires_ns;
 }
 
 static unsigned long accepted(struct lst *l)
@@ -198,6 +213,7 @@ static void xtcp_synq_prune_order(struct kunit *test)
 	struct lst l = {};
 	unsigned int i, n;
 	u32 iss[9];
+	u64 t1, t2;
 
 	WRITE_ONCE(xn->sysctl.syncookies, 0);
 	WRITE_ONCE(xn->sysctl.synack_retries, 5);
@@ -205,9 +221,14 @@ static void xtcp_synq_prune_order(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
 
-	/* Not yet due at 0.9 s; all four at 1.1 s (half full: kept). */
-	KUNIT_EXPECT_EQ(test, expire(&l, 900 * NSEC_PER_MSEC, r), 0U);
-	n = expire(&l, 1100 * NSEC_PER_MSEC, r);
+	/*
+	 * Each due 1 s after its SYN-ACK: none a nanosecond before the
+	 * first's time, all four at the last's (half full: none dropped).
+	 */
+	KUNIT_EXPECT_EQ(test, expire(&l, due(test, &l, 0) - 1, r), 0U);
+	t1 = due(test, &l, 3);
+	KUNIT_EXPECT_GE(test, t1, due(test, &l, 0));
+	n = expire(&l, t1, r);
 	KUNIT_EXPECT_EQ(test, n, 4U);
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_EQ(test, r[i].flags, SYN | ACK);
@@ -233,11 +254,16 @@ static void xtcp_synq_prune_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 7U);
 
 	/*
-	 * At 1.5 s the new five are due, at 3.1 s peers 2 and 3 again; 7 of
-	 * 8 is over half: those two, retried already, are dropped.
+	 * Peers 2 and 3 are due again 2 s after t1, the new five 1 s after
+	 * their SYNs (sent since): at t1 + 2 s all are; 7 of 8 is over half,
+	 * so the two retried already are dropped, the five tried again.
 	 */
+	t2 = t1 + 2 * NSEC_PER_SEC;
+	/* The queue's order: the five (list 0), then peers 2 and 3. */
+	KUNIT_EXPECT_LE(test, due(test, &l, 4), t2);
+	KUNIT_EXPECT_EQ(test, due(test, &l, 5), t2);
 	rtx = C(SYNACKRETRANS);
-	n = expire(&l, 3500 * NSEC_PER_MSEC, r);
+	n = expire(&l, t2, r);
 	KUNIT_EXPECT_EQ(test, n, 5U);
 	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 3UL);
 	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 5UL);
@@ -245,7 +271,7 @@ static void xtcp_synq_prune_order(struct kunit *test)
 
 	/* synack_retries 1: each retried once, all dropped at expiry. */
 	WRITE_ONCE(xn->sysctl.synack_retries, 1);
-	KUNIT_EXPECT_EQ(test, expire(&l, 20ULL * NSEC_PER_SEC, r), 0U);
+	KUNIT_EXPECT_EQ(test, expire(&l, t2 + 20ULL * NSEC_PER_SEC, r), 0U);
 	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 0U);
 	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 3UL);
 	lst_close(&l);
@@ -352,11 +378,14 @@ static void xtcp_synq_cookie_always(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->ts_recent, a.tsval);
 	/* 1460 less the timestamps' 12 bytes. */
 	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->mss_cache, 1448);
-	/* Its TSvals go on from the cookie's, never back. */
+	/* Its TSvals go on from the cookie's: never back, not far ahead. */
 	KUNIT_EXPECT_GE(test, (s32)(xtcp_ts_now(xtcp_sk(c)) - a.tsecr), 0);
+	KUNIT_EXPECT_LT(test, (s32)(xtcp_ts_now(xtcp_sk(c)) - a.tsecr), 1000);
 	sock_put(c);
+	lst_close(&l);
 
 	/* No timestamps: MSS 1400 becomes the table's 1300, nothing else. */
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
 	client_opts(&o, 1400, false);
 	n = feed(test, &l, 1, SYN, IRS + 1, 0, &o, r);
 	KUNIT_ASSERT_EQ(test, n, 1U);
@@ -365,8 +394,46 @@ static void xtcp_synq_cookie_always(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r[0].opts.sack_ok);
 	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 2, r[0].seq + 1,
 				   NULL, NULL), 0U);
-	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
 	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESRECV) - recv, 2UL);
+	c = xtcp_kt_first_child(l.sk);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->mss_cache, 1300);
+	KUNIT_EXPECT_FALSE(test, xtcp_sk(c)->tstamp_ok);
+	KUNIT_EXPECT_FALSE(test, xtcp_sk(c)->sack_ok);
+	KUNIT_EXPECT_FALSE(test, xtcp_sk(c)->wscale_ok);
+	sock_put(c);
+	lst_close(&l);
+}
+
+/*
+ * listen() again with a larger backlog: the SYN queue's table grows, the
+ * requests move over and still complete, and so does a cookie sent
+ * before (the overflow that allows cookie ACKs is remembered).
+ */
+static void xtcp_synq_relisten(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long recv = C(SYNCOOKIESRECV);
+	struct lst l = {};
+	unsigned int i;
+	u32 iss[4];
+
+	WRITE_ONCE(xn->sysctl.syncookies, 1);
+	WRITE_ONCE(xn->sysctl.max_syn_backlog, 3);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 3U);
+	WRITE_ONCE(xn->sysctl.max_syn_backlog, 4096);
+	KUNIT_ASSERT_EQ(test, kernel_listen(l.sock, 1024), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 3U);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 2, iss[1] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 3, ACK, IRS + 4, iss[3] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
+	KUNIT_EXPECT_EQ(test, C(SYNCOOKIESRECV) - recv, 1UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 2U);
 	lst_close(&l);
 }
 
@@ -496,6 +563,7 @@ static struct kunit_case xtcp_synq_cases[] = {
 	KUNIT_CASE(xtcp_synq_cookie_always),
 	KUNIT_CASE(xtcp_synq_cookie_rejected),
 	KUNIT_CASE(xtcp_synq_cookie_on_overflow),
+	KUNIT_CASE(xtcp_synq_relisten),
 	KUNIT_CASE(xtcp_synq_request_size),
 	{}
 };

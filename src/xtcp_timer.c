@@ -26,6 +26,7 @@
 #include <linux/hrtimer.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <kunit/visibility.h>
 #include <net/xtcp.h>
 
 /*
@@ -130,6 +131,7 @@ void xtcp_rtx_timer_stop(struct sock *sk)
 {
 	xtcp_timer_stop(sk, &xtcp_sk(sk)->rtx_timer);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_timer_stop);
 
 void xtcp_state_timer_arm(struct sock *sk, unsigned long len)
 {
