@@ -61,11 +61,13 @@ static int lst_open(struct lst *l, int backlog)
 	return 0;
 }
 
+/* Close the listener; what its closing sends (resets) is dropped. */
 static void lst_close(struct lst *l)
 {
 	if (l->sock)
 		sock_release(l->sock);
 	l->sock = NULL;
+	xtcp_kt_rec_take(NULL);
 }
 
 /* The peer on port PPORT + @i sends a segment; what came back in @out. */

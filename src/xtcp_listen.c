@@ -331,9 +331,10 @@ static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	}
 #endif
 	skb_dst_set(skb, &rt->dst);
-	err = net_xmit_eval(ip_build_and_send_pkt(skb, sk, fl4.saddr,
-						  fl4.daddr, NULL,
-						  READ_ONCE(inet_sk(sk)->tos)));
+	/* Not inside net_xmit_eval(): it evaluates its argument twice. */
+	err = ip_build_and_send_pkt(skb, sk, fl4.saddr, fl4.daddr, NULL,
+				    READ_ONCE(inet_sk(sk)->tos));
+	err = net_xmit_eval(err);
 	if (!err)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	return err;
