@@ -77,7 +77,8 @@ struct xtcp_request {
 struct xtcp_synq {
 	u32			qlen;
 	u32			mask;		/* buckets - 1 */
-	unsigned long		overflow;	/* jiffies of the last; 0: none */
+	unsigned long		overflow;	/* jiffies of the last overflow */
+	bool			overflowed;	/* ... if there was one */
 	hsiphash_key_t		key;		/* of the bucket hash */
 	struct list_head	levels[XTCP_SYNQ_LEVELS];
 	struct hlist_head	buckets[];
@@ -166,6 +167,7 @@ int xtcp_synq_alloc(struct sock *sk)
 		}
 		q->qlen = old->qlen;
 		q->overflow = old->overflow;
+		q->overflowed = old->overflowed;
 	}
 	/* Owned: segments wait in the backlog, the timer defers. */
 	xsk->synq = q;
@@ -556,7 +558,8 @@ static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	}
 	if (q->qlen >= xtcp_synq_limit(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_SYNQOVERFLOWS);
-		q->overflow = jiffies | 1;
+		q->overflow = jiffies;
+		q->overflowed = true;
 		if (cookies) {
 			xtcp_send_cookie(sk, skb, opts);
 			return;
@@ -846,7 +849,7 @@ static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 
 	if (th->flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST) || !cookies)
 		return -1;
-	if (cookies == 1 && (!q->overflow ||
+	if (cookies == 1 && (!q->overflowed ||
 			     time_before(jiffies, q->overflow) ||
 			     time_after(jiffies, q->overflow +
 					XTCP_COOKIE_WINDOW)))
