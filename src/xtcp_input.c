@@ -663,7 +663,12 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 			if (XTCP_SKB_CB(p)->seq == cb->seq &&
 			    !xtcp_seq_before(XTCP_SKB_CB(p)->end_seq,
 					     cb->end_seq)) {
-				/* A duplicate of what is held. */
+				/*
+				 * A duplicate of what is held: the ACK's
+				 * first SACK block is the one holding it
+				 * (RFC 2018 section 4).
+				 */
+				xsk->ofo_last = cb->seq;
 				consume_skb(skb);
 				return;
 			}
