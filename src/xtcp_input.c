@@ -165,7 +165,7 @@ u32 xtcp_seconds(void)
  * one the peer applies to our window.  The peer's TSval becomes
  * TS.Recent.
  */
-void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
+static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 

@@ -505,7 +505,6 @@ unsigned int xtcp_request_size(void);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
-void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts);
 void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts);
 u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
