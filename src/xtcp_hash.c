@@ -8,7 +8,9 @@
  * dropping the bucket lock; the tables themselves hold no reference, so a
  * socket leaves every table (xtcp_unhash(), xtcp_put_port()) before it is
  * destroyed.  When a bhash and an ehash bucket are both needed (connect),
- * the bhash lock is taken first.
+ * the bhash lock is taken first.  TIME_WAIT entries live in ehash buckets
+ * too (see xtcp_timewait.c); their namespace's twq lock nests inside
+ * either bucket lock.
  */
 
 #include <linux/jhash.h>
@@ -37,9 +39,8 @@ static bool sk_unhashed_bound(const struct sock *sk)
 	return hlist_unhashed(&sk->sk_bind_node);
 }
 
-static struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net,
-					      __be32 laddr, u16 lport,
-					      __be32 faddr, __be16 fport)
+struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net, __be32 laddr,
+				       u16 lport, __be32 faddr, __be16 fport)
 {
 	u32 h = jhash_3words((__force u32)laddr, (__force u32)faddr,
 			     ((u32)lport << 16) | (__force u32)fport,
@@ -95,28 +96,53 @@ static int xtcp_listener_score(const struct sock *sk, const struct net *net,
 	return score;
 }
 
+static struct xtcp_tw *xtcp_tw_find(const struct xtcp_hbucket *b,
+				    const struct net *net, __be32 raddr,
+				    __be16 rport, __be32 laddr, u16 lport)
+{
+	struct xtcp_tw *tw;
+
+	hlist_for_each_entry(tw, &b->tw_chain, node)
+		if (net_eq(read_pnet(&tw->net), net) && tw->raddr == raddr &&
+		    tw->rport == rport && tw->laddr == laddr &&
+		    ntohs(tw->lport) == lport)
+			return tw;
+	return NULL;
+}
+
 /**
  * xtcp_lookup - the socket an arriving segment belongs to
  * @net: the namespace it arrived in
- * @saddr: source address (the peer)
- * @sport: source port
- * @daddr: destination address (ours)
- * @dport: destination port
+ * @skb: the segment, validated, its control block filled in
+ * @opts: its options
  * @dif: the arrival interface
+ * @twv: set to what a TIME_WAIT entry made of it (XTCP_TWV_*), or 0
+ * @reply: the ACK to send when @twv has XTCP_TWV_ACK
  *
- * A connection matching the 4-tuple exactly wins; otherwise the most
- * specific listener on the port.
+ * A connection matching the 4-tuple exactly wins; then a TIME_WAIT entry,
+ * which takes the segment itself (in the same bucket lock, so that an
+ * entry replacing its socket is never missed) unless it is a SYN opening
+ * a new connection (RFC 6191), which ends the entry, and goes on to a
+ * listener with its ISS in the control block; then the most specific
+ * listener on the port.
  *
  * Return: the socket with a reference held, or NULL.
  */
-struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
-			 __be32 daddr, __be16 dport, int dif)
+struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
+			 const struct xtcp_opts *opts, int dif,
+			 unsigned int *twv, struct xtcp_tw_reply *reply)
 {
-	u16 lport = ntohs(dport);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	__be32 saddr = iph->saddr, daddr = iph->daddr;
+	struct xtcp_tw *tw, *ended = NULL;
+	u16 lport = ntohs(th->dest);
+	__be16 sport = th->source;
 	struct xtcp_hbucket *b;
 	struct sock *sk, *best = NULL;
 	int score, best_score = -1;
 
+	*twv = 0;
 	b = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
 	spin_lock_bh(&b->lock);
 	sk_for_each(sk, &b->chain) {
@@ -127,7 +153,23 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 			return sk;
 		}
 	}
+	tw = xtcp_tw_find(b, net, saddr, sport, daddr, lport);
+	if (tw) {
+		*twv = xtcp_tw_process(net, tw, skb, opts, reply) |
+		       XTCP_TWV_FOUND;
+		if (*twv & XTCP_TWV_SYN) {
+			/* Above anything the old connection used. */
+			XTCP_SKB_CB(skb)->tw_isn = tw->snd_nxt +
+						   XTCP_MAX_WINDOW + 2 ?: 1;
+			hlist_del_init(&tw->node);
+			ended = tw;
+		}
+	}
 	spin_unlock_bh(&b->lock);
+	if (ended)
+		xtcp_tw_release(net, ended, XTCP_MIB_TWKILLED);
+	else if (tw)
+		return NULL;
 
 	b = xtcp_lhash_bucket(net, lport);
 	spin_lock_bh(&b->lock);
@@ -144,26 +186,44 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 	return best;
 }
 
-static bool xtcp_ehash_taken(const struct xtcp_hbucket *b,
+/*
+ * Is the 4-tuple in use?  By a socket, or by a TIME_WAIT entry that
+ * connect() may not take over (xtcp_tw_take(); @inh NULL: none may be).
+ */
+static bool xtcp_ehash_taken(struct sock *sk, struct xtcp_hbucket *b,
 			     const struct net *net, __be32 raddr,
-			     __be16 rport, __be32 laddr, u16 lport)
+			     __be16 rport, __be32 laddr, u16 lport,
+			     bool bound, struct xtcp_tw_inherit *inh)
 {
+	struct xtcp_tw *tw;
 	struct sock *sk2;
 
 	sk_for_each(sk2, &b->chain)
 		if (xtcp_match_established(sk2, net, raddr, rport, laddr,
 					   lport))
 			return true;
-	return false;
+	tw = xtcp_tw_find(b, net, raddr, rport, laddr, lport);
+	return tw && !xtcp_tw_take(sk, tw, bound, inh);
+}
+
+/* connect() took a TIME_WAIT entry's 4-tuple: end the entry. */
+static void xtcp_tw_taken(struct net *net, struct xtcp_tw_inherit *inh)
+{
+	if (inh && inh->tw) {
+		xtcp_tw_release(net, inh->tw, XTCP_MIB_TWRECYCLED);
+		inh->tw = NULL;
+	}
 }
 
 /**
  * xtcp_hash_established - enter a connection in the 4-tuple table
  * @sk: the socket, its addresses and ports set
+ * @inh: connect() of a socket the user bound: what it inherits if it
+ *       takes over a TIME_WAIT entry's 4-tuple; NULL for a listener's child
  *
  * Return: 0, or -EADDRNOTAVAIL when the 4-tuple is already in use.
  */
-int xtcp_hash_established(struct sock *sk)
+int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
@@ -173,12 +233,13 @@ int xtcp_hash_established(struct sock *sk)
 	b = xtcp_ehash_bucket(net, inet->inet_rcv_saddr, inet->inet_num,
 			      inet->inet_daddr, inet->inet_dport);
 	spin_lock_bh(&b->lock);
-	if (xtcp_ehash_taken(b, net, inet->inet_daddr, inet->inet_dport,
-			     inet->inet_rcv_saddr, inet->inet_num))
+	if (xtcp_ehash_taken(sk, b, net, inet->inet_daddr, inet->inet_dport,
+			     inet->inet_rcv_saddr, inet->inet_num, true, inh))
 		err = -EADDRNOTAVAIL;
 	else
 		sk_add_node(sk, &b->chain);
 	spin_unlock_bh(&b->lock);
+	xtcp_tw_taken(net, inh);
 	return err;
 }
 
@@ -284,7 +345,8 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 				continue;
 			b = xtcp_bhash_bucket(net, port);
 			spin_lock_bh(&b->lock);
-			if (!xtcp_port_in_use(b, net, port))
+			if (!xtcp_port_in_use(b, net, port) &&
+			    !(b->tw_bound && xtcp_tw_port_conflict(sk, port)))
 				goto found;
 			spin_unlock_bh(&b->lock);
 		}
@@ -295,13 +357,11 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 	spin_lock_bh(&b->lock);
 	inet->inet_num = port;
 	sk_for_each_bound(sk2, &b->chain) {
-		if (xtcp_bind_conflict(sk, sk2)) {
-			if (sk_unhashed_bound(sk))
-				inet->inet_num = 0;
-			spin_unlock_bh(&b->lock);
-			return -EADDRINUSE;
-		}
+		if (xtcp_bind_conflict(sk, sk2))
+			goto in_use;
 	}
+	if (b->tw_bound && xtcp_tw_port_conflict(sk, port))
+		goto in_use;
 	if (!sk_unhashed_bound(sk)) {
 		spin_unlock_bh(&b->lock);
 		return 0;
@@ -312,6 +372,12 @@ found:
 	sk_add_bind_node(sk, &b->chain);
 	spin_unlock_bh(&b->lock);
 	return 0;
+
+in_use:
+	if (sk_unhashed_bound(sk))
+		inet->inet_num = 0;
+	spin_unlock_bh(&b->lock);
+	return -EADDRINUSE;
 }
 
 /* Every holder of the port took it for a connection of its own. */
@@ -339,6 +405,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_port_offset);
 /**
  * xtcp_bind_connect_port - local port and table entries for connect()
  * @sk: the socket, its addresses and destination port set
+ * @inh: what @sk inherits if it takes over a TIME_WAIT entry's 4-tuple
  *
  * A socket bound by the user keeps its port; the 4-tuple must be free.
  * Otherwise the port is chosen by RFC 6056's double-hash algorithm
@@ -350,7 +417,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_port_offset);
  *
  * Return: 0 with @sk in bhash and ehash, or -EADDRNOTAVAIL.
  */
-int xtcp_bind_connect_port(struct sock *sk)
+int xtcp_bind_connect_port(struct sock *sk, struct xtcp_tw_inherit *inh)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
@@ -360,7 +427,7 @@ int xtcp_bind_connect_port(struct sock *sk)
 	u16 port;
 
 	if (inet->inet_num)
-		return xtcp_hash_established(sk);
+		return xtcp_hash_established(sk, inh);
 
 	xtcp_port_range(net, &low, &high);
 	n = high - low + 1;
@@ -383,9 +450,9 @@ int xtcp_bind_connect_port(struct sock *sk)
 		eb = xtcp_ehash_bucket(net, inet->inet_rcv_saddr, port,
 				       inet->inet_daddr, inet->inet_dport);
 		spin_lock(&eb->lock);
-		if (xtcp_ehash_taken(eb, net, inet->inet_daddr,
+		if (xtcp_ehash_taken(sk, eb, net, inet->inet_daddr,
 				     inet->inet_dport, inet->inet_rcv_saddr,
-				     port)) {
+				     port, false, inh)) {
 			spin_unlock(&eb->lock);
 			spin_unlock_bh(&b->lock);
 			continue;
@@ -397,6 +464,7 @@ int xtcp_bind_connect_port(struct sock *sk)
 		sk_add_node(sk, &eb->chain);
 		spin_unlock(&eb->lock);
 		spin_unlock_bh(&b->lock);
+		xtcp_tw_taken(net, inh);
 		/* Section 3.3.4: move on by a small random step. */
 		WRITE_ONCE(xtcp_port_perturb[index],
 			   base + i + 1 + get_random_u32_below(4));
@@ -421,6 +489,29 @@ void xtcp_put_port(struct sock *sk)
 	inet->inet_num = 0;
 	inet->inet_sport = 0;
 	xtcp_sk(sk)->connect_port = 0;
+}
+
+/*
+ * A TIME_WAIT entry of a connection whose port was bound holds the port
+ * against bind(): the bhash bucket counts such entries, and bind() looks
+ * for them (xtcp_tw_port_conflict()) only where the count is not 0.
+ */
+void xtcp_tw_port_hold(const struct net *net, u16 port)
+{
+	struct xtcp_hbucket *b = xtcp_bhash_bucket(net, port);
+
+	spin_lock_bh(&b->lock);
+	b->tw_bound++;
+	spin_unlock_bh(&b->lock);
+}
+
+void xtcp_tw_port_put(const struct net *net, u16 port)
+{
+	struct xtcp_hbucket *b = xtcp_bhash_bucket(net, port);
+
+	spin_lock_bh(&b->lock);
+	b->tw_bound--;
+	spin_unlock_bh(&b->lock);
 }
 
 /* A listener's child shares its port. */
@@ -450,6 +541,7 @@ static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n,
 		spin_lock_init(&t[i].lock);
 		lockdep_set_class(&t[i].lock, key);
 		INIT_HLIST_HEAD(&t[i].chain);
+		INIT_HLIST_HEAD(&t[i].tw_chain);
 	}
 	return t;
 }

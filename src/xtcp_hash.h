@@ -14,14 +14,17 @@
  * up in softirq.
  */
 struct xtcp_hbucket {
-	spinlock_t		lock;	/* protects chain */
+	spinlock_t		lock;	/* protects the rest */
 	struct hlist_head	chain;
+	struct hlist_head	tw_chain;	/* ehash: TIME_WAIT entries */
+	u32			tw_bound;	/* bhash: entries holding a port */
 };
 
 /*
  * The tables, shared by every namespace (each entry is matched on its
  * namespace too):
- *  ehash - connections (SYN_SENT to TIME_WAIT) by their 4-tuple, sk_node;
+ *  ehash - connections (SYN_SENT to CLOSING, LAST_ACK) by their 4-tuple,
+ *          sk_node; and TIME_WAIT entries, struct xtcp_tw, on tw_chain;
  *  lhash - listeners by local port, sk_node;
  *  bhash - every socket holding a local port, by namespace and port,
  *          sk_bind_node.
@@ -37,5 +40,14 @@ struct xtcp_tables {
 };
 
 extern struct xtcp_tables xtcp_tables;
+
+struct xtcp_tw;
+struct xtcp_tw_view;
+struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net, __be32 laddr,
+				       u16 lport, __be32 faddr, __be16 fport);
+void xtcp_tw_port_hold(const struct net *net, u16 port);
+void xtcp_tw_port_put(const struct net *net, u16 port);
+bool xtcp_tw_copy(struct net *net, struct xtcp_hbucket *b, unsigned int n,
+		  struct xtcp_tw_view *v);
 
 #endif /* _XTCP_HASH_H */

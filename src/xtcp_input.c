@@ -624,7 +624,9 @@ static void xtcp_rcv_fin(struct sock *sk)
 		xtcp_set_state(sk, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT2:
+		/* The socket is gone after this: acknowledge the FIN now. */
 		xtcp_state_timer_stop(sk);
+		xtcp_send_ack(sk);
 		xtcp_time_wait(sk);
 		break;
 	}
@@ -750,10 +752,6 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
 		if (th->flags & XTCP_FLAG_RST)
 			return false;
-		/* A FIN retransmitted into TIME_WAIT restarts 2 MSL. */
-		if (sk->sk_state == TCP_TIME_WAIT &&
-		    (th->flags & XTCP_FLAG_FIN))
-			xtcp_time_wait(sk);
 		xtcp_send_ack(sk);
 		return false;
 	}
@@ -764,9 +762,6 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			xtcp_send_challenge_ack(sk);
 			return false;
 		}
-		/* RFC 1337: TIME_WAIT ignores resets. */
-		if (sk->sk_state == TCP_TIME_WAIT)
-			return false;
 		if (sk->sk_state == TCP_SYN_RECV && !xsk->passive)
 			xtcp_state_store(sk, TCP_SYN_SENT);
 		if (sk->sk_state == TCP_SYN_RECV ||
@@ -840,8 +835,10 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			xtcp_fin_wait2(sk);
 		break;
 	case TCP_CLOSING:
-		if (xtcp_fin_acked(xsk))
+		if (xtcp_fin_acked(xsk)) {
 			xtcp_time_wait(sk);
+			return false;
+		}
 		break;
 	case TCP_LAST_ACK:
 		if (xtcp_fin_acked(xsk)) {
@@ -855,14 +852,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	fin = th->flags & XTCP_FLAG_FIN;
 	fin_seq = cb->end_seq - 1;
 	if (!(1 << sk->sk_state &
-	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))) {
-		/* A FIN retransmitted into TIME_WAIT restarts 2 MSL. */
-		if (fin && sk->sk_state == TCP_TIME_WAIT) {
-			xtcp_time_wait(sk);
-			xtcp_send_ack(sk);
-		}
+	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
 		return false;
-	}
 	if (!datalen && !fin)
 		return false;
 
@@ -935,8 +926,14 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
-		/* RFC 9293 3.10.7.1: as if there were no socket. */
-		xtcp_v4_send_reset(sock_net(sk), skb);
+		/*
+		 * RFC 9293 3.10.7.1: as if there were no socket; but a
+		 * segment that waited in the backlog while its connection
+		 * went into a TIME_WAIT entry belongs to the entry, which
+		 * the peer's retransmission will find.
+		 */
+		if (!xsk->timewait)
+			xtcp_v4_send_reset(sock_net(sk), skb);
 		break;
 	case TCP_LISTEN:
 	case TCP_SYN_SENT:
@@ -976,9 +973,10 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	enum skb_drop_reason reason;
 	enum xtcp_mib_field field;
 	const struct xtcphdr *th;
-	const struct iphdr *iph;
+	struct xtcp_tw_reply reply;
 	struct xtcp_skb_cb *cb;
 	struct xtcp_opts opts;
+	unsigned int twv;
 	struct sock *sk;
 
 	/* Not unicast to us, by link layer or IP: never answered. */
@@ -1003,7 +1001,6 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	}
 
 	th = xtcp_hdr(skb);
-	iph = ip_hdr(skb);
 	cb = XTCP_SKB_CB(skb);
 	/* IP input is done with its control block; ours goes after it. */
 	cb->seq = ntohl(th->seq);
@@ -1012,9 +1009,16 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		      !!(th->flags & XTCP_FLAG_FIN);
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->flags = th->flags;
+	cb->tw_isn = 0;
 
-	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest,
-			 inet_iif(skb));
+	sk = xtcp_lookup(net, skb, &opts, inet_iif(skb), &twv, &reply);
+	if (!sk && (twv & XTCP_TWV_FOUND) && !(twv & XTCP_TWV_SYN)) {
+		/* A TIME_WAIT entry took it. */
+		if (twv & XTCP_TWV_ACK)
+			xtcp_tw_send_ack(net, skb, &reply);
+		consume_skb(skb);
+		return 0;
+	}
 	if (sk) {
 		if (sk_filter_trim_cap(sk, skb, xtcp_hdrlen(th))) {
 			sock_put(sk);

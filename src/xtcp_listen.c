@@ -572,7 +572,9 @@ static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	if (!req)
 		goto drop;
 	xtcp_req_init(sk, req, skb, opts);
-	req->iss = xtcp_isn(req->laddr, req->raddr, inet_sk(sk)->inet_sport,
+	/* A SYN that ended a TIME_WAIT entry: past its sequence space. */
+	req->iss = XTCP_SKB_CB(skb)->tw_isn ?:
+		   xtcp_isn(req->laddr, req->raddr, inet_sk(sk)->inet_sport,
 			    req->rport);
 	req->ts_offset = get_random_u32();
 	req->sent_us = xtcp_clock_us();
@@ -691,7 +693,7 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 
 	sock_prot_inuse_add(net, child->sk_prot, 1);
 	xtcp_inherit_port(sk, child);
-	if (xtcp_hash_established(child)) {
+	if (xtcp_hash_established(child, NULL)) {
 		/* The 4-tuple came into use meanwhile. */
 		xtcp_state_store(child, TCP_CLOSE);
 		sock_orphan(child);

@@ -3,8 +3,9 @@
  * XTCP: a TCP-like reliable byte stream in the socket family AF_XTCP,
  * carried over IPv4 with its own protocol number.
  *
- * Module load registers, in order: the struct proto (its slab), the
- * per-namespace state, the IPv4 protocol handler, the socket family.
+ * Module load registers, in order: the slabs of half-open requests and
+ * TIME_WAIT entries, the struct proto (its slab), the per-namespace
+ * state, the IPv4 protocol handler, the socket family.
  * Unload and every failed load step undo them in reverse order.
  */
 
@@ -52,9 +53,13 @@ static int __init xtcp_init(void)
 	if (err)
 		goto out_hash;
 
+	err = xtcp_tw_cache_init();
+	if (err)
+		goto out_listen_cache;
+
 	err = xtcp_proto_register();
 	if (err)
-		goto out_listen;
+		goto out_tw;
 
 	err = xtcp_net_register();
 	if (err)
@@ -85,7 +90,9 @@ out_net:
 	xtcp_net_unregister();
 out_proto:
 	xtcp_proto_unregister();
-out_listen:
+out_tw:
+	xtcp_tw_cache_exit();
+out_listen_cache:
 	xtcp_listen_exit();
 out_hash:
 	xtcp_hash_exit();
@@ -94,12 +101,16 @@ out_hash:
 
 static void __exit xtcp_exit(void)
 {
-	/* No socket exists: each holds a module reference. */
+	/*
+	 * No socket exists: each holds a module reference.  TIME_WAIT
+	 * entries hold none; every namespace's exit frees them.
+	 */
 	sock_unregister(PF_XTCP);
 	/* Waits (synchronize_net) for softirqs inside xtcp_v4_rcv(). */
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	xtcp_net_unregister();
 	xtcp_proto_unregister();
+	xtcp_tw_cache_exit();
 	xtcp_listen_exit();
 	xtcp_hash_exit();
 }

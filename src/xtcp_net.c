@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP per-network-namespace state: counters and their /proc file, and
- * the control socket that sends segments belonging to no socket.
+ * XTCP per-network-namespace state: counters and their /proc file, the
+ * control socket that sends segments belonging to no socket, and the
+ * TIME_WAIT entries' expiry queue.
  *
  * The state is created for every namespace, present and future, before the
  * protocol handler is registered, and destroyed after it is gone, so the
@@ -71,6 +72,12 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpSynCookiesRecv", XTCP_MIB_SYNCOOKIESRECV),
 	SNMP_MIB_ITEM("XtcpSynCookiesFailed", XTCP_MIB_SYNCOOKIESFAILED),
 	SNMP_MIB_ITEM("XtcpSynQueuePruned", XTCP_MIB_SYNQPRUNED),
+	SNMP_MIB_ITEM("XtcpTimeWaitCurr", XTCP_MIB_TIMEWAITCURR),
+	SNMP_MIB_ITEM("XtcpTW", XTCP_MIB_TW),
+	SNMP_MIB_ITEM("XtcpTWKilled", XTCP_MIB_TWKILLED),
+	SNMP_MIB_ITEM("XtcpTWRecycled", XTCP_MIB_TWRECYCLED),
+	SNMP_MIB_ITEM("XtcpTimeWaitOverflow", XTCP_MIB_TIMEWAITOVERFLOW),
+	SNMP_MIB_ITEM("XtcpPAWSTimeWait", XTCP_MIB_PAWSTIMEWAIT),
 	SNMP_MIB_SENTINEL
 };
 
@@ -138,6 +145,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (err)
 		goto out_mib;
 
+	xtcp_tw_init_net(net);
 	err = xtcp_sysctl_init_net(net);
 	if (err)
 		goto out_ctl;
@@ -162,6 +170,8 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 	xtcp_proc_exit(net);
 	xtcp_sysctl_exit_net(net);
+	/* After the sysctls: no tw_timeout write arms its timer again. */
+	xtcp_tw_exit_net(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	free_percpu(xn->mib);
 }

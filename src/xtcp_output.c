@@ -70,77 +70,126 @@ static unsigned int xtcp_seg_len(const struct sk_buff *skb)
 	       !!(th->flags & XTCP_FLAG_SYN) + !!(th->flags & XTCP_FLAG_FIN);
 }
 
-/**
- * xtcp_v4_send_reset - answer a segment no socket takes with a reset
- * @net: the namespace it arrived in
- * @skb: the validated segment, data at the XTCP header
- *
- * Only a segment addressed to a local unicast address is answered (the
- * caller has dropped broadcast and multicast ones), and never towards a
- * broadcast or multicast address (a spoofed source).  As TCP's reset does,
- * the reply leaves by the VRF the segment came in on, reflects its TOS,
- * and carries the mark net.ipv4.fwmark_reflect gives it.
+/*
+ * Answer @skb with the header @th (@hdrlen bytes, options included) from
+ * no socket, through the namespace's control socket: 0 when sent, an
+ * errno, or 1 when KUnit took it instead.  Only a segment addressed to a
+ * local unicast address is answered (the caller has dropped broadcast and
+ * multicast ones), and never towards a broadcast or multicast address (a
+ * spoofed source).  As TCP's replies do, the answer leaves by the VRF the
+ * segment came in on, reflects its TOS, and carries the mark
+ * net.ipv4.fwmark_reflect gives it.
  */
-void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
+static int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
+			      const struct xtcphdr *th, unsigned int hdrlen)
 {
 	const struct rtable *in_rt = skb_rtable(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_net *xn = xtcp_pernet(net);
 	u32 mark = IP4_REPLY_MARK(net, skb->mark);
-	struct xtcphdr rst, *th;
 	struct sk_buff *nskb;
+	struct xtcphdr *nth;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	int oif = 0, err;
 
-	if (!xtcp_reset_for(xtcp_hdr(skb), xtcp_seg_len(skb), &rst))
-		return;
 #if IS_ENABLED(CONFIG_KUNIT)
 	if (READ_ONCE(xtcp_test_xmit_hook)) {
-		xtcp_test_xmit_hook(NULL, &rst, sizeof(rst));
-		return;
+		/* Recorded, not sent, and not counted. */
+		xtcp_test_xmit_hook(NULL, th, hdrlen);
+		return 1;
 	}
 #endif
 	/* Crafted skbs have no input route: nothing to answer. */
 	if (!in_rt || in_rt->rt_type != RTN_LOCAL)
-		return;
+		return -EINVAL;
 
 	if (netif_index_is_l3_master(net, skb->skb_iif))
 		oif = skb->skb_iif;
 	flowi4_init_output(&fl4, oif, mark, iph->tos & INET_DSCP_MASK,
 			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
-			   iph->daddr, rst.dest, rst.source,
+			   iph->daddr, th->dest, th->source,
 			   sock_net_uid(net, NULL));
 	security_skb_classify_flow(skb, flowi4_to_flowi_common(&fl4));
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
-		return;
+		return PTR_ERR(rt);
 	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
 		ip_rt_put(rt);
-		return;
+		return -EINVAL;
 	}
 
-	nskb = alloc_skb(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_LEN,
+	nskb = alloc_skb(MAX_HEADER + sizeof(struct iphdr) + hdrlen,
 			 GFP_ATOMIC);
 	if (!nskb) {
 		ip_rt_put(rt);
-		return;
+		return -ENOBUFS;
 	}
 	skb_reserve(nskb, MAX_HEADER + sizeof(struct iphdr));
 	skb_dst_set(nskb, &rt->dst);
-	th = skb_put_data(nskb, &rst, sizeof(rst));
+	nth = skb_put_data(nskb, th, hdrlen);
 	skb_reset_transport_header(nskb);
-	th->check = xtcp_v4_check(XTCP_HDR_LEN, fl4.saddr, fl4.daddr,
-				  csum_partial(th, XTCP_HDR_LEN, 0));
+	nth->check = xtcp_v4_check(hdrlen, fl4.saddr, fl4.daddr,
+				   csum_partial(nth, hdrlen, 0));
 	nskb->ip_summed = CHECKSUM_NONE;
 	nskb->mark = mark;
 
+	/* Not inside net_xmit_eval(): it evaluates its argument twice. */
 	err = ip_build_and_send_pkt(nskb, xn->ctl_sk, fl4.saddr, fl4.daddr,
 				    NULL, iph->tos & ~INET_ECN_MASK);
-	if (!net_xmit_eval(err)) {
+	err = net_xmit_eval(err);
+	if (!err)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
+	return err;
+}
+
+/**
+ * xtcp_v4_send_reset - answer a segment no socket takes with a reset
+ * @net: the namespace it arrived in
+ * @skb: the validated segment, data at the XTCP header
+ */
+void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
+{
+	struct xtcphdr rst;
+
+	if (!xtcp_reset_for(xtcp_hdr(skb), xtcp_seg_len(skb), &rst))
+		return;
+	if (!xtcp_v4_send_reply(net, skb, &rst, sizeof(rst)))
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+}
+
+/**
+ * xtcp_tw_send_ack - a TIME_WAIT entry's ACK
+ * @net: the namespace
+ * @skb: the segment it answers
+ * @r: what the entry said: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, its
+ *     window and timestamps
+ */
+void xtcp_tw_send_ack(struct net *net, struct sk_buff *skb,
+		      const struct xtcp_tw_reply *r)
+{
+	const struct xtcphdr *in = xtcp_hdr(skb);
+	struct xtcp_opts opts = {};
+	u8 buf[XTCP_MAX_HDR_LEN];
+	struct xtcphdr *th = (struct xtcphdr *)buf;
+	unsigned int hdrlen;
+
+	if (r->has_ts) {
+		opts.has_tstamp = 1;
+		opts.tsval = r->tsval;
+		opts.tsecr = r->tsecr;
 	}
+	hdrlen = XTCP_HDR_LEN + xtcp_options_size(&opts, false);
+	memset(buf, 0, hdrlen);
+	th->source = in->dest;
+	th->dest = in->source;
+	th->seq = htonl(r->seq);
+	th->ack_seq = htonl(r->ack);
+	th->flags = XTCP_FLAG_ACK;
+	xtcp_set_hdrlen(th, hdrlen);
+	th->window = htons(r->window);
+	xtcp_build_options((u8 *)(th + 1), &opts, false);
+	xtcp_v4_send_reply(net, skb, th, hdrlen);
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

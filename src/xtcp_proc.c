@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/xtcp: every XTCP socket of the reader's namespace, in
- * /proc/net/tcp's columns and state numbers.  Listeners come first, then
- * connections in every state from SYN_SENT to TIME_WAIT.  The column
+ * /proc/net/tcp's columns and state numbers.  Listeners come first, each
+ * followed by its half-open requests, then connections in every state
+ * from SYN_SENT to LAST_ACK, then TIME_WAIT entries.  The column
  * /proc/net/tcp fills with the socket's address is always zero here.
  *
  * The walk takes one bucket lock at a time, only while it looks for the
- * next socket, and holds a reference on the socket it shows.
+ * next socket, and holds a reference on the socket it shows; requests and
+ * TIME_WAIT entries, which have no reference count, are shown from copies
+ * made under their lock.
  */
 
 #include <linux/proc_fs.h>
@@ -34,6 +37,7 @@ struct xtcp_iter_state {
 	unsigned int		req_n;
 	kuid_t			req_uid; /* the listener's owner */
 	struct xtcp_req_view	reqs[XTCP_PROC_REQS];
+	struct xtcp_tw_view	tw;	/* a TIME_WAIT entry, copied */
 };
 
 static bool xtcp_iter_is_req(const struct xtcp_iter_state *st, const void *v)
@@ -41,6 +45,12 @@ static bool xtcp_iter_is_req(const struct xtcp_iter_state *st, const void *v)
 	return v >= (void *)st->reqs && v < (void *)(st->reqs + XTCP_PROC_REQS);
 }
 
+static bool xtcp_iter_is_tw(const struct xtcp_iter_state *st, const void *v)
+{
+	return v == &st->tw;
+}
+
+/* Tables walked: 0 lhash, 1 ehash's sockets, 2 ehash's TIME_WAIT. */
 static struct xtcp_hbucket *xtcp_iter_bucket(const struct xtcp_iter_state *st)
 {
 	if (st->table == 0)
@@ -95,9 +105,15 @@ static void *xtcp_iter_get(struct seq_file *seq)
 	struct sock *sk;
 	unsigned int n;
 
-	for (; st->table < 2; st->table++, st->bucket = 0) {
+	for (; st->table < 3; st->table++, st->bucket = 0) {
 		for (; (b = xtcp_iter_bucket(st)); st->bucket++,
 		     st->offset = 0, st->sub = 0) {
+			if (st->table == 2) {
+				if (!hlist_empty(&b->tw_chain) &&
+				    xtcp_tw_copy(net, b, st->offset, &st->tw))
+					return &st->tw;
+				continue;
+			}
 again:
 			if (hlist_empty(&b->chain))
 				continue;
@@ -134,6 +150,8 @@ static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 	++*pos;
 	if (xtcp_iter_is_req(st, v)) {
 		st->sub++;
+	} else if (xtcp_iter_is_tw(st, v)) {
+		st->offset++;
 	} else if (v != SEQ_START_TOKEN) {
 		/* A listener's requests follow it. */
 		if (st->table == 0)
@@ -182,7 +200,8 @@ static void xtcp_seq_stop(struct seq_file *seq, void *v)
 {
 	struct xtcp_iter_state *st = seq->private;
 
-	if (v && v != SEQ_START_TOKEN && !xtcp_iter_is_req(st, v))
+	if (v && v != SEQ_START_TOKEN && !xtcp_iter_is_req(st, v) &&
+	    !xtcp_iter_is_tw(st, v))
 		sock_put(v);
 }
 
@@ -203,6 +222,18 @@ static void xtcp_req_show(struct seq_file *seq,
 		   0, 0, 0, 0);
 }
 
+/* A TIME_WAIT entry: its timer (3) and what is left of it, as TCP's. */
+static void xtcp_tw_show(struct seq_file *seq, const struct xtcp_tw_view *v)
+{
+	s64 ns = (s64)(v->expires_ns - ktime_get_ns());
+
+	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %016x",
+		   (int)(seq->index - 1), v->laddr, ntohs(v->lport), v->raddr,
+		   ntohs(v->rport), TCP_TIME_WAIT, 0, 0, 3,
+		   jiffies_to_clock_t(nsecs_to_jiffies(max_t(s64, ns, 0))),
+		   0, 0, 0, 0, 0, 0U);
+}
+
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_iter_state *st = seq->private;
@@ -221,6 +252,10 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	}
 	if (xtcp_iter_is_req(st, v)) {
 		xtcp_req_show(seq, st, v);
+		goto out;
+	}
+	if (xtcp_iter_is_tw(st, v)) {
+		xtcp_tw_show(seq, v);
 		goto out;
 	}
 
@@ -245,7 +280,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 		timer = READ_ONCE(xsk->rtx_mode) == XTCP_TIMER_PROBE ? 4 : 1;
 		t = &xsk->rtx_timer;
 	} else if (hrtimer_is_queued(&xsk->state_timer)) {
-		timer = state == TCP_TIME_WAIT ? 3 : 2;
+		timer = 2;
 		t = &xsk->state_timer;
 	}
 	if (t) {

@@ -13,7 +13,8 @@
  * in force and answers every other combination with the errno inet_create()
  * gives for TCP.  Each socket holds a reference on the module (through
  * proto_ops.owner and proto.owner), so the module cannot be unloaded while
- * one exists, orphans in FIN_WAIT or TIME_WAIT included.
+ * one exists, orphans in FIN_WAIT included.  TIME_WAIT entries are no
+ * sockets and hold none (see xtcp_timewait.c).
  *
  * Lifetime: sk_alloc()'s reference belongs to the protocol and is dropped
  * by xtcp_destroy_sock(), once the socket is closed (TCP_CLOSE), out of
@@ -207,14 +208,6 @@ void xtcp_done(struct sock *sk)
 		sk->sk_state_change(sk);
 	else
 		xtcp_destroy_sock(sk);
-}
-
-/* Enter TIME_WAIT, for 2 MSL (net.xtcp.tw_timeout). */
-void xtcp_time_wait(struct sock *sk)
-{
-	xtcp_set_state(sk, TCP_TIME_WAIT);
-	xtcp_rtx_timer_stop(sk);
-	xtcp_state_timer_arm(sk, READ_ONCE(xtcp_sysctl(sk)->tw_timeout));
 }
 
 /* Abort with a reset: linger 0, unread data at close, disconnect. */
@@ -534,6 +527,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_tw_inherit inh = {};
 	__be16 orig_sport, orig_dport;
 	struct flowi4 *fl4;
 	struct rtable *rt;
@@ -564,7 +558,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	inet->inet_daddr = fl4->daddr;
 
 	xtcp_state_store(sk, TCP_SYN_SENT);
-	err = xtcp_bind_connect_port(sk);
+	err = xtcp_bind_connect_port(sk, &inh);
 	if (err)
 		goto failure;
 
@@ -584,6 +578,20 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	xsk->mss_cache = xsk->advmss;
 	xsk->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			    inet->inet_sport, inet->inet_dport);
+	xsk->ts_offset = get_random_u32();
+	xsk->ts_recent = 0;
+	xsk->ts_recent_stamp = 0;
+	if (inh.taken) {
+		/*
+		 * The 4-tuple was a TIME_WAIT entry's (tw_reuse): sequence
+		 * numbers past its, our TSval clock carrying on from it.
+		 */
+		xsk->iss = inh.iss;
+		xsk->ts_offset = inh.ts_offset;
+		xsk->ts_recent = inh.ts_recent;
+		xsk->ts_recent_stamp = inh.ts_recent_stamp;
+	}
+	xsk->timewait = 0;
 	atomic_set(&inet->inet_id, get_random_u16());
 	xsk->passive = 0;
 	xsk->retransmits = 0;
@@ -599,9 +607,6 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	xsk->snd_wscale = 0;
 	xsk->tstamp_ok = !!READ_ONCE(xtcp_sysctl(sk)->timestamps);
 	xsk->sack_ok = !!READ_ONCE(xtcp_sysctl(sk)->sack);
-	xsk->ts_offset = get_random_u32();
-	xsk->ts_recent = 0;
-	xsk->ts_recent_stamp = 0;
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ACTIVEOPENS);
 	err = xtcp_send_syn(sk);

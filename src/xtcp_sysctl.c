@@ -52,6 +52,22 @@ static int xtcp_port_range_handler(const struct ctl_table *table, int write,
 	return err;
 }
 
+/* A shorter or longer TIME_WAIT applies to the entries waiting too. */
+static int xtcp_tw_timeout_handler(const struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int err = proc_dointvec_jiffies(table, write, buffer, lenp, ppos);
+
+	if (write && !err) {
+		if (READ_ONCE(*(int *)table->data) < 0)
+			WRITE_ONCE(*(int *)table->data, 0);
+		xtcp_tw_timeout_changed(container_of(table->data,
+						     struct xtcp_net,
+						     sysctl.tw_timeout));
+	}
+	return err;
+}
+
 /* Only the addresses of its fields matter: each netns rebases them. */
 static struct xtcp_sysctl init_xtcp_sysctl;
 
@@ -104,7 +120,24 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.data		= &init_xtcp_sysctl.tw_timeout,
 		.maxlen		= sizeof(init_xtcp_sysctl.tw_timeout),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_jiffies,
+		.proc_handler	= xtcp_tw_timeout_handler,
+	},
+	{
+		.procname	= "max_tw_buckets",
+		.data		= &init_xtcp_sysctl.max_tw_buckets,
+		.maxlen		= sizeof(init_xtcp_sysctl.max_tw_buckets),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
+		.procname	= "tw_reuse",
+		.data		= &init_xtcp_sysctl.timewait_reuse,
+		.maxlen		= sizeof(init_xtcp_sysctl.timewait_reuse),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
 	},
 	{
 		.procname	= "challenge_ack_limit",
@@ -235,6 +268,8 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->sack = 1;			/* as tcp_sack */
 	ctl->syncookies = clamp(syncookies, 0, 2); /* tcp_syncookies: 1 */
 	ctl->max_syn_backlog = 4096;	/* tcp_max_syn_backlog, large hosts */
+	ctl->max_tw_buckets = 262144;	/* tcp_max_tw_buckets, large hosts */
+	ctl->timewait_reuse = 2;	/* tcp_tw_reuse: loopback only */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

@@ -8,8 +8,8 @@
  *                 or FIN) on the RFC 6298 timeout with exponential
  *                 backoff; or, with nothing in flight and the peer's
  *                 window closed, zero-window probes (persist);
- *  state_timer  - keepalive, the end of FIN_WAIT_2 for an orphan, and of
- *                 TIME_WAIT;
+ *  state_timer  - keepalive, and the end of FIN_WAIT_2 for an orphan
+ *                 (TIME_WAIT has no socket: see xtcp_timewait.c);
  *  delack_timer - the delayed ACK, 40 ms after data that did not get one.
  *
  * Lifetime: a queued timer owns one reference on its socket.  Arming an
@@ -434,8 +434,8 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 }
 
 /*
- * Keepalive, FIN_WAIT_2 of an orphan or TIME_WAIT ran out; the socket
- * lock is held, not owned.
+ * Keepalive or FIN_WAIT_2 of an orphan ran out; the socket lock is held,
+ * not owned.
  */
 void xtcp_state_timeout(struct sock *sk)
 {
@@ -447,9 +447,6 @@ void xtcp_state_timeout(struct sock *sk)
 		}
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONTIMEOUT);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
-		xtcp_done(sk);
-		break;
-	case TCP_TIME_WAIT:
 		xtcp_done(sk);
 		break;
 	default:

@@ -74,6 +74,12 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESRECV,	/* cookies validated: connections */
 	XTCP_MIB_SYNCOOKIESFAILED,	/* cookie ACKs rejected */
 	XTCP_MIB_SYNQPRUNED,		/* half-open entries dropped for room */
+	XTCP_MIB_TIMEWAITCURR,		/* gauge: TIME_WAIT entries */
+	XTCP_MIB_TW,			/* TIME_WAIT entries ended by the timer */
+	XTCP_MIB_TWKILLED,		/* ... by a new SYN (RFC 6191) */
+	XTCP_MIB_TWRECYCLED,		/* ... taken over by connect() */
+	XTCP_MIB_TIMEWAITOVERFLOW,	/* closed without TIME_WAIT */
+	XTCP_MIB_PAWSTIMEWAIT,		/* segments PAWS dropped in TIME_WAIT */
 	__XTCP_MIB_MAX
 };
 
@@ -104,6 +110,22 @@ struct xtcp_sysctl {
 	int	sack;			/* offer RFC 2018 SACK */
 	int	syncookies;		/* 0 off, 1 on SYN queue overflow, 2 always */
 	int	max_syn_backlog;	/* bound of every SYN queue */
+	int	max_tw_buckets;		/* TIME_WAIT entries of the netns */
+	int	timewait_reuse;	/* connect() over TIME_WAIT: 0, 1, 2 lo */
+};
+
+/*
+ * The TIME_WAIT entries of one namespace in expiry order (xtcp_timewait.c):
+ * they all wait the same tw_timeout from their stamp, so the list is kept
+ * in stamp order by appending, and one hrtimer armed for the head serves
+ * them all.
+ */
+struct xtcp_twq {
+	spinlock_t		lock;	/* protects list, count, timer arming */
+	struct list_head	list;	/* struct xtcp_tw, oldest stamp first */
+	u32			count;
+	struct hrtimer		timer;
+	struct net		*net;
 };
 
 /* State of XTCP in one network namespace. */
@@ -117,6 +139,7 @@ struct xtcp_net {
 	unsigned long challenge_stamp;
 	unsigned int challenge_count;
 	siphash_key_t cookie_key;	/* SYN cookies, RFC 4987 3.6 */
+	struct xtcp_twq twq;
 };
 
 extern unsigned int xtcp_net_id;
@@ -162,7 +185,10 @@ struct xtcp_skb_cb {
 	u32	ack_seq;	/* received segments only */
 	u8	flags;		/* XTCP_FLAG_* */
 	u8	sacked;		/* queued segments: XTCP_SKB_* */
-	u32	tx_us;		/* queued segments: first transmission */
+	union {
+		u32	tx_us;	/* queued segments: first transmission */
+		u32	tw_isn;	/* a SYN that ended a TIME_WAIT: our ISS */
+	};
 };
 
 /*
@@ -287,7 +313,8 @@ struct xtcp_sock {
 	u8	nodelay:1,	/* TCP_NODELAY */
 		fin_queued:1,	/* a FIN is in the write queue */
 		passive:1,	/* born from a listener */
-		connect_port:1;	/* local port chosen by connect() */
+		connect_port:1,	/* local port chosen by connect() */
+		timewait:1;	/* closed into a TIME_WAIT entry */
 	u8	corked:1,	/* TCP_CORK */
 		ack_pending:1;	/* data received and not yet ACKed */
 	u8	rtx_mode;	/* XTCP_TIMER_RTO or _PROBE */
@@ -325,7 +352,7 @@ struct xtcp_sock {
 
 	/*
 	 * rtx_timer:    retransmission, or zero-window probes;
-	 * state_timer:  keepalive, orphaned FIN_WAIT_2, TIME_WAIT;
+	 * state_timer:  keepalive, orphaned FIN_WAIT_2;
 	 * delack_timer: the delayed ACK.
 	 */
 	struct hrtimer	rtx_timer;
@@ -384,21 +411,131 @@ void xtcp_proto_unregister(void);
 /* xtcp_sock.c */
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
-void xtcp_time_wait(struct sock *sk);
 void xtcp_destroy_sock(struct sock *sk);
 void xtcp_init_sock_common(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 u32 xtcp_rcv_wnd_space(const struct sock *sk);
 extern struct proto xtcp_prot;
 
+/*
+ * TIME_WAIT (xtcp_timewait.c): what is left of a connection that closed
+ * actively, in place of its socket.  In the connection table's bucket of
+ * its 4-tuple (tw_chain) and in its namespace's expiry list.  Both links
+ * change under the bucket's lock; the list link also under the
+ * namespace's twq lock, which nests inside the bucket's.
+ */
+struct xtcp_tw {
+	struct hlist_node	node;		/* ehash bucket's tw_chain */
+	struct list_head	lnode;		/* its namespace's expiry list */
+	possible_net_t		net;
+	u64			stamp;		/* ktime_get_ns(): entered, restarted */
+	__be32			laddr;
+	__be32			raddr;
+	__be16			lport;
+	__be16			rport;
+	u32			snd_nxt;
+	u32			rcv_nxt;
+	u32			ts_recent;	/* TS.Recent */
+	u32			ts_recent_stamp; /* seconds; 0: no timestamps */
+	u32			ts_offset;	/* of our TSval clock */
+	u32			oow_stamp;	/* jiffies: last rate-limited ACK */
+	u16			window;		/* the window field of our ACKs */
+	u8			tstamp_ok:1,
+				bound:1,	/* holds its port against bind() */
+				reuse:1,	/* SO_REUSEADDR was set */
+				listed:1;	/* in the expiry list */
+};
+
+/* What a segment does to a TIME_WAIT entry: xtcp_tw_judge(). */
+#define XTCP_TWV_ACK		BIT(0)	/* answer with an ACK */
+#define XTCP_TWV_RESTART	BIT(1)	/* wait tw_timeout anew */
+#define XTCP_TWV_TS		BIT(2)	/* TS.Recent := SEG.TSval */
+#define XTCP_TWV_SYN		BIT(3)	/* a new connection takes the pair */
+#define XTCP_TWV_PAWS		BIT(4)	/* an old duplicate (counted) */
+#define XTCP_TWV_FOUND		BIT(5)	/* xtcp_lookup(): an entry had it */
+
+/* The ACK a TIME_WAIT entry answers with, copied out under its lock. */
+struct xtcp_tw_reply {
+	u32	seq;
+	u32	ack;
+	u16	window;
+	u8	has_ts;
+	u32	tsval;
+	u32	tsecr;
+};
+
+/* How connect() takes over a TIME_WAIT entry's 4-tuple (tw_reuse). */
+struct xtcp_tw_inherit {
+	struct xtcp_tw	*tw;	/* taken out of its bucket, to release */
+	bool	taken;
+	u32	iss;
+	u32	ts_offset;
+	u32	ts_recent;
+	u32	ts_recent_stamp;
+};
+
+unsigned int xtcp_tw_judge(const struct xtcp_tw *tw,
+			   const struct xtcp_skb_cb *cb,
+			   const struct xtcp_opts *opts, u32 now_s);
+bool xtcp_tw_reusable(const struct xtcp_tw *tw, int reuse, bool loopback,
+		      bool bound, u32 now_s);
+void xtcp_time_wait(struct sock *sk);
+int xtcp_tw_init_net(struct net *net);
+void xtcp_tw_exit_net(struct net *net);
+void xtcp_tw_timeout_changed(struct xtcp_net *xn);
+void xtcp_tw_free(struct xtcp_tw *tw);
+void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw);
+void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
+		     enum xtcp_mib_field field);
+unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
+			     const struct sk_buff *skb,
+			     const struct xtcp_opts *opts,
+			     struct xtcp_tw_reply *reply);
+void xtcp_tw_send_ack(struct net *net, struct sk_buff *skb,
+		      const struct xtcp_tw_reply *reply);
+bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
+		  struct xtcp_tw_inherit *inh);
+bool xtcp_tw_port_conflict(const struct sock *sk, u16 port);
+u64 xtcp_tw_len_ns(const struct net *net);
+int xtcp_tw_cache_init(void);
+void xtcp_tw_cache_exit(void);
+
+/* What /proc and KUnit see of a TIME_WAIT entry. */
+struct xtcp_tw_view {
+	__be32	laddr;
+	__be32	raddr;
+	__be16	lport;
+	__be16	rport;
+	u64	expires_ns;	/* ktime_get_ns() of its end */
+	u32	snd_nxt;
+	u32	rcv_nxt;
+	u32	ts_recent;
+	u8	tstamp_ok;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void __xtcp_twq_add(struct xtcp_twq *q, struct xtcp_tw *tw, u64 now);
+void __xtcp_twq_restart(struct xtcp_twq *q, struct xtcp_tw *tw, u64 now);
+unsigned int __xtcp_twq_reap(struct xtcp_twq *q, u64 now, u64 len_ns,
+			     unsigned int budget);
+bool __xtcp_twq_next(struct xtcp_twq *q, u64 len_ns, u64 *expires);
+void __xtcp_twq_init(struct xtcp_twq *q, struct net *net);
+struct xtcp_tw *xtcp_tw_alloc(void);
+bool xtcp_tw_peek(struct net *net, __be32 laddr, __be16 lport,
+		  __be32 raddr, __be16 rport, struct xtcp_tw_view *v);
+unsigned int xtcp_tw_purge(struct net *net);
+unsigned int xtcp_tw_size(void);
+#endif
+
 /* xtcp_hash.c */
-struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
-			 __be32 daddr, __be16 dport, int dif);
-int xtcp_hash_established(struct sock *sk);
+struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
+			 const struct xtcp_opts *opts, int dif,
+			 unsigned int *twv, struct xtcp_tw_reply *reply);
+int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);
 void xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 int xtcp_bind_port(struct sock *sk, u16 port);
-int xtcp_bind_connect_port(struct sock *sk);
+int xtcp_bind_connect_port(struct sock *sk, struct xtcp_tw_inherit *inh);
 void xtcp_put_port(struct sock *sk);
 void xtcp_inherit_port(struct sock *parent, struct sock *child);
 int xtcp_hash_init(void);
