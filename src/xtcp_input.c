@@ -159,11 +159,11 @@ u32 xtcp_seconds(void)
 }
 
 /*
- * The options a handshake agreed on: what we offered (SYN_SENT: what the
- * socket's flags say; LISTEN: the namespace's knobs) and the peer's SYN
- * carried.  An active opener keeps the shift its SYN offered: it is the
- * one the peer applies to our window.  The peer's TSval becomes
- * TS.Recent.
+ * The options an active open agreed on: what our SYN offered (the
+ * socket's flags) and the peer's SYN carried.  We keep the shift our SYN
+ * offered: it is the one the peer applies to our window.  The peer's
+ * TSval becomes TS.Recent.  (A listener agrees in its request: see
+ * xtcp_listen.c.)
  */
 static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 {
@@ -175,8 +175,6 @@ static void xtcp_agree_options(struct sock *sk, const struct xtcp_opts *opts)
 	if (xsk->wscale_ok) {
 		/* RFC 7323 2.3: a larger shift is taken as 14. */
 		xsk->snd_wscale = min_t(u8, opts->wscale, XTCP_MAX_WSCALE);
-		if (xsk->passive)
-			xsk->rcv_wscale = xtcp_select_wscale(sk);
 	} else {
 		xsk->snd_wscale = 0;
 		xsk->rcv_wscale = 0;
@@ -762,10 +760,10 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			xtcp_send_challenge_ack(sk);
 			return false;
 		}
-		if (sk->sk_state == TCP_SYN_RECV && !xsk->passive)
+		/* A simultaneous open's SYN_RECV: refused, as in SYN_SENT. */
+		if (sk->sk_state == TCP_SYN_RECV)
 			xtcp_state_store(sk, TCP_SYN_SENT);
-		if (sk->sk_state == TCP_SYN_RECV ||
-		    sk->sk_state == TCP_CLOSING ||
+		if (sk->sk_state == TCP_CLOSING ||
 		    sk->sk_state == TCP_LAST_ACK)
 			xtcp_done(sk);
 		else

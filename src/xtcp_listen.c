@@ -647,7 +647,6 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	xtcp_state_store(child, TCP_SYN_RECV);
 	sk_setup_caps(child, &rt->dst);
 
-	cxsk->passive = 1;
 	cxsk->wscale_ok = req->wscale_ok;
 	cxsk->tstamp_ok = req->tstamp_ok;
 	cxsk->sack_ok = req->sack_ok;

@@ -527,9 +527,10 @@ static void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * The SYN of an active open, or the SYN-ACK of a passive one (and of a
- * simultaneous open): <SEQ=ISS><CTL=SYN>, queued like data so the
- * retransmission timer resends it until it is acknowledged.
+ * The SYN of an active open (a simultaneous open sends it again as a
+ * SYN-ACK): <SEQ=ISS><CTL=SYN>, queued like data so the retransmission
+ * timer resends it until it is acknowledged.  A listener's SYN-ACKs come
+ * from its requests (xtcp_listen.c).
  */
 int xtcp_send_syn(struct sock *sk)
 {

@@ -593,7 +593,6 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	}
 	xsk->timewait = 0;
 	atomic_set(&inet->inet_id, get_random_u16());
-	xsk->passive = 0;
 	xsk->retransmits = 0;
 	xsk->rto_ns = XTCP_RTO_INIT_NS;
 	xsk->fin_queued = 0;

@@ -312,7 +312,6 @@ struct xtcp_sock {
 	u8	retransmits;	/* timeouts of the oldest unacknowledged */
 	u8	nodelay:1,	/* TCP_NODELAY */
 		fin_queued:1,	/* a FIN is in the write queue */
-		passive:1,	/* born from a listener */
 		connect_port:1,	/* local port chosen by connect() */
 		timewait:1;	/* closed into a TIME_WAIT entry */
 	u8	corked:1,	/* TCP_CORK */
