@@ -136,6 +136,7 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	__be32 saddr = iph->saddr, daddr = iph->daddr;
 	struct xtcp_tw *tw, *ended = NULL;
+	bool killed = false;
 	u16 lport = ntohs(th->dest);
 	__be16 sport = th->source;
 	struct xtcp_hbucket *b;
@@ -161,12 +162,12 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 			/* Above anything the old connection used. */
 			XTCP_SKB_CB(skb)->tw_isn = tw->snd_nxt +
 						   XTCP_MAX_WINDOW + 2 ?: 1;
-			hlist_del_init(&tw->node);
-			ended = tw;
+			ended = xtcp_tw_claim(net, tw);
+			killed = true;
 		}
 	}
 	spin_unlock_bh(&b->lock);
-	if (ended)
+	if (killed)
 		xtcp_tw_release(net, ended, XTCP_MIB_TWKILLED);
 	else if (tw)
 		return NULL;
@@ -209,9 +210,10 @@ static bool xtcp_ehash_taken(struct sock *sk, struct xtcp_hbucket *b,
 /* connect() took a TIME_WAIT entry's 4-tuple: end the entry. */
 static void xtcp_tw_taken(struct net *net, struct xtcp_tw_inherit *inh)
 {
-	if (inh && inh->tw) {
+	if (inh && inh->taken && !inh->released) {
 		xtcp_tw_release(net, inh->tw, XTCP_MIB_TWRECYCLED);
 		inh->tw = NULL;
+		inh->released = true;
 	}
 }
 

@@ -23,12 +23,14 @@
  * without a lock.  The bucket lock of the connection table protects
  * tw_chain and an entry's fields; the namespace's twq lock, which nests
  * inside bucket locks (and inside bhash locks, for bind()'s port check),
- * protects the expiry list, ->listed and the timer's arming.  An entry is
- * freed by whoever takes it off the last of the two: the reaper unlists a
- * batch under the twq lock, then unhashes each entry under its bucket
- * lock; a new SYN (RFC 6191) or connect() (tw_reuse) unhashes it under
- * the bucket lock, then unlists it under the twq lock, unless the reaper
- * got there first.
+ * protects the expiry list, ->listed and the timer's arming.  Who frees
+ * an entry is decided once, under the twq lock, by who takes it off the
+ * list: the reaper unlists a batch under the twq lock, then unhashes each
+ * entry under its bucket lock and frees it; a new SYN (RFC 6191) or
+ * connect() (tw_reuse) unhashes it and, still under the bucket lock,
+ * unlists it unless the reaper has (xtcp_tw_claim()).  If the reaper had,
+ * the entry is the reaper's to free and the SYN or connect() never
+ * touches it again; otherwise theirs, once the bucket lock is dropped.
  *
  * Namespace exit and module unload: entries hold no module or namespace
  * reference; xtcp_tw_exit_net() stops the timer and frees every entry of
@@ -84,7 +86,6 @@ static bool xtcp_tw_paws_reject(const struct xtcp_tw *tw,
  * @tw: the entry
  * @cb: the segment's sequence numbers and flags
  * @opts: its options
- * @now_s: xtcp_seconds()
  *
  * RFC 9293 3.10.7.4 in TIME_WAIT, RFC 1337 and RFC 6191, as TCP's
  * tcp_timewait_state_process() applies them:
@@ -100,7 +101,7 @@ static bool xtcp_tw_paws_reject(const struct xtcp_tw *tw,
  */
 unsigned int xtcp_tw_judge(const struct xtcp_tw *tw,
 			   const struct xtcp_skb_cb *cb,
-			   const struct xtcp_opts *opts, u32 now_s)
+			   const struct xtcp_opts *opts)
 {
 	bool paws = xtcp_tw_paws_reject(tw, cb, opts);
 	u8 fl = cb->flags;
@@ -121,7 +122,7 @@ unsigned int xtcp_tw_judge(const struct xtcp_tw *tw,
 		return XTCP_TWV_SYN;
 
 	if (fl & XTCP_FLAG_RST)
-		return paws ? XTCP_TWV_PAWS : 0;
+		return 0;
 	return XTCP_TWV_ACK | (paws ? XTCP_TWV_PAWS : 0) |
 	       (paws || (fl & XTCP_FLAG_ACK) ? XTCP_TWV_RESTART : 0);
 }
@@ -173,12 +174,13 @@ VISIBLE_IF_KUNIT void __xtcp_twq_restart(struct xtcp_twq *q,
 EXPORT_SYMBOL_IF_KUNIT(__xtcp_twq_restart);
 
 /* Take an entry off the list; the caller holds q->lock. */
-void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw)
+VISIBLE_IF_KUNIT void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw)
 {
 	list_del(&tw->lnode);
 	tw->listed = 0;
 	q->count--;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_unlist);
 
 /* The head's expiry, if there is a head.  The caller holds q->lock. */
 VISIBLE_IF_KUNIT bool __xtcp_twq_next(struct xtcp_twq *q, u64 len_ns,
@@ -415,7 +417,7 @@ unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 	u32 now_s = xtcp_seconds();
 	unsigned int v;
 
-	v = xtcp_tw_judge(tw, cb, opts, now_s);
+	v = xtcp_tw_judge(tw, cb, opts);
 	if (v & XTCP_TWV_SYN)
 		return v;
 	if (v & XTCP_TWV_PAWS)
@@ -452,25 +454,41 @@ unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 }
 
 /**
- * xtcp_tw_release - end an entry a SYN or connect() took out of its bucket
+ * xtcp_tw_claim - take an entry out for a SYN or connect()
  * @net: the namespace
- * @tw: the entry, no longer hashed; no lock held
+ * @tw: the entry, its bucket locked
+ *
+ * Unhashes the entry and, unless the reaper has already taken it off the
+ * list (and will free it), unlists it.
+ *
+ * Return: @tw if the caller now owns it (to end with xtcp_tw_release()
+ * once the bucket lock is dropped), NULL if the reaper does.
+ */
+struct xtcp_tw *xtcp_tw_claim(struct net *net, struct xtcp_tw *tw)
+{
+	struct xtcp_twq *q = xtcp_twq(net);
+	bool mine;
+
+	hlist_del_init(&tw->node);
+	spin_lock(&q->lock);
+	mine = tw->listed;
+	if (mine)
+		xtcp_tw_unlist(q, tw);
+	spin_unlock(&q->lock);
+	return mine ? tw : NULL;
+}
+
+/**
+ * xtcp_tw_release - end an entry a SYN or connect() took
+ * @net: the namespace
+ * @tw: what xtcp_tw_claim() returned; no lock held
  * @field: the counter of why: XTCP_MIB_TWKILLED or XTCP_MIB_TWRECYCLED
  */
 void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
 		     enum xtcp_mib_field field)
 {
-	struct xtcp_twq *q = xtcp_twq(net);
-	bool mine;
-
 	XTCP_INC_STATS(net, field);
-	spin_lock_bh(&q->lock);
-	mine = tw->listed;
-	if (mine)
-		xtcp_tw_unlist(q, tw);
-	spin_unlock_bh(&q->lock);
-	/* Otherwise the reaper holds it, and frees it. */
-	if (mine) {
+	if (tw) {
 		XTCP_DEC_STATS(net, XTCP_MIB_TIMEWAITCURR);
 		xtcp_tw_free(tw);
 	}
@@ -483,8 +501,9 @@ void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
  * @bound: the user bound @sk's port
  * @inh: where to say what the new connection inherits; NULL: never take
  *
- * Return: true if @sk may have the 4-tuple; the entry is then out of the
- * bucket and the caller ends it with xtcp_tw_release() once unlocked.
+ * Return: true if @sk may have the 4-tuple; the entry is then claimed
+ * (xtcp_tw_claim()) and the caller ends it with xtcp_tw_release() once
+ * unlocked.
  */
 bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
 		  struct xtcp_tw_inherit *inh)
@@ -503,8 +522,7 @@ bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
 	inh->ts_offset = tw->ts_offset;
 	inh->ts_recent = tw->ts_recent;
 	inh->ts_recent_stamp = tw->ts_recent_stamp;
-	inh->tw = tw;
-	hlist_del_init(&tw->node);
+	inh->tw = xtcp_tw_claim(sock_net(sk), tw);
 	return true;
 }
 

@@ -465,8 +465,9 @@ struct xtcp_tw_reply {
 
 /* How connect() takes over a TIME_WAIT entry's 4-tuple (tw_reuse). */
 struct xtcp_tw_inherit {
-	struct xtcp_tw	*tw;	/* taken out of its bucket, to release */
+	struct xtcp_tw	*tw;	/* claimed, to release; NULL: the reaper's */
 	bool	taken;
+	bool	released;
 	u32	iss;
 	u32	ts_offset;
 	u32	ts_recent;
@@ -475,7 +476,7 @@ struct xtcp_tw_inherit {
 
 unsigned int xtcp_tw_judge(const struct xtcp_tw *tw,
 			   const struct xtcp_skb_cb *cb,
-			   const struct xtcp_opts *opts, u32 now_s);
+			   const struct xtcp_opts *opts);
 bool xtcp_tw_reusable(const struct xtcp_tw *tw, int reuse, bool loopback,
 		      bool bound, u32 now_s);
 void xtcp_time_wait(struct sock *sk);
@@ -483,7 +484,7 @@ int xtcp_tw_init_net(struct net *net);
 void xtcp_tw_exit_net(struct net *net);
 void xtcp_tw_timeout_changed(struct xtcp_net *xn);
 void xtcp_tw_free(struct xtcp_tw *tw);
-void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw);
+struct xtcp_tw *xtcp_tw_claim(struct net *net, struct xtcp_tw *tw);
 void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
 		     enum xtcp_mib_field field);
 unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
@@ -513,6 +514,7 @@ struct xtcp_tw_view {
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
+void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw);
 void __xtcp_twq_add(struct xtcp_twq *q, struct xtcp_tw *tw, u64 now);
 void __xtcp_twq_restart(struct xtcp_twq *q, struct xtcp_tw *tw, u64 now);
 unsigned int __xtcp_twq_reap(struct xtcp_twq *q, u64 now, u64 len_ns,
