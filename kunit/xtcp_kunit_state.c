@@ -5,15 +5,15 @@
  * The table below gives, for each state a connection can be in and each
  * kind of segment that can arrive, the state after the segment, the
  * errno the user sees and what the connection sends in reply.  It is
- * written from RFC 9293 section 3.10.7 ("SEGMENT ARRIVES"), RFC 5961
- * (challenge ACKs) and RFC 1337 (TIME_WAIT ignores resets), not from the
- * code.  Each cell then drives the real code: a kernel socket of init_net
- * is put into the state by hand (sk_state, the sequence variables of
- * struct xtcp_sock, a write queue holding what the state implies was sent
- * and is not yet acknowledged), a crafted skb with its control block
- * filled in as xtcp_v4_rcv() fills it is handed to xtcp_v4_do_rcv() with
- * the socket locked, and what the socket sends is caught by
- * xtcp_test_xmit_hook instead of leaving through IP.  A passive SYN_RECV
+ * written from RFC 9293 section 3.10.7 ("SEGMENT ARRIVES") and RFC 5961
+ * (challenge ACKs), not from the code.  Each cell then drives the real
+ * code: a kernel socket of init_net is put into the state by hand
+ * (sk_state, the sequence variables of struct xtcp_sock, a write queue
+ * holding what the state implies was sent and is not yet acknowledged), a
+ * crafted skb with its control block filled in as xtcp_v4_rcv() fills it
+ * is handed to xtcp_v4_do_rcv() with the socket locked, and what the
+ * socket sends is caught by xtcp_test_xmit_hook instead of leaving through
+ * IP.  A passive SYN_RECV
  * connection is a listener's request, made by the listener from a SYN:
  * segments go to the listener, and the state read back is the request's
  * (SYN_RECV), the child's once the final ACK made one, or CLOSED.
@@ -21,9 +21,15 @@
  * Where XTCP departs from the RFC, the cell says so: the test then checks
  * what XTCP does and logs the departure, so the table stays the RFC's.
  *
- * Other cases: the errno of a reset, TIME_WAIT ignoring resets, SYN_SENT's
- * checks of the ACK field, the challenge ACK rate limit, and orphans left
- * by close() run to their end through the real timers.
+ * TIME_WAIT is no state of a socket: a connection entering it gives its
+ * place in the connection table to a TIME_WAIT entry and is closed.  A
+ * cell going to TIME_WAIT therefore expects the socket in CLOSE and an
+ * entry for its 4-tuple; what segments do to entries is the "xtcp_tw"
+ * suite's.
+ *
+ * Other cases: the errno of a reset, SYN_SENT's checks of the ACK field,
+ * the challenge ACK rate limit, and orphans left by close() run to their
+ * end, through the real timers or the TIME_WAIT reaper.
  */
 
 #include <kunit/test.h>
@@ -66,7 +72,6 @@ enum row {
 	R_CLOSE_WAIT,
 	R_CLOSING,
 	R_LAST_ACK,
-	R_TIME_WAIT,
 	R_CLOSE,
 	R_LISTEN,
 	NR_ROWS
@@ -87,7 +92,6 @@ static const struct row_desc rows[NR_ROWS] = {
 	[R_CLOSE_WAIT]		= { "CLOSE_WAIT", TCP_CLOSE_WAIT },
 	[R_CLOSING]		= { "CLOSING", TCP_CLOSING },
 	[R_LAST_ACK]		= { "LAST_ACK", TCP_LAST_ACK },
-	[R_TIME_WAIT]		= { "TIME_WAIT", TCP_TIME_WAIT },
 	[R_CLOSE]		= { "CLOSE", TCP_CLOSE },
 	[R_LISTEN]		= { "LISTEN", TCP_LISTEN },
 };
@@ -186,7 +190,7 @@ struct cell {
  *  first, an unacceptable segment gets an ACK (a RST nothing); second, a
  *  RST not exactly at RCV.NXT gets a challenge ACK (RFC 5961 3.2), one at
  *  RCV.NXT closes (SYN_RECV passive: back to LISTEN; CLOSING, LAST_ACK:
- *  closed, nobody told; TIME_WAIT: ignored, RFC 1337); fourth, a SYN gets
+ *  closed, nobody told); fourth, a SYN gets
  *  a challenge ACK (RFC 5961 4.2) except in a passive SYN_RECV, which
  *  returns to LISTEN; fifth, SYN_RECV needs SND.UNA < SEG.ACK =< SND.NXT
  *  or answers a reset, an ACK beyond SND.NXT or below SND.UNA-MAX.SND.WND
@@ -195,7 +199,9 @@ struct cell {
  *  seventh, data is taken and acknowledged in ESTABLISHED and FIN_WAIT*,
  *  ignored after the peer's FIN; eighth, a FIN is acknowledged and moves
  *  SYN_RECV and ESTABLISHED to CLOSE_WAIT, FIN_WAIT1 to CLOSING (or to
- *  TIME_WAIT if our FIN is acknowledged), FIN_WAIT2 to TIME_WAIT.
+ *  TIME_WAIT if our FIN is acknowledged), FIN_WAIT2 to TIME_WAIT.  In
+ *  TIME_WAIT (a TIME_WAIT entry, see the top of the file), a reset is
+ *  ignored (RFC 1337) and a FIN acknowledged: the "xtcp_tw" suite.
  *
  *  CLOSE (3.10.7.1): every segment but a RST gets a reset.  LISTEN
  *  (3.10.7.2): a RST is ignored, an ACK gets a reset, a SYN a SYN-ACK
@@ -203,7 +209,8 @@ struct cell {
  *
  *  XTCP departs from it in one place (the DEV cells): a second FIN of
  *  the peer, at RCV.NXT, in CLOSE_WAIT, CLOSING or LAST_ACK is not
- *  acknowledged.
+ *  acknowledged; in CLOSING not even when it acknowledges our FIN, which
+ *  ends the socket in TIME_WAIT before the FIN is looked at.
  */
 static const struct cell table[NR_ROWS][NR_KINDS] = {
 	[R_SYN_SENT] = {
@@ -301,7 +308,8 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_ACK_FIN]	= T(TIME_WAIT, NONE),
 		[K_FIN]		= DEV(CLOSING, ACK, CLOSING, NONE,
 				    DEV_SECOND_FIN),
-		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
+		[K_FIN_ACK_FIN]	= DEV(TIME_WAIT, ACK, TIME_WAIT, NONE,
+				    DEV_SECOND_FIN),
 		[K_FIN_RTX]	= T(CLOSING, ACK),
 		[K_RST]		= T(CLOSE, NONE),
 		[K_RST_WIN]	= T(CLOSING, CACK),
@@ -325,21 +333,6 @@ static const struct cell table[NR_ROWS][NR_KINDS] = {
 		[K_OOW]		= T(LAST_ACK, ACK),
 		[K_ACK_BEYOND]	= T(LAST_ACK, CACK),
 		[K_ACK_OLD]	= T(LAST_ACK, CACK),
-	},
-	[R_TIME_WAIT] = {
-		[K_SYN]		= T(TIME_WAIT, CACK),
-		[K_SYN_ACK]	= T(TIME_WAIT, CACK),
-		[K_ACK]		= T(TIME_WAIT, NONE),
-		[K_ACK_FIN]	= T(TIME_WAIT, NONE),
-		[K_FIN]		= T(TIME_WAIT, ACK),
-		[K_FIN_ACK_FIN]	= T(TIME_WAIT, ACK),
-		[K_FIN_RTX]	= T(TIME_WAIT, ACK),
-		[K_RST]		= T(TIME_WAIT, NONE),
-		[K_RST_WIN]	= T(TIME_WAIT, CACK),
-		[K_DATA]	= T(TIME_WAIT, NONE),
-		[K_OOW]		= T(TIME_WAIT, ACK),
-		[K_ACK_BEYOND]	= T(TIME_WAIT, CACK),
-		[K_ACK_OLD]	= T(TIME_WAIT, CACK),
 	},
 	[R_CLOSE] = {
 		[K_SYN]		= T(CLOSE, RST),
@@ -408,8 +401,8 @@ struct tsock {
 /*
  * A socket in @state, set up by hand as the code would have left it.
  * Our SYN is ISS; ESTABLISHED and CLOSE_WAIT have 10 bytes in flight,
- * FIN_WAIT1, CLOSING and LAST_ACK those and our FIN; in FIN_WAIT2 and
- * TIME_WAIT everything is acknowledged.  The peer's SYN is IRS, its FIN
+ * FIN_WAIT1, CLOSING and LAST_ACK those and our FIN; in FIN_WAIT2
+ * everything is acknowledged.  The peer's SYN is IRS, its FIN
  * (where received) IRS+1.  The socket is in no table: the state machine
  * does not need it there.  Synchronized states are in their quick-ACK
  * phase, as a new connection is, so data gets its ACK at once.
@@ -436,8 +429,7 @@ static int setup_manual(struct tsock *ts, int state)
 	xtcp_kt_init_seq(sk, ISS, IRS + 1, PEER_WND);
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV)
 		xsk->quickacks = XTCP_QUICKACKS;
-	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK |
-			    TCPF_TIME_WAIT))
+	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK))
 		xsk->rcv_nxt = IRS + 2;
 
 	switch (state) {
@@ -468,7 +460,6 @@ static int setup_manual(struct tsock *ts, int state)
 		xsk->fin_queued = 1;
 		break;
 	case TCP_FIN_WAIT2:
-	case TCP_TIME_WAIT:
 		xsk->snd_una = data_end + 1;
 		xsk->snd_nxt = data_end + 1;
 		xsk->write_seq = data_end + 1;
@@ -479,10 +470,9 @@ static int setup_manual(struct tsock *ts, int state)
 		xtcp_kt_open_rcv(sk, RWND);
 
 	if ((1 << state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING |
-			    TCPF_LAST_ACK | TCPF_TIME_WAIT))
+			    TCPF_LAST_ACK))
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
-	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK |
-			    TCPF_TIME_WAIT)) {
+	if ((1 << state) & (TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK)) {
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 		sock_set_flag(sk, SOCK_DONE);
 	}
@@ -601,12 +591,15 @@ static int setup(struct tsock *ts, int row)
 /*
  * Close what setup() made.  A socket set up by hand is in no table: it
  * only has to be in TCP_CLOSE for close() to destroy it (timers, queues).
- * A listener's close() drops its requests and resets its children.
+ * A listener's close() drops its requests and resets its children.  The
+ * TIME_WAIT entry a socket left goes too: every cell has the same
+ * 4-tuple.
  */
 static void teardown(struct tsock *ts)
 {
 	if (ts->sock)
 		xtcp_kt_close_manual(ts->sock);
+	xtcp_tw_purge(&init_net);
 }
 
 /* A segment from the peer to the socket under test, no options. */
@@ -708,6 +701,8 @@ struct after {
 	u32 snd_una;
 	u32 snd_nxt;
 	u32 rcv_nxt;
+	bool tw;		/* a TIME_WAIT entry has the 4-tuple */
+	struct xtcp_tw_view twv;	/* ... and this is it */
 	unsigned int n;		/* segments sent */
 	struct xtcp_kt_rec rec[XTCP_KT_MAX_RECS];
 };
@@ -753,6 +748,8 @@ static void read_after_passive(struct tsock *ts, struct after *a)
 
 static void read_after(struct tsock *ts, struct after *a)
 {
+	a->tw = xtcp_tw_peek(&init_net, XTCP_KT_ADDR, htons(ts->lport),
+			     XTCP_KT_ADDR, htons(PPORT), &a->twv);
 	if (ts->child) {
 		read_after_passive(ts, a);
 		return;
@@ -874,6 +871,34 @@ static u32 want_snd_una(int row, enum kind k, const struct seg *s,
 	return 0;
 }
 
+/*
+ * The state after a segment.  TIME_WAIT: the socket closed, and a
+ * TIME_WAIT entry holds its 4-tuple and sequence space.  Any other: no
+ * entry.
+ */
+static void check_state(struct kunit *test, const char *where,
+			const struct after *a, int want)
+{
+	if (want != TCP_TIME_WAIT) {
+		KUNIT_EXPECT_EQ_MSG(test, a->state, want,
+				    "%s: state %s, want %s", where,
+				    state_name(a->state), state_name(want));
+		KUNIT_EXPECT_FALSE_MSG(test, a->tw, "%s: a TIME_WAIT entry",
+				       where);
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, a->state, TCP_CLOSE,
+			    "%s: state %s, want CLOSE and an entry", where,
+			    state_name(a->state));
+	KUNIT_EXPECT_TRUE_MSG(test, a->tw, "%s: no TIME_WAIT entry", where);
+	if (!a->tw)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, a->twv.snd_nxt, a->snd_nxt,
+			    "%s: the entry's SND.NXT", where);
+	KUNIT_EXPECT_EQ_MSG(test, a->twv.rcv_nxt, a->rcv_nxt,
+			    "%s: the entry's RCV.NXT", where);
+}
+
 static void run_cell(struct kunit *test, int row, enum kind k)
 {
 	const struct cell *c = &table[row][k];
@@ -911,8 +936,7 @@ static void run_cell(struct kunit *test, int row, enum kind k)
 			   state_name(c->state), action_names[c->action],
 			   state_name(want_state), action_names[want_act],
 			   c->dev);
-	KUNIT_EXPECT_EQ_MSG(test, a.state, want_state, "%s: state %s, want %s",
-			    where, state_name(a.state), state_name(want_state));
+	check_state(test, where, &a, want_state);
 	KUNIT_EXPECT_EQ_MSG(test, a.err, c->err, "%s: sk_err", where);
 	seq = want_rcv_nxt(&ts, row, k, &s, want_state);
 	if (seq)
@@ -983,8 +1007,8 @@ static bool one_segment(struct kunit *test, struct tsock *ts, int row,
 /*
  * The errno a reset at RCV.NXT leaves for the user, as Linux TCP sets it
  * for the RFC's "connection refused" and "connection reset", and the
- * counters it moves.  CLOSING and LAST_ACK close without telling anyone;
- * TIME_WAIT ignores the reset (RFC 1337).
+ * counters it moves.  CLOSING and LAST_ACK close without telling anyone.
+ * (TIME_WAIT ignores the reset, RFC 1337: the "xtcp_tw" suite.)
  */
 static void xtcp_state_reset_errors(struct kunit *test)
 {
@@ -1003,7 +1027,6 @@ static void xtcp_state_reset_errors(struct kunit *test)
 		{ R_FIN_WAIT2, ECONNRESET, TCP_CLOSE, -1 },
 		{ R_CLOSING, 0, TCP_CLOSE, -1 },
 		{ R_LAST_ACK, 0, TCP_CLOSE, -1 },
-		{ R_TIME_WAIT, 0, TCP_TIME_WAIT, -1 },
 	};
 	unsigned int i;
 
@@ -1041,43 +1064,6 @@ static void xtcp_state_reset_errors(struct kunit *test)
 						    before + 1, "%s: counter",
 						    name);
 		}
-		teardown(&ts);
-		xtcp_kt_rec_take(NULL);
-	}
-}
-
-/*
- * RFC 1337: resets, with or without ACK, do not end TIME_WAIT; the
- * connection still acknowledges the peer's FIN retransmitted afterwards.
- */
-static void xtcp_state_time_wait_ignores_rst(struct kunit *test)
-{
-	static const u8 flags[] = { RST, RST | ACK, RST | FIN | ACK };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		struct tsock ts = {};
-		struct after a = {};
-		struct sk_buff *skb;
-
-		if (!one_segment(test, &ts, R_TIME_WAIT, flags[i], 0,
-				 ISS + DLEN + 2, 0, &a))
-			goto next;
-		KUNIT_EXPECT_EQ_MSG(test, a.state, TCP_TIME_WAIT,
-				    "flags %#x: state %s", flags[i],
-				    state_name(a.state));
-		KUNIT_EXPECT_EQ_MSG(test, a.n, 0U, "flags %#x", flags[i]);
-		KUNIT_EXPECT_EQ_MSG(test, a.err, 0, "flags %#x", flags[i]);
-
-		skb = make_skb(&ts, FIN | ACK, ts.rcv_nxt - 1, ts.snd_nxt, 0);
-		if (!skb)
-			goto next;
-		deliver(&ts, skb, &a);
-		KUNIT_EXPECT_EQ(test, a.state, TCP_TIME_WAIT);
-		KUNIT_EXPECT_EQ(test, a.n, 1U);
-		KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
-		KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt);
-next:
 		teardown(&ts);
 		xtcp_kt_rec_take(NULL);
 	}
@@ -1307,56 +1293,67 @@ static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
 }
 
 /*
- * An orphan through FIN_WAIT2 (its timer armed) and TIME_WAIT, where a
- * reset is ignored, to its end by the TIME_WAIT timer
- * (net.xtcp.tw_timeout shortened).
+ * An orphan through FIN_WAIT2 (its timer armed) into TIME_WAIT: it
+ * acknowledges the FIN and is destroyed at once, a TIME_WAIT entry taking
+ * its 4-tuple; the namespace's timer ends the entry when
+ * net.xtcp.tw_timeout (shortened) has run out.
  */
 static void xtcp_state_orphan_time_wait(struct kunit *test)
 {
+	unsigned long curr = xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR);
+	unsigned long ended = xtcp_kt_counter(XTCP_MIB_TW);
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
-	struct sk_buff *fin, *rst;
+	u32 fin_end = ISS + 2 + DLEN;
+	struct xtcp_tw_view v;
 	struct xtcp_sock *xsk;
 	struct tsock ts = {};
 	struct after a = {};
+	unsigned long end;
 	struct sock *sk;
-	u32 fin_end = ISS + 2 + DLEN;
+	bool found;
 
 	sk = orphan(test, &ts);
 	if (!sk)
 		return;
 	xsk = xtcp_sk(sk);
-	WRITE_ONCE(xn->sysctl.tw_timeout, HZ / 10);
+	WRITE_ONCE(xn->sysctl.tw_timeout, HZ / 2);
 
 	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK, ts.rcv_nxt, fin_end, 0, &a),
 			TCP_FIN_WAIT2);
 	KUNIT_EXPECT_EQ(test, a.n, 0U);
 	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->state_timer));
 
-	fin = make_skb(&ts, FIN | ACK, ts.rcv_nxt, fin_end, 0);
-	rst = make_skb(&ts, RST, ts.rcv_nxt + 1, 0, 0);
-	if (!fin || !rst) {
-		kfree_skb(fin);
-		kfree_skb(rst);
-		KUNIT_FAIL(test, "no memory");
-		/* The FIN_WAIT2 timer (fin_timeout) ends it. */
-		goto out;
+	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, FIN | ACK, ts.rcv_nxt, fin_end,
+					  0, &a), TCP_CLOSE);
+	found = xtcp_tw_peek(&init_net, XTCP_KT_ADDR, htons(LPORT),
+			     XTCP_KT_ADDR, htons(PPORT), &v);
+	KUNIT_EXPECT_EQ(test, a.n, 1U);
+	if (a.n == 1) {
+		KUNIT_EXPECT_PTR_EQ(test, a.rec[0].sk, (const struct sock *)sk);
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].seq, fin_end);
+		KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt + 1);
 	}
-	/* Both under one lock: the short TIME_WAIT cannot end in between. */
-	lock_sock(sk);
-	xtcp_v4_do_rcv(sk, fin);
-	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
-	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(a.rec), 1U);
-	KUNIT_EXPECT_EQ(test, a.rec[0].flags, ACK);
-	KUNIT_EXPECT_EQ(test, a.rec[0].ack, ts.rcv_nxt + 1);
-	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->state_timer));
-	xtcp_v4_do_rcv(sk, rst);
-	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_TIME_WAIT);
-	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
-	release_sock(sk);
-out:
+	/* Destroyed at once: only our reference is left. */
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
-	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
+	KUNIT_EXPECT_FALSE(test, hrtimer_is_queued(&xsk->state_timer));
 	sock_put(sk);
+
+	KUNIT_ASSERT_TRUE_MSG(test, found, "no TIME_WAIT entry");
+	KUNIT_EXPECT_EQ(test, v.snd_nxt, fin_end);
+	KUNIT_EXPECT_EQ(test, v.rcv_nxt, ts.rcv_nxt + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR), curr + 1);
+
+	end = jiffies + 20 * HZ;
+	while ((found = xtcp_tw_peek(&init_net, XTCP_KT_ADDR, htons(LPORT),
+				     XTCP_KT_ADDR, htons(PPORT), &v)) &&
+	       time_before(jiffies, end))
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_GE(test, ktime_get_ns(), v.expires_ns);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TW), ended + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR), curr);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
 }
 
 /*
@@ -1423,6 +1420,8 @@ static int xtcp_state_init(struct kunit *test)
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 
 	saved_sysctl = xn->sysctl;
+	/* No entry of another suite ahead of the cases' in the expiry list. */
+	xtcp_tw_purge(&init_net);
 	/* The table counts challenge ACKs: none may be limited. */
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, INT_MAX);
 	xtcp_kt_rec_take(NULL);
@@ -1435,6 +1434,8 @@ static void xtcp_state_exit(struct kunit *test)
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 
 	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
+	/* Before tw_timeout is restored: no entry may wait for it. */
+	xtcp_tw_purge(&init_net);
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit,
 		   saved_sysctl.challenge_ack_limit);
 	WRITE_ONCE(xn->sysctl.tw_timeout, saved_sysctl.tw_timeout);
@@ -1446,7 +1447,6 @@ static void xtcp_state_exit(struct kunit *test)
 static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_state_table, row_gen_params),
 	KUNIT_CASE(xtcp_state_reset_errors),
-	KUNIT_CASE(xtcp_state_time_wait_ignores_rst),
 	KUNIT_CASE(xtcp_state_syn_sent_ack_checks),
 	KUNIT_CASE(xtcp_state_passive_syn_retransmitted),
 	KUNIT_CASE(xtcp_state_challenge_ack_limit),
