@@ -5,7 +5,8 @@
 # kernel (scripts/xtcp-vm), measured by tools/xtcp-bench in the guest
 # (scripts/guest-bench): timer precision, connection churn, bulk
 # throughput, slab memory per entry, connections under a SYN flood
-# (tools/xtcp-synflood).  Prints a table and writes every
+# (tools/xtcp-synflood), churn with TIME_WAIT piling up and the memory of
+# its entries.  Prints a table and writes every
 # number to build/bench/results.json, next to the raw results and the
 # captures of that run.  Nothing is judged: a run fails only when a
 # measurement could not be made or the guest's kernel reported something.
@@ -29,7 +30,7 @@ mkdir -p "$res" "$vmout"
 read -r load0 _ </proc/loadavg
 rc=0
 "$top/scripts/xtcp-vm" --timeout 900 --out "$vmout" "$@" -- \
-	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn flood rto delack bulk}" \
+	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn flood rto delack bulk time_wait}" \
 	XTCP_BENCH_FAMILIES="${XTCP_BENCH_FAMILIES:-tcp xtcp}" \
 	scripts/guest-bench || rc=$?
 

@@ -78,12 +78,19 @@ bool ctl_recv(int ctl, char *buf, size_t len);	/* false at EOF */
  * local or remote port (0: any).
  */
 long count_states(const struct bench_opts *o, pid_t pid, int st, int port);
+/* The same in one pass: n[st] for every state, ports lo..hi. */
+void count_all_states(const struct bench_opts *o, pid_t pid, int lo, int hi,
+		      long n[16]);
 
 /* A counter of the namespace of process pid: for XTCP, NAME in
  * /proc/PID/net/xtcp_snmp; for TCP, "Group:Name" in /proc/PID/net/netstat
  * or snmp ("TcpExt:SyncookiesSent", "Tcp:PassiveOpens").  -1: no such.
  */
 long long proc_counter(const struct bench_opts *o, pid_t pid, const char *name);
+/* "tw" of the TCP: line of /proc/PID/net/sockstat; -1: none. */
+long long sockstat_tw(pid_t pid);
+/* An integer from a file (a sysctl under /proc/sys); -1: none. */
+long long read_ll(const char *path);
 
 /* Statistics over a sample of doubles (sorted in place). */
 struct stats {
@@ -110,10 +117,12 @@ void json_end(void);
 struct slab {
 	char name[64];
 	long active, objsize;
+	long pages;		/* in its slabs: num_slabs * pagesperslab */
 };
 
 int slab_read(struct slab **out);	/* number of caches */
 const struct slab *slab_find(const struct slab *v, int n, const char *name);
+void slab_aliases(const char *name, char *buf, size_t len);
 
 /* capture.c */
 struct pkt {

@@ -6,8 +6,10 @@
 
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -342,6 +344,30 @@ long count_states(const struct bench_opts *o, pid_t pid, int st, int port)
 	return n;
 }
 
+void count_all_states(const struct bench_opts *o, pid_t pid, int lo, int hi,
+		      long n[16])
+{
+	char path[64], line[512];
+	FILE *f;
+
+	memset(n, 0, 16 * sizeof(*n));
+	snprintf(path, sizeof(path), "/proc/%d/net/%s",
+		 pid ? (int)pid : (int)getpid(), o->xtcp ? "xtcp" : "tcp");
+	f = fopen(path, "r");
+	if (!f)
+		die("%s", path);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int lp, rp, s;
+
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x", &lp, &rp, &s) != 3)
+			continue;
+		if (s < 16 && (((int)lp >= lo && (int)lp <= hi) ||
+			       ((int)rp >= lo && (int)rp <= hi)))
+			n[s]++;
+	}
+	fclose(f);
+}
+
 /* "Group:" lines in pairs, names then values, as snmp and netstat. */
 static long long mib_pairs(const char *path, const char *name)
 {
@@ -406,6 +432,40 @@ long long proc_counter(const struct bench_opts *o, pid_t pid, const char *name)
 	return r;
 }
 
+long long sockstat_tw(pid_t pid)
+{
+	char path[64], line[256];
+	long long tw = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/sockstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TCP: inuse %*d orphan %*d tw %lld", &tw) == 1)
+			break;
+	fclose(f);
+	return tw;
+}
+
+long long read_ll(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * SLUB's /proc/slabinfo: name active_objs num_objs objsize objperslab
+ * pagesperslab : tunables ... : slabdata active_slabs num_slabs ...
+ */
 int slab_read(struct slab **out)
 {
 	char line[512];
@@ -417,10 +477,12 @@ int slab_read(struct slab **out)
 		die("/proc/slabinfo");
 	while (fgets(line, sizeof(line), f)) {
 		struct slab s;
+		long pps, nslabs;
 
-		if (sscanf(line, "%63s %ld %*d %ld", s.name, &s.active,
-			   &s.objsize) != 3)
+		if (sscanf(line, "%63s %ld %*d %ld %*d %ld : tunables %*d %*d %*d : slabdata %*d %ld",
+			   s.name, &s.active, &s.objsize, &pps, &nslabs) != 5)
 			continue;
+		s.pages = pps * nslabs;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			v = realloc(v, cap * sizeof(*v));
@@ -432,6 +494,51 @@ int slab_read(struct slab **out)
 	fclose(f);
 	*out = v;
 	return n;
+}
+
+/*
+ * SLUB merges caches of one size and compatible flags: /proc/slabinfo
+ * shows the group under one of its names, and /sys/kernel/slab links
+ * every name of the group to the same folder.  The other names of name's
+ * group, separated by spaces, into buf ("" when it has none).
+ */
+void slab_aliases(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX], target[256], t2[256];
+	size_t used = 0;
+	struct dirent *e;
+	ssize_t n;
+	DIR *d;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s", name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	d = opendir("/sys/kernel/slab");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_name[0] == ':' ||
+		    !strcmp(e->d_name, name))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s", e->d_name);
+		n = readlink(path, t2, sizeof(t2) - 1);
+		if (n <= 0)
+			continue;
+		t2[n] = '\0';
+		if (strcmp(t2, target))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+			     e->d_name);
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';
+			break;
+		}
+		used += n;
+	}
+	closedir(d);
 }
 
 const struct slab *slab_find(const struct slab *v, int n, const char *name)

@@ -60,6 +60,20 @@
  *		host).  The caches of the protocol ("TCP", "tw_sock_TCP",
  *		"request_sock_TCP"; for XTCP every cache whose name holds
  *		"xtcp") are read before and after each step.
+ *	time_wait
+ *		TIME_WAIT piling up under churn.  -k client processes (4),
+ *		each with a server process of its own on PORT, PORT+1...,
+ *		make churn's connections (connect, 1 byte each way, the
+ *		client closing first) for -d seconds (10), all at once; the
+ *		client's namespace should keep every TIME_WAIT (no reuse, a
+ *		bucket limit and a port range wide enough: the sysctls in
+ *		effect are reported).  Connections per second, overall and in
+ *		the first and last two seconds, then the TIME_WAIT entries on
+ *		those ports (/proc/net/{tcp,xtcp}) and the namespace's gauge
+ *		(XtcpTimeWaitCurr; sockstat's tw), the TIME_WAIT counters,
+ *		and /proc/slabinfo before and with the entries, as mem's:
+ *		the TIME_WAIT cache (xtcp_tw, tw_sock_TCP) and every cache's
+ *		growth per entry, in objects and in slab pages.
  *	floor	The timer precision of the machine itself: how late a
  *		process wakes from clock_nanosleep() to an absolute deadline,
  *		-n times (200), 1 to 20 ms ahead.  No namespaces, no family.
@@ -79,6 +93,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -582,6 +598,298 @@ static int test_churn(void)
 	return 0;
 }
 
+/* ========================================================== time_wait */
+
+static int mem_snapshot(struct slab **v);
+static void mem_json(const char *key, const struct slab *a, int na,
+		     const struct slab *b, int nb, long entries);
+
+#define TW_MAXC		8	/* client processes, one server port each */
+#define TW_MAXS		64	/* seconds */
+
+/* What the client processes count, in memory shared with the parent. */
+struct tw_shared {
+	long per_s[TW_MAXC][TW_MAXS];	/* connections done in each second */
+	long conns[TW_MAXC], errs[TW_MAXC];
+	int first_err[TW_MAXC];
+};
+
+/* One client process: churn's connections to port, until end. */
+static void tw_client(int c, int port, uint64_t t0, uint64_t end,
+		      struct tw_shared *sh)
+{
+	struct sockaddr_in a = opt.srv;
+	struct timeval tv = { .tv_sec = 5 };
+	uint64_t t;
+
+	a.sin_port = htons(port);
+	while ((t = now_ns()) < end) {
+		int fd = bench_socket(&opt);
+		char b = 't';
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (connect(fd, (const struct sockaddr *)&a, sizeof(a)) ||
+		    write(fd, &b, 1) != 1 || read(fd, &b, 1) != 1) {
+			if (!sh->first_err[c])
+				sh->first_err[c] = errno ? errno : EPROTO;
+			sh->errs[c]++;
+			close(fd);
+			sleep_ns(1000000);
+			continue;
+		}
+		close(fd);
+		t = (now_ns() - t0) / 1000000000ull;
+		sh->per_s[c][t < TW_MAXS ? t : TW_MAXS - 1]++;
+		sh->conns[c]++;
+	}
+}
+
+/* The sysctls it depends on, as the client's namespace has them. */
+static void tw_sysctls(void)
+{
+	static const struct {
+		const char *key, *xtcp, *tcp;
+	} ctl[] = {
+		{ "tw_reuse", "xtcp/tw_reuse", "ipv4/tcp_tw_reuse" },
+		{ "max_tw_buckets", "xtcp/max_tw_buckets",
+		  "ipv4/tcp_max_tw_buckets" },
+		{ "tw_timeout_s", "xtcp/tw_timeout", NULL },
+	};
+	char path[128], range[64] = "";
+	size_t i;
+	FILE *f;
+
+	json_open("sysctl");
+	for (i = 0; i < ARRAY_SIZE(ctl); i++) {
+		const char *name = opt.xtcp ? ctl[i].xtcp : ctl[i].tcp;
+		long long v = -1;
+
+		if (name) {
+			snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
+			v = read_ll(path);
+		} else {
+			v = 60;			/* TCP_TIMEWAIT_LEN */
+		}
+		if (v < 0)
+			json_null(ctl[i].key);
+		else
+			json_int(ctl[i].key, v);
+	}
+	f = fopen(opt.xtcp ? "/proc/sys/net/xtcp/ip_local_port_range" :
+		  "/proc/sys/net/ipv4/ip_local_port_range", "r");
+	if (f) {
+		unsigned int lo, hi;
+
+		if (fscanf(f, "%u %u", &lo, &hi) == 2)
+			snprintf(range, sizeof(range), "%u-%u", lo, hi);
+		fclose(f);
+	}
+	json_str("ip_local_port_range", range);
+	json_close();
+}
+
+/* The namespace's TIME_WAIT gauge: XtcpTimeWaitCurr, sockstat's tw. */
+static long long tw_gauge(void)
+{
+	if (opt.xtcp)
+		return proc_counter(&opt, getpid(), "XtcpTimeWaitCurr");
+	return sockstat_tw(getpid());
+}
+
+/*
+ * Counters about TIME_WAIT and the opens: XTCP's names, TCP's twins (NULL:
+ * none).  Linux's TW counts the entries entering TIME_WAIT, XtcpTW those
+ * the timer ended; XtcpTWKilled those a new SYN ended.
+ */
+static const struct {
+	const char *key, *xtcp, *tcp;
+} tw_ctrs[] = {
+	{ "active_opens", "XtcpActiveOpens", "Tcp:ActiveOpens" },
+	{ "tw_entered", NULL, "TcpExt:TW" },
+	{ "tw_ended", "XtcpTW", NULL },
+	{ "tw_killed_by_syn", "XtcpTWKilled", NULL },
+	{ "tw_reused", "XtcpTWRecycled", "TcpExt:TWRecycled" },
+	{ "tw_overflows", "XtcpTimeWaitOverflow", "TcpExt:TCPTimeWaitOverflow" },
+};
+
+static void tw_counters(long long *v)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tw_ctrs); i++) {
+		const char *name = opt.xtcp ? tw_ctrs[i].xtcp : tw_ctrs[i].tcp;
+
+		v[i] = name ? proc_counter(&opt, getpid(), name) : -1;
+	}
+}
+
+/* Client sockets not yet in TIME_WAIT, server sockets not yet closed. */
+static long tw_unsettled(pid_t spid, int lo, int hi)
+{
+	long c[16], s[16];
+
+	count_all_states(&opt, 0, lo, hi, c);
+	count_all_states(&opt, spid, lo, hi, s);
+	/* 1 ESTABLISHED, 4 FIN_WAIT1, 5 FIN_WAIT2, 8 CLOSE_WAIT, 9 LAST_ACK,
+	 * 11 CLOSING.
+	 */
+	return c[1] + c[4] + c[5] + c[11] + s[1] + s[8] + s[9] + s[11];
+}
+
+static int test_time_wait(void)
+{
+	long long g0, g1, c0[ARRAY_SIZE(tw_ctrs)], c1[ARRAY_SIZE(tw_ctrs)];
+	double secs = opt.secs ? opt.secs : 10, el, first, last;
+	long nc = opt.count ? opt.count : 4, conns = 0, errs = 0;
+	long st_c[16], st_s[16], i, j, nsec, unsettled;
+	int port = ntohs(opt.srv.sin_port), first_err = 0, n0, n1;
+	const char *twname = opt.xtcp ? "xtcp_tw" : "tw_sock_TCP";
+	struct server srv[TW_MAXC];
+	const struct slab *tw0, *tw1;
+	struct bench_opts so = opt;
+	struct slab *s0, *s1;
+	struct tw_shared *sh;
+	pid_t pid[TW_MAXC];
+	uint64_t t0, end;
+
+	if (nc < 1 || nc > TW_MAXC)
+		die("time_wait: 1 to %d clients", TW_MAXC);
+	if (secs < 1 || secs > TW_MAXS - 2)
+		die("time_wait: 1 to %d seconds", TW_MAXS - 2);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap");
+	memset(sh, 0, sizeof(*sh));
+	netns_enter(opt.cns);
+	/* One server process per port, each as churn's. */
+	so.count = 0;
+	so.bytes = 1;
+	for (i = 0; i < nc; i++) {
+		so.srv.sin_port = htons(port + i);
+		server_start(&srv[i], &so, churn_server);
+		wait_listening(&srv[i]);
+	}
+	n0 = mem_snapshot(&s0);
+	g0 = tw_gauge();
+	tw_counters(c0);
+
+	fflush(stdout);
+	t0 = now_ns() + 20000000;	/* all start together */
+	end = t0 + (uint64_t)(secs * 1e9);
+	for (i = 0; i < nc; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			die("fork");
+		if (!pid[i]) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			sleep_until_ns(t0);
+			tw_client(i, port + i, t0, end, sh);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < nc; i++) {
+		int st;
+
+		if (waitpid(pid[i], &st, 0) < 0)
+			die("waitpid");
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			die("time_wait: a client failed (status %#x)", st);
+		conns += sh->conns[i];
+		errs += sh->errs[i];
+		if (!first_err)
+			first_err = sh->first_err[i];
+	}
+	el = (now_ns() - t0) / 1e9;
+
+	/* The last FINs cross; every entry of the run in TIME_WAIT. */
+	sleep_ns(200000000);
+	for (j = 0; j < 50; j++) {
+		unsettled = tw_unsettled(srv[0].pid, port, port + nc - 1);
+		if (!unsettled)
+			break;
+		sleep_ns(100000000);
+	}
+	if (unsettled)
+		warnx_("time_wait: %ld sockets still closing", unsettled);
+	count_all_states(&opt, 0, port, port + nc - 1, st_c);
+	count_all_states(&opt, srv[0].pid, port, port + nc - 1, st_s);
+	g1 = tw_gauge();
+	tw_counters(c1);
+	n1 = mem_snapshot(&s1);
+	/* Each server holds the control sockets of those started before it. */
+	for (i = nc - 1; i >= 0; i--)
+		server_stop(&srv[i]);
+
+	/* The whole seconds at each end of the run. */
+	nsec = (long)secs;
+	first = last = 0;
+	for (i = 0; i < nc; i++) {
+		first += sh->per_s[i][0] + sh->per_s[i][1];
+		last += sh->per_s[i][nsec - 2] + sh->per_s[i][nsec - 1];
+	}
+
+	json_head("time_wait");
+	json_num("seconds", el);
+	json_int("clients", nc);
+	json_int("first_port", port);
+	json_int("last_port", port + nc - 1);
+	tw_sysctls();
+	json_int("connections", conns);
+	json_num("conn_per_s", conns / el);
+	json_num("first_2s_per_s", nsec >= 4 ? first / 2 : NAN);
+	json_num("last_2s_per_s", nsec >= 4 ? last / 2 : NAN);
+	json_array("per_second");
+	for (j = 0; j < nsec; j++) {
+		long n = 0;
+
+		for (i = 0; i < nc; i++)
+			n += sh->per_s[i][j];
+		json_int(NULL, n);
+	}
+	json_array_close();
+	json_int("errors", errs);
+	json_str("first_error", first_err ? strerror(first_err) : "");
+	json_int("time_wait_client", st_c[6]);
+	json_int("time_wait_server", st_s[6]);
+	json_int("unsettled", unsettled);
+	if (g0 < 0 || g1 < 0) {
+		json_null("tw_gauge_before");
+		json_null("tw_gauge_after");
+	} else {
+		json_int("tw_gauge_before", g0);
+		json_int("tw_gauge_after", g1);
+	}
+	json_open("counters");
+	for (i = 0; i < (long)ARRAY_SIZE(tw_ctrs); i++) {
+		if (c0[i] < 0 || c1[i] < 0)
+			json_null(tw_ctrs[i].key);
+		else
+			json_int(tw_ctrs[i].key, c1[i] - c0[i]);
+	}
+	json_close();
+	/* The TIME_WAIT entries' own cache. */
+	tw0 = slab_find(s0, n0, twname);
+	tw1 = slab_find(s1, n1, twname);
+	json_open("tw_cache");
+	json_str("name", twname);
+	if (tw1) {
+		json_int("objsize", tw1->objsize);
+		json_int("delta", tw1->active - (tw0 ? tw0->active : 0));
+	} else {
+		json_null("objsize");
+		json_null("delta");
+	}
+	json_close();
+	mem_json("memory", s0, n0, s1, n1, st_c[6]);
+	json_close();
+	json_end();
+	free(s0);
+	free(s1);
+	munmap(sh, sizeof(*sh));
+	return 0;
+}
+
 /* ============================================================== flood */
 
 #define FLOOD_LIMIT_MS	5000	/* a connect or an answer given up after */
@@ -996,7 +1304,10 @@ static int mem_snapshot(struct slab **v)
 	return slab_read(v);
 }
 
-/* The five caches of any name that grew most, in bytes per entry. */
+/*
+ * The five caches of any name that grew most, in bytes per entry, with
+ * the caches SLUB merged into each.
+ */
 static void mem_top(const struct slab *a, int na, const struct slab *b,
 		    int nb, long entries)
 {
@@ -1025,9 +1336,14 @@ static void mem_top(const struct slab *a, int na, const struct slab *b,
 	}
 	json_array("top_caches");
 	for (i = 0; i < ntop; i++) {
+		char merged[512];
+
+		slab_aliases(b[top[i]].name, merged, sizeof(merged));
 		json_open(NULL);
 		json_str("name", b[top[i]].name);
 		json_num("bytes_per_entry", g[i]);
+		/* The caches it stands for. */
+		json_str("merged_with", merged);
 		json_close();
 	}
 	json_array_close();
@@ -1037,11 +1353,19 @@ static void mem_top(const struct slab *a, int na, const struct slab *b,
 static void mem_json(const char *key, const struct slab *a, int na,
 		     const struct slab *b, int nb, long entries)
 {
-	double all = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	double all = 0, pages = 0;
 	long bytes = 0;
 	bool found = false;
 	int i;
 
+	/* A cache gone since the first read shrank by all it had. */
+	for (i = 0; i < na; i++) {
+		if (slab_find(b, nb, a[i].name))
+			continue;
+		all -= a[i].active * a[i].objsize;
+		pages -= a[i].pages;
+	}
 	json_open(key);
 	json_int("entries", entries);
 	json_array("caches");
@@ -1051,6 +1375,7 @@ static void mem_json(const char *key, const struct slab *a, int na,
 		double per;
 
 		all += b[i].active * b[i].objsize - before;
+		pages += b[i].pages - (s ? s->pages : 0);
 		if (!mem_ours(b[i].name))
 			continue;
 		per = entries ? (b[i].active - (s ? s->active : 0)) /
@@ -1073,6 +1398,9 @@ static void mem_json(const char *key, const struct slab *a, int na,
 	else
 		json_null("bytes_per_entry");
 	json_num("all_slab_bytes_per_entry", entries ? all / entries : NAN);
+	/* The slabs' pages: what the machine gave, free objects included. */
+	json_num("all_slab_page_bytes_per_entry",
+		 entries ? pages * page / entries : NAN);
 	json_close();
 }
 
@@ -1270,9 +1598,10 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 		"usage: xtcp-bench floor [-n N]\n"
-		"       xtcp-bench rto|delack|churn|flood|bulk|mem -f xtcp|tcp -c CLIENT_NS\n"
-		"         -s SERVER_NS -a ADDR:PORT [-i IFNAME] [-w PCAP] [-n N] [-k N]\n"
-		"         [-d SECS] [-b BYTES] [-g MS] [-j MS] [-X CMD] [-Y CMD] [-F ADDR]\n");
+		"       xtcp-bench rto|delack|churn|flood|bulk|mem|time_wait -f xtcp|tcp\n"
+		"         -c CLIENT_NS -s SERVER_NS -a ADDR:PORT [-i IFNAME] [-w PCAP]\n"
+		"         [-n N] [-k N] [-d SECS] [-b BYTES] [-g MS] [-j MS] [-X CMD]\n"
+		"         [-Y CMD] [-F ADDR]\n");
 	exit(2);
 }
 
@@ -1285,7 +1614,7 @@ int main(int argc, char **argv)
 		{ "rto", test_rto }, { "delack", test_delack },
 		{ "churn", test_churn }, { "bulk", test_bulk },
 		{ "mem", test_mem }, { "flood", test_flood },
-		{ "floor", test_floor },
+		{ "time_wait", test_time_wait }, { "floor", test_floor },
 	};
 	const char *test, *port;
 	char addr[64];
