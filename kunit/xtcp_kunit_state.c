@@ -1301,7 +1301,7 @@ static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
 static void xtcp_state_orphan_time_wait(struct kunit *test)
 {
 	unsigned long curr = xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR);
-	unsigned long ended = xtcp_kt_counter(XTCP_MIB_TW);
+	unsigned long ended = xtcp_kt_counter(XTCP_MIB_TWEXPIRED);
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	u32 fin_end = ISS + 2 + DLEN;
 	struct xtcp_tw_view v;
@@ -1351,7 +1351,7 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 		msleep(20);
 	KUNIT_EXPECT_FALSE(test, found);
 	KUNIT_EXPECT_GE(test, ktime_get_ns(), v.expires_ns);
-	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TW), ended + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TWEXPIRED), ended + 1);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR), curr);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
 }

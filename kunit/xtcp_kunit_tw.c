@@ -729,7 +729,7 @@ enum tw_act {
 enum tw_fate {
 	TF_STAYS,	/* its expiry unchanged */
 	TF_RESTARTS,	/* tw_timeout anew */
-	TF_ENDS,	/* gone, counted in XtcpTWKilled */
+	TF_ENDS,	/* gone, counted in XtcpTWReopened */
 };
 
 struct seg_case {
@@ -792,7 +792,7 @@ static void xtcp_tw_segment_table(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, tw_make(test, &c, LPORT, PPORT, ISS, false));
 	KUNIT_ASSERT_TRUE(test, tw_peek(&c, &v0));
-	killed = C(TWKILLED);
+	killed = C(TWREOPENED);
 	curr = C(TIMEWAITCURR);
 	tw_tick();
 
@@ -819,7 +819,7 @@ static void xtcp_tw_segment_table(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, v.snd_nxt, c.snd_nxt);
 		KUNIT_EXPECT_EQ(test, v.rcv_nxt, c.rcv_nxt);
 	}
-	KUNIT_EXPECT_EQ(test, C(TWKILLED) - killed,
+	KUNIT_EXPECT_EQ(test, C(TWREOPENED) - killed,
 			s->fate == TF_ENDS ? 1UL : 0UL);
 	KUNIT_EXPECT_EQ(test, C(TIMEWAITCURR) + (s->fate == TF_ENDS), curr);
 }
@@ -1010,7 +1010,7 @@ static void xtcp_tw_oow_rate_limit(struct kunit *test)
 
 /*
  * RFC 6191 without a listener: a SYN beyond RCV.NXT ends the entry
- * (XtcpTWKilled) and then finds no socket, so it gets the reset of
+ * (XtcpTWReopened) and then finds no socket, so it gets the reset of
  * RFC 9293 3.10.7.1, counted in InNoSocket.
  */
 static void xtcp_tw_syn_kills(struct kunit *test)
@@ -1023,7 +1023,7 @@ static void xtcp_tw_syn_kills(struct kunit *test)
 	u32 seq;
 
 	KUNIT_ASSERT_TRUE(test, tw_make(test, &c, LPORT, PPORT, ISS, false));
-	killed = C(TWKILLED);
+	killed = C(TWREOPENED);
 	curr = C(TIMEWAITCURR);
 	nosock = C(INNOSOCKET);
 
@@ -1037,14 +1037,14 @@ static void xtcp_tw_syn_kills(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r[0].ack, seq + 1);
 	}
 	KUNIT_EXPECT_FALSE(test, tw_peek(&c, &v));
-	KUNIT_EXPECT_EQ(test, C(TWKILLED), killed + 1);
+	KUNIT_EXPECT_EQ(test, C(TWREOPENED), killed + 1);
 	KUNIT_EXPECT_EQ(test, C(TIMEWAITCURR), curr - 1);
 	KUNIT_EXPECT_EQ(test, C(INNOSOCKET), nosock + 1);
 
 	/* The 4-tuple is free: the SYN again is just a segment of no one. */
 	n = tw_send(test, &c, SYN, seq, 0, 0, NULL, NULL);
 	KUNIT_EXPECT_EQ(test, n, 1U);
-	KUNIT_EXPECT_EQ(test, C(TWKILLED), killed + 1);
+	KUNIT_EXPECT_EQ(test, C(TWREOPENED), killed + 1);
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(tw_release_action, sock_release, struct socket *);
@@ -1095,7 +1095,7 @@ static void xtcp_tw_syn_listener(struct kunit *test)
 
 		KUNIT_ASSERT_TRUE(test, tw_make(test, &c, lport, PPORT + i,
 						cases[i].iss, false));
-		killed = C(TWKILLED);
+		killed = C(TWREOPENED);
 		curr = C(TIMEWAITCURR);
 		seq = c.rcv_nxt + 1000;
 		n = tw_send(test, &c, SYN, seq, 0, 0, NULL, r);
@@ -1112,7 +1112,7 @@ static void xtcp_tw_syn_listener(struct kunit *test)
 					    what);
 		}
 		KUNIT_EXPECT_FALSE_MSG(test, tw_peek(&c, &v), "%s", what);
-		KUNIT_EXPECT_EQ_MSG(test, C(TWKILLED), killed + 1, "%s", what);
+		KUNIT_EXPECT_EQ_MSG(test, C(TWREOPENED), killed + 1, "%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, C(TIMEWAITCURR), curr - 1, "%s",
 				    what);
 		KUNIT_EXPECT_EQ_MSG(test, xtcp_synq_len(lsk), i + 1, "%s",
@@ -1122,7 +1122,7 @@ static void xtcp_tw_syn_listener(struct kunit *test)
 
 /*
  * XtcpTimeWaitCurr counts the entries: up with each, down when they are
- * purged (which, not the timer, ends them: XtcpTW stays).
+ * purged (which, not the timer, ends them: XtcpTWExpired stays).
  */
 static void xtcp_tw_purge_counts(struct kunit *test)
 {

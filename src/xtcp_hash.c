@@ -168,7 +168,7 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	}
 	spin_unlock_bh(&b->lock);
 	if (killed)
-		xtcp_tw_release(net, ended, XTCP_MIB_TWKILLED);
+		xtcp_tw_release(net, ended, XTCP_MIB_TWREOPENED);
 	else if (tw)
 		return NULL;
 
@@ -318,6 +318,15 @@ static void xtcp_port_range(const struct net *net, int *low, int *high)
 	*high = READ_ONCE(ctl->port_range[1]);
 }
 
+/* Does a TIME_WAIT entry keep @sk off @port?  @b is locked. */
+static bool xtcp_tw_port_held(const struct sock *sk,
+			      const struct xtcp_hbucket *b, u16 port)
+{
+	u32 n = sk->sk_reuse != SK_NO_REUSE ? b->tw_noreuse : b->tw_bound;
+
+	return n && xtcp_tw_port_conflict(sk, port);
+}
+
 /**
  * xtcp_bind_port - give a socket its local port, bind() and listen()
  * @sk: the socket, its local address set; inet_num is 0 or @port
@@ -348,7 +357,7 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 			b = xtcp_bhash_bucket(net, port);
 			spin_lock_bh(&b->lock);
 			if (!xtcp_port_in_use(b, net, port) &&
-			    !(b->tw_bound && xtcp_tw_port_conflict(sk, port)))
+			    !xtcp_tw_port_held(sk, b, port))
 				goto found;
 			spin_unlock_bh(&b->lock);
 		}
@@ -362,7 +371,7 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 		if (xtcp_bind_conflict(sk, sk2))
 			goto in_use;
 	}
-	if (b->tw_bound && xtcp_tw_port_conflict(sk, port))
+	if (xtcp_tw_port_held(sk, b, port))
 		goto in_use;
 	if (!sk_unhashed_bound(sk)) {
 		spin_unlock_bh(&b->lock);
@@ -495,24 +504,31 @@ void xtcp_put_port(struct sock *sk)
 
 /*
  * A TIME_WAIT entry of a connection whose port was bound holds the port
- * against bind(): the bhash bucket counts such entries, and bind() looks
- * for them (xtcp_tw_port_conflict()) only where the count is not 0.
+ * against bind(): the bhash bucket counts such entries, and those without
+ * SO_REUSEADDR.  bind() looks for them (xtcp_tw_port_conflict()) only
+ * where one could conflict: not when the bucket has none, nor when the
+ * socket sets SO_REUSEADDR and every entry counted did too (a server
+ * restarting over its own TIME_WAITs).
  */
-void xtcp_tw_port_hold(const struct net *net, u16 port)
+void xtcp_tw_port_hold(const struct net *net, u16 port, bool reuse)
 {
 	struct xtcp_hbucket *b = xtcp_bhash_bucket(net, port);
 
 	spin_lock_bh(&b->lock);
 	b->tw_bound++;
+	if (!reuse)
+		b->tw_noreuse++;
 	spin_unlock_bh(&b->lock);
 }
 
-void xtcp_tw_port_put(const struct net *net, u16 port)
+void xtcp_tw_port_put(const struct net *net, u16 port, bool reuse)
 {
 	struct xtcp_hbucket *b = xtcp_bhash_bucket(net, port);
 
 	spin_lock_bh(&b->lock);
 	b->tw_bound--;
+	if (!reuse)
+		b->tw_noreuse--;
 	spin_unlock_bh(&b->lock);
 }
 

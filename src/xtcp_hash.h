@@ -18,6 +18,7 @@ struct xtcp_hbucket {
 	struct hlist_head	chain;
 	struct hlist_head	tw_chain;	/* ehash: TIME_WAIT entries */
 	u32			tw_bound;	/* bhash: entries holding a port */
+	u32			tw_noreuse;	/* ... of them, without SO_REUSEADDR */
 };
 
 /*
@@ -45,8 +46,8 @@ struct xtcp_tw;
 struct xtcp_tw_view;
 struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net, __be32 laddr,
 				       u16 lport, __be32 faddr, __be16 fport);
-void xtcp_tw_port_hold(const struct net *net, u16 port);
-void xtcp_tw_port_put(const struct net *net, u16 port);
+void xtcp_tw_port_hold(const struct net *net, u16 port, bool reuse);
+void xtcp_tw_port_put(const struct net *net, u16 port, bool reuse);
 bool xtcp_tw_copy(struct net *net, struct xtcp_hbucket *b, unsigned int n,
 		  struct xtcp_tw_view *v);
 

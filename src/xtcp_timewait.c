@@ -212,7 +212,8 @@ static void xtcp_twq_arm(struct xtcp_twq *q, u64 len_ns, u64 floor)
 void xtcp_tw_free(struct xtcp_tw *tw)
 {
 	if (tw->bound)
-		xtcp_tw_port_put(read_pnet(&tw->net), ntohs(tw->lport));
+		xtcp_tw_port_put(read_pnet(&tw->net), ntohs(tw->lport),
+				 tw->reuse);
 	kmem_cache_free(xtcp_tw_cache, tw);
 }
 
@@ -267,7 +268,7 @@ VISIBLE_IF_KUNIT unsigned int __xtcp_twq_reap(struct xtcp_twq *q, u64 now,
 	if (q->net && n) {
 		XTCP_ADD_STATS(q->net, XTCP_MIB_TIMEWAITCURR, -(long)n);
 		if (now != U64_MAX)
-			XTCP_ADD_STATS(q->net, XTCP_MIB_TW, ended);
+			XTCP_ADD_STATS(q->net, XTCP_MIB_TWEXPIRED, ended);
 	}
 	return n;
 }
@@ -374,7 +375,7 @@ void xtcp_time_wait(struct sock *sk)
 
 	/* Before the socket gives its port back: no gap for bind(). */
 	if (tw->bound)
-		xtcp_tw_port_hold(net, inet->inet_num);
+		xtcp_tw_port_hold(net, inet->inet_num, tw->reuse);
 
 	b = xtcp_ehash_bucket(net, tw->laddr, inet->inet_num, tw->raddr,
 			      tw->rport);
@@ -391,6 +392,7 @@ void xtcp_time_wait(struct sock *sk)
 	spin_unlock_bh(&b->lock);
 
 	XTCP_INC_STATS(net, XTCP_MIB_TIMEWAITCURR);
+	XTCP_INC_STATS(net, XTCP_MIB_TW);
 	xsk->timewait = 1;
 	xtcp_state_store(sk, TCP_TIME_WAIT);
 	xtcp_done(sk);
@@ -482,7 +484,7 @@ struct xtcp_tw *xtcp_tw_claim(struct net *net, struct xtcp_tw *tw)
  * xtcp_tw_release - end an entry a SYN or connect() took
  * @net: the namespace
  * @tw: what xtcp_tw_claim() returned; no lock held
- * @field: the counter of why: XTCP_MIB_TWKILLED or XTCP_MIB_TWRECYCLED
+ * @field: the counter of why: XTCP_MIB_TWREOPENED or XTCP_MIB_TWRECYCLED
  */
 void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
 		     enum xtcp_mib_field field)

@@ -75,8 +75,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_SYNCOOKIESFAILED,	/* cookie ACKs rejected */
 	XTCP_MIB_SYNQPRUNED,		/* half-open entries dropped for room */
 	XTCP_MIB_TIMEWAITCURR,		/* gauge: TIME_WAIT entries */
-	XTCP_MIB_TW,			/* TIME_WAIT entries ended by the timer */
-	XTCP_MIB_TWKILLED,		/* ... by a new SYN (RFC 6191) */
+	XTCP_MIB_TW,			/* TIME_WAIT entries made */
+	XTCP_MIB_TWEXPIRED,		/* ... ended by the timer */
+	XTCP_MIB_TWREOPENED,		/* ... by a new SYN (RFC 6191) */
 	XTCP_MIB_TWRECYCLED,		/* ... taken over by connect() */
 	XTCP_MIB_TIMEWAITOVERFLOW,	/* closed without TIME_WAIT */
 	XTCP_MIB_PAWSTIMEWAIT,		/* segments PAWS dropped in TIME_WAIT */

@@ -698,16 +698,17 @@ static long long tw_gauge(void)
 
 /*
  * Counters about TIME_WAIT and the opens: XTCP's names, TCP's twins (NULL:
- * none).  Linux's TW counts the entries entering TIME_WAIT, XtcpTW those
- * the timer ended; XtcpTWKilled those a new SYN ended.
+ * none).  TW and XtcpTW count the entries entering TIME_WAIT;
+ * XtcpTWExpired those the timer ended, XtcpTWReopened those a new SYN
+ * ended.
  */
 static const struct {
 	const char *key, *xtcp, *tcp;
 } tw_ctrs[] = {
 	{ "active_opens", "XtcpActiveOpens", "Tcp:ActiveOpens" },
-	{ "tw_entered", NULL, "TcpExt:TW" },
-	{ "tw_ended", "XtcpTW", NULL },
-	{ "tw_killed_by_syn", "XtcpTWKilled", NULL },
+	{ "tw_entered", "XtcpTW", "TcpExt:TW" },
+	{ "tw_ended", "XtcpTWExpired", NULL },
+	{ "tw_killed_by_syn", "XtcpTWReopened", NULL },
 	{ "tw_reused", "XtcpTWRecycled", "TcpExt:TWRecycled" },
 	{ "tw_overflows", "XtcpTimeWaitOverflow", "TcpExt:TCPTimeWaitOverflow" },
 };
