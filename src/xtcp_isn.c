@@ -8,6 +8,12 @@
  * every 64 ns, as Linux TCP's does: fast enough that a reincarnation of a
  * connection starts above its predecessor's sequence space, slow enough
  * that the 32-bit space wraps only every 274 s, more than an MSL.
+ *
+ * The offset of a connection's TSval clock (RFC 7323 5.4) is a keyed hash
+ * of the 4-tuple too, under a key of its own: it tells nothing of the
+ * host's uptime, differs between connections, and stays the same for a
+ * new incarnation of a 4-tuple, whose TSvals therefore carry on above the
+ * old one's, as RFC 6191 needs to let its SYN into a TIME_WAIT.
  */
 
 #include <linux/ktime.h>
@@ -17,6 +23,7 @@
 #include <net/xtcp.h>
 
 static siphash_aligned_key_t xtcp_isn_key __read_mostly;
+static siphash_aligned_key_t xtcp_ts_key __read_mostly;
 
 #define XTCP_ISN_CLOCK_SHIFT	6	/* 64 ns ticks */
 
@@ -49,7 +56,25 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_isn);
 
+/**
+ * xtcp_ts_offset - the offset of a new connection's TSval clock
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ *
+ * Return: the offset, the same for every incarnation of the 4-tuple.
+ */
+u32 xtcp_ts_offset(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
+{
+	u32 ports = (u32)ntohs(sport) << 16 | ntohs(dport);
+
+	return siphash_3u32((__force u32)saddr, (__force u32)daddr, ports,
+			    &xtcp_ts_key);
+}
+
 void xtcp_isn_init(void)
 {
 	get_random_bytes(&xtcp_isn_key, sizeof(xtcp_isn_key));
+	get_random_bytes(&xtcp_ts_key, sizeof(xtcp_ts_key));
 }

@@ -576,7 +576,8 @@ static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	req->iss = XTCP_SKB_CB(skb)->tw_isn ?:
 		   xtcp_isn(req->laddr, req->raddr, inet_sk(sk)->inet_sport,
 			    req->rport);
-	req->ts_offset = get_random_u32();
+	req->ts_offset = xtcp_ts_offset(req->laddr, req->raddr,
+					inet_sk(sk)->inet_sport, req->rport);
 	req->sent_us = xtcp_clock_us();
 	req->expires = ktime_get_ns() + xtcp_synack_timeout(sk, 0);
 	hlist_add_head(&req->hnode, xtcp_synq_bucket(q, req->raddr,

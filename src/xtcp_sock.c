@@ -578,7 +578,8 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	xsk->mss_cache = xsk->advmss;
 	xsk->iss = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			    inet->inet_sport, inet->inet_dport);
-	xsk->ts_offset = get_random_u32();
+	xsk->ts_offset = xtcp_ts_offset(inet->inet_saddr, inet->inet_daddr,
+					inet->inet_sport, inet->inet_dport);
 	xsk->ts_recent = 0;
 	xsk->ts_recent_stamp = 0;
 	if (inh.taken) {

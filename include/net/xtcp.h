@@ -395,8 +395,9 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 }
 
 /*
- * Our TSval (RFC 7323 section 5.4): a millisecond clock plus a random
- * offset per connection, so that it tells nothing of the host's uptime.
+ * Our TSval (RFC 7323 section 5.4): a millisecond clock plus an offset
+ * keyed on the 4-tuple (xtcp_ts_offset()), so that it tells nothing of the
+ * host's uptime.
  */
 static inline u32 xtcp_ts_now(const struct xtcp_sock *xsk)
 {
@@ -573,6 +574,7 @@ u32 xtcp_keepcnt(const struct sock *sk);
 /* xtcp_isn.c */
 void xtcp_isn_init(void);
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 xtcp_ts_offset(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 #if IS_ENABLED(CONFIG_KUNIT)
 u32 __xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 	       const siphash_key_t *key, u64 now_ns);
