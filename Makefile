@@ -43,8 +43,8 @@ check: deps
 # What check leaves out for time: the tests of
 # userspace-tests/long-on-debug, on the debug kernel.
 check-long: deps
-	scripts/xtcp-vm --debug -- userspace-tests/run-all \
-		$$(cat userspace-tests/long-on-debug)
+	scripts/xtcp-vm --debug --timeout 5400 -- env TW_N7=10000 \
+		userspace-tests/run-all $$(cat userspace-tests/long-on-debug)
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 
 demo: deps

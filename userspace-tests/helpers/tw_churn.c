@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tw_churn [-t] serve ADDR PORT NPORTS [FILE]
+ * tw_churn [-t] [-c CONC] [-w SECS] churn ADDR PORT NPORTS N TIMES
+ * tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S
+ * tw_churn [-t] rst PEER PORT [GOFILE]
+ * tw_churn [-t] sniff IFACE FILE
+ *
+ * The short connections of time_wait.sh, made fast, and the watch over
+ * their TIME_WAIT entries.
+ *
+ * "serve" listens on ADDR, ports PORT to PORT + NPORTS - 1, creates FILE
+ * (when given) once listening, and for every connection reads until EOF,
+ * then closes; until SIGTERM, when it prints "served N".
+ *
+ * "churn" opens N connections, to the ports PORT ... PORT + NPORTS - 1 in
+ * turn, CONC (default 64) at a time, each from an ephemeral port: connect,
+ * one byte, shutdown(SHUT_WR), wait for the server's FIN (EOF), close.
+ * The client closes first, so each connection leaves a TIME_WAIT entry on
+ * this side, made when the server's FIN arrived.  TIMES gets one line per
+ * connection, in the order they ended: the realtime clock in microseconds
+ * when a thread waiting for nothing else saw its EOF, which is within
+ * milliseconds of the entry's making (a little before it at times: the
+ * FIN's EOF is visible while the ACK for it goes out), its local port
+ * and its server port.  Prints
+ * "churn N done D failed F first_us A last_us B ms M rate R" (A and B the
+ * first and last of TIMES, M the whole run in ms, R connections a second)
+ * and a "fail I WHAT: ERRNO" line for each of the first ten failures.
+ * Gives up after SECS (default 600); exits 1 unless all N completed.
+ *
+ * "watch", run in the churn's namespace once it ended, reads the number of
+ * TIME_WAIT entries of the namespace every INTERVAL_MS until it is 0 or
+ * LIMIT_S seconds passed: XtcpTimeWaitCurr in /proc/net/xtcp_snmp (with -t,
+ * "tw" of TCP in /proc/net/sockstat).  The entries of TIMES should end
+ * TW_MS after their time, oldest first.  With c entries left at time t,
+ * at least N - c are gone, so one of them is at least as young as the
+ * (N - c)-th oldest: it ended at least that one's time + TW_MS - t early;
+ * and one of the c left is at least as old as the c-th youngest: it is at
+ * least t - (that one's time + TW_MS) late.  Prints a line per second
+ * ("at T ms: C left") and at the end
+ * "watch N start S end E early_ms X late_ms Y first_gone_ms F all_gone_ms G"
+ * with S and E the counts at the first and the last reading, X and Y the
+ * largest bounds over all readings (negative: none early, none late), F
+ * the first drop below the start relative to the oldest time + TW_MS, and
+ * G the first reading of 0 relative to the youngest time + TW_MS (or
+ * "none").  Exits 1 when the count could not be read or never reached 0.
+ *
+ * "rst", run in the server's namespace after PEER closed first and its
+ * FIN arrived, waits (30 s at most) on a raw socket for the next segment
+ * from PEER to local port PORT: the ACK of the server's FIN, which put
+ * PEER in TIME_WAIT.  Once GOFILE exists (when given; 30 s at most) it
+ * sends two resets from PORT that PEER must ignore (RFC 1337): RST at the
+ * ACK's acknowledgment number, PEER's RCV.NXT, and RST|ACK one further
+ * acknowledging the ACK's sequence number.  Prints "ready",
+ * "ack SPORT SEQ ACK" and "sent 2".
+ *
+ * "sniff" records every IPv4 segment of the protocol (253, or 6 with -t)
+ * crossing IFACE either way, as the packet taps see them (before tc's
+ * ingress hook, so what tc drops is there too): one line each in FILE,
+ * "TIME SPORT DPORT FLAGS SEQ ACK LEN TSVAL TSECR", TIME the kernel's
+ * stamp in seconds, FLAGS of S, A, F, R ("." for none), TSVAL and TSECR
+ * "-" without a timestamp option.  It creates FILE.ready
+ * once capturing and stops on SIGTERM, printing "sniffed N dropped D"
+ * (D: what the socket's buffer had no room for).  Light
+ * enough for the debug kernel, where tshark takes many minutes to start.
+ *
+ * -t (or XTCP_TEST_FAMILY=tcp) uses Linux TCP (AF_INET) instead of XTCP.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/xtcp.h>
+
+#define MAX_PORTS	64
+#define MAX_CONC	4096
+#define MAX_FDS		65536
+
+static int family = AF_XTCP;
+
+static int usage(void);
+static atomic_bool done;	/* lock-free: safe in a signal handler */
+
+static long long clock_us(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	atomic_store(&done, true);
+}
+
+static int new_socket(void)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		printf("fail socket: %s\n", strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static void epoll_set(int ep, int op, int fd, unsigned int events, long tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	if (epoll_ctl(ep, op, fd, &ev)) {
+		printf("fail epoll_ctl: %s\n", strerror(errno));
+		exit(1);
+	}
+}
+
+/* Listener tags are -1 - index; connections are their fd. */
+static int serve(struct sockaddr_in *sin, int nports, const char *file)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+	struct epoll_event ev[256];
+	int lfd[MAX_PORTS], one = 1, ep, i, n, fd;
+	int base = ntohs(sin->sin_port);
+	static int got[MAX_FDS];	/* bytes read, by fd */
+	unsigned long served = 0, odd = 0;
+	char buf[512];
+	ssize_t r;
+
+	sigaction(SIGTERM, &sa, NULL);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	for (i = 0; i < nports; i++) {
+		lfd[i] = new_socket();
+		setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		sin->sin_port = htons(base + i);
+		if (bind(lfd[i], (struct sockaddr *)sin, sizeof(*sin)) ||
+		    listen(lfd[i], 4096)) {
+			printf("fail bind/listen port %d: %s\n", base + i,
+			       strerror(errno));
+			return 1;
+		}
+		epoll_set(ep, EPOLL_CTL_ADD, lfd[i], EPOLLIN, -1 - i);
+	}
+	if (file)
+		close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	while (!atomic_load(&done)) {
+		n = epoll_wait(ep, ev, 256, 1000);
+		for (i = 0; i < n; i++) {
+			long tag = (long)ev[i].data.u64;
+
+			if (tag < 0) {
+				while ((fd = accept4(lfd[-1 - tag], NULL, NULL,
+						     SOCK_NONBLOCK |
+						     SOCK_CLOEXEC)) >= 0)
+					epoll_set(ep, EPOLL_CTL_ADD, fd,
+						  EPOLLIN | EPOLLRDHUP, fd);
+				continue;
+			}
+			fd = tag;
+			do {
+				r = read(fd, buf, sizeof(buf));
+				if (r > 0 && fd < MAX_FDS)
+					got[fd] += r;
+			} while (r > 0);
+			if (r < 0 && errno == EAGAIN)
+				continue;
+			/* EOF (or an error): close, the server's FIN. */
+			if ((r < 0 || (fd < MAX_FDS && !got[fd])) &&
+			    odd++ < 10)
+				printf("odd: %s after %d bytes\n",
+				       r < 0 ? strerror(errno) : "EOF",
+				       fd < MAX_FDS ? got[fd] : -1);
+			if (fd < MAX_FDS)
+				got[fd] = 0;
+			close(fd);
+			served++;
+		}
+	}
+	printf("served %lu, %lu odd\n", served, odd);
+	return 0;
+}
+
+/*
+ * churn: the main thread connects, sends the byte and the FIN; the reaper
+ * thread waits for the server's FIN, stamps it, closes, and gives the
+ * slot back through a pipe (slot index, FAILED set on an error).  The
+ * reaper does nothing else, so it wakes as soon as the FIN made the
+ * entry: its stamp follows the entry's making closely.
+ */
+#define FAILED		0x40000000
+
+struct conn {
+	int fd;
+	int idx;
+	int port;
+	int lport;	/* XTCP's getsockname() says 0 once TIME_WAIT began */
+};
+
+static struct conn conns[MAX_CONC];
+static int eof_ep, slot_pipe[2];
+static FILE *times_out;
+static long long first_eof, last_eof;
+
+static void give_back(int k, bool failed)
+{
+	int msg = k | (failed ? FAILED : 0);
+
+	if (write(slot_pipe[1], &msg, sizeof(msg)) != sizeof(msg))
+		exit(1);
+}
+
+static void *reaper(void *arg)
+{
+	struct epoll_event ev[256];
+	long long now;
+	int i, n, k;
+	ssize_t r;
+	char b;
+
+	(void)arg;
+	while (!atomic_load(&done)) {
+		n = epoll_wait(eof_ep, ev, 256, 100);
+		/* No EOF of this batch came later than this. */
+		now = clock_us(CLOCK_REALTIME);
+		for (i = 0; i < n; i++) {
+			k = ev[i].data.u64;
+			r = read(conns[k].fd, &b, 1);
+			if (r < 0 && errno == EAGAIN)
+				continue;
+			if (r != 0) {
+				printf("fail %d eof: %s\n", conns[k].idx,
+				       r < 0 ? strerror(errno) : "data");
+				close(conns[k].fd);
+				give_back(k, true);
+				continue;
+			}
+			fprintf(times_out, "%lld %d %d\n", now, conns[k].lport,
+				conns[k].port);
+			if (!first_eof)
+				first_eof = now;
+			last_eof = now;
+			close(conns[k].fd);
+			give_back(k, false);
+		}
+	}
+	return NULL;
+}
+
+static int churn(struct sockaddr_in *sin, int nports, int count, int conc,
+		 int secs, const char *times)
+{
+	struct epoll_event ev[256];
+	long long t0 = clock_us(CLOCK_MONOTONIC), t;
+	int base = ntohs(sin->sin_port), ep, i, n, k, err, msg;
+	int started = 0, active = 0, ok = 0, failed = 0, free_n = conc;
+	int free_slot[MAX_CONC];
+	struct sockaddr_in me;
+	pthread_t thread;
+	socklen_t len;
+	char b = 'x';
+
+	times_out = fopen(times, "w");
+	if (!times_out || pipe2(slot_pipe, O_CLOEXEC | O_NONBLOCK)) {
+		printf("fail %s: %s\n", times, strerror(errno));
+		return 1;
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	eof_ep = epoll_create1(EPOLL_CLOEXEC);
+	epoll_set(ep, EPOLL_CTL_ADD, slot_pipe[0], EPOLLIN, -1);
+	for (k = 0; k < conc; k++)
+		free_slot[k] = conc - 1 - k;
+	if (pthread_create(&thread, NULL, reaper, NULL)) {
+		printf("fail pthread_create\n");
+		return 1;
+	}
+	while (ok + failed < count) {
+		/* Fill the free slots with new connections. */
+		while (free_n && started < count) {
+			k = free_slot[--free_n];
+			conns[k].fd = new_socket();
+			conns[k].idx = started;
+			conns[k].port = base + started % nports;
+			sin->sin_port = htons(conns[k].port);
+			started++;
+			if (connect(conns[k].fd, (struct sockaddr *)sin,
+				    sizeof(*sin)) && errno != EINPROGRESS) {
+				if (failed < 10)
+					printf("fail %d connect: %s\n",
+					       conns[k].idx, strerror(errno));
+				failed++;
+				close(conns[k].fd);
+				free_slot[free_n++] = k;
+				continue;
+			}
+			epoll_set(ep, EPOLL_CTL_ADD, conns[k].fd, EPOLLOUT, k);
+			active++;
+		}
+		if (clock_us(CLOCK_MONOTONIC) - t0 > secs * 1000000LL)
+			break;
+		if (!active)
+			continue;
+		n = epoll_wait(ep, ev, 256, 1000);
+		for (i = 0; i < n; i++) {
+			k = (int)(long)ev[i].data.u64;
+			if (k < 0) {
+				while (read(slot_pipe[0], &msg, sizeof(msg)) ==
+				       sizeof(msg)) {
+					if (msg & FAILED)
+						failed++;
+					else
+						ok++;
+					free_slot[free_n++] = msg & ~FAILED;
+					active--;
+				}
+				continue;
+			}
+			err = 0;
+			len = sizeof(err);
+			getsockopt(conns[k].fd, SOL_SOCKET, SO_ERROR, &err,
+				   &len);
+			len = sizeof(me);
+			if (!err && getsockname(conns[k].fd,
+						(struct sockaddr *)&me, &len))
+				err = errno;
+			conns[k].lport = ntohs(me.sin_port);
+			if (!err && (write(conns[k].fd, &b, 1) != 1 ||
+				     shutdown(conns[k].fd, SHUT_WR)))
+				err = errno;
+			epoll_ctl(ep, EPOLL_CTL_DEL, conns[k].fd, NULL);
+			if (err) {
+				if (failed < 10)
+					printf("fail %d connect: %s\n",
+					       conns[k].idx, strerror(err));
+				failed++;
+				close(conns[k].fd);
+				free_slot[free_n++] = k;
+				active--;
+				continue;
+			}
+			/* The reaper has it from here. */
+			epoll_set(eof_ep, EPOLL_CTL_ADD, conns[k].fd,
+				  EPOLLIN | EPOLLRDHUP, k);
+		}
+	}
+	atomic_store(&done, true);
+	pthread_join(thread, NULL);
+	if (active) {
+		printf("fail %d connections timed out\n", active);
+		failed += active;
+	}
+	failed += count - started;
+	if (fclose(times_out)) {
+		printf("fail %s: %s\n", times, strerror(errno));
+		failed++;
+	}
+	t = clock_us(CLOCK_MONOTONIC) - t0;
+	printf("churn %d done %d failed %d first_us %lld last_us %lld ms %lld rate %lld\n",
+	       count, ok, failed, first_eof, last_eof, t / 1000,
+	       t ? ok * 1000000LL / t : 0);
+	return ok == count ? 0 : 1;
+}
+
+/* The namespace's TIME_WAIT entries, or -1. */
+static long tw_count(void)
+{
+	char key[64], line[256];
+	long val = -1, v;
+	FILE *f;
+
+	if (family != AF_INET) {
+		f = fopen("/proc/self/net/xtcp_snmp", "r");
+		if (!f)
+			return -1;
+		while (fscanf(f, "%63s %ld", key, &v) == 2)
+			if (!strcmp(key, "XtcpTimeWaitCurr"))
+				val = v;
+		fclose(f);
+		return val;
+	}
+	f = fopen("/proc/self/net/sockstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " tw ");
+
+		if (!strncmp(line, "TCP:", 4) && p)
+			val = atol(p + 4);
+	}
+	fclose(f);
+	return val;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int watch(const char *times, long long tw_ms, int interval_ms,
+		 int limit_s)
+{
+	long long *t = NULL, tu, now, end, early = LLONG_MIN, late = LLONG_MIN;
+	long long first_gone = LLONG_MIN, all_gone = LLONG_MIN, next_say = 0;
+	long long tw = tw_ms * 1000;
+	long start = -1, c = -1;
+	size_t n = 0, cap = 0;
+	FILE *f = fopen(times, "r");
+
+	if (!f) {
+		printf("fail %s: %s\n", times, strerror(errno));
+		return 1;
+	}
+	while (fscanf(f, "%lld %*d %*d", &tu) == 1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			t = realloc(t, cap * sizeof(*t));
+			if (!t)
+				return 1;
+		}
+		t[n++] = tu;
+	}
+	fclose(f);
+	if (!n) {
+		printf("fail %s: no times\n", times);
+		return 1;
+	}
+	qsort(t, n, sizeof(*t), cmp_ll);
+	end = clock_us(CLOCK_MONOTONIC) + limit_s * 1000000LL;
+	for (;;) {
+		c = tw_count();
+		now = clock_us(CLOCK_REALTIME);
+		if (c < 0) {
+			printf("fail: cannot read the TIME_WAIT count\n");
+			return 1;
+		}
+		if (start < 0)
+			start = c;
+		if (c < (long)n) {
+			/* The (n - c)-th oldest, or one younger, is gone. */
+			if (t[n - c - 1] + tw - now > early)
+				early = t[n - c - 1] + tw - now;
+			if (first_gone == LLONG_MIN && c < start)
+				first_gone = now - (t[0] + tw);
+		}
+		if (c > 0 && c <= (long)n) {
+			/* The c-th youngest, or one older, is still there. */
+			if (now - (t[n - c] + tw) > late)
+				late = now - (t[n - c] + tw);
+		}
+		if (now >= next_say) {
+			printf("at %lld ms: %ld left\n",
+			       (now - (t[0] + tw)) / 1000, c);
+			next_say = now + 1000000;
+		}
+		if (c == 0) {
+			all_gone = now - (t[n - 1] + tw);
+			break;
+		}
+		if (clock_us(CLOCK_MONOTONIC) > end)
+			break;
+		usleep(interval_ms * 1000);
+	}
+	printf("watch %zu start %ld end %ld early_ms %lld late_ms %lld first_gone_ms %lld all_gone_ms ",
+	       n, start, c, early == LLONG_MIN ? -1 : early / 1000,
+	       late == LLONG_MIN ? -1 : late / 1000,
+	       first_gone == LLONG_MIN ? 0 : first_gone / 1000);
+	if (all_gone == LLONG_MIN)
+		printf("none\n");
+	else
+		printf("%lld\n", all_gone / 1000);
+	free(t);
+	return c == 0 ? 0 : 1;
+}
+
+static unsigned int csum_add(unsigned int sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static unsigned short csum_fold(unsigned int sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* A 20-byte segment from @me:@sport to @peer:@dport, checksummed. */
+static int send_seg(int s, struct in_addr me, struct sockaddr_in *peer,
+		    int proto, int sport, int dport, unsigned int seq,
+		    unsigned int ack, int flags)
+{
+	unsigned char seg[20] = { 0 }, pseudo[12];
+	unsigned short c;
+
+	seq = htonl(seq);
+	ack = htonl(ack);
+
+	seg[0] = sport >> 8;
+	seg[1] = sport;
+	seg[2] = dport >> 8;
+	seg[3] = dport;
+	memcpy(seg + 4, &seq, 4);
+	memcpy(seg + 8, &ack, 4);
+	seg[12] = 5 << 4;
+	seg[13] = flags;
+	seg[14] = 1024 >> 8;
+	memcpy(pseudo, &me, 4);
+	memcpy(pseudo + 4, &peer->sin_addr, 4);
+	pseudo[8] = 0;
+	pseudo[9] = proto;
+	pseudo[10] = 0;
+	pseudo[11] = sizeof(seg);
+	c = csum_fold(csum_add(csum_add(0, pseudo, 12), seg, sizeof(seg)));
+	seg[16] = c >> 8;
+	seg[17] = c;
+	return sendto(s, seg, sizeof(seg), 0, (struct sockaddr *)peer,
+		      sizeof(*peer)) == sizeof(seg) ? 0 : -1;
+}
+
+static int rst(const char *peer_addr, int port, const char *go)
+{
+	long long end;
+	int proto = family == AF_INET ? IPPROTO_TCP : IPPROTO_XTCP;
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 30 };
+	unsigned char buf[2048], *th;
+	unsigned int seq, ack;
+	struct in_addr me;
+	int s, ihl, cport;
+	ssize_t r;
+
+	if (inet_pton(AF_INET, peer_addr, &peer.sin_addr) != 1)
+		return usage();
+	s = socket(AF_INET, SOCK_RAW, proto);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		printf("fail raw socket: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("ready\n");
+	for (;;) {
+		r = recv(s, buf, sizeof(buf), 0);
+		if (r < 0) {
+			printf("fail no segment from %s: %s\n", peer_addr,
+			       strerror(errno));
+			return 1;
+		}
+		ihl = (buf[0] & 15) * 4;
+		if (r < ihl + 20 || memcmp(buf + 12, &peer.sin_addr, 4))
+			continue;
+		th = buf + ihl;
+		if ((th[2] << 8 | th[3]) == port)
+			break;
+	}
+	memcpy(&me, buf + 16, 4);
+	cport = th[0] << 8 | th[1];
+	memcpy(&seq, th + 4, 4);
+	memcpy(&ack, th + 8, 4);
+	seq = ntohl(seq);
+	ack = ntohl(ack);
+	printf("ack %d %u %u\n", cport, seq, ack);
+	end = clock_us(CLOCK_MONOTONIC) + 30000000;
+	while (go && access(go, F_OK)) {
+		if (clock_us(CLOCK_MONOTONIC) > end) {
+			printf("fail no %s\n", go);
+			return 1;
+		}
+		usleep(5000);
+	}
+	if (send_seg(s, me, &peer, proto, port, cport, ack, 0, 0x04) ||
+	    send_seg(s, me, &peer, proto, port, cport, ack + 1, seq, 0x14)) {
+		printf("fail sendto: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("sent 2\n");
+	return 0;
+}
+
+static int sniff(const char *iface, const char *file)
+{
+	int proto = family == AF_INET ? IPPROTO_TCP : IPPROTO_XTCP;
+	struct sigaction sa = { .sa_handler = on_term };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET }, from;
+	char ready[4096], cbuf[256], flags[8];
+	unsigned char buf[256], *th;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = {
+		.msg_name = &from,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf,
+	};
+	unsigned int seq, ack, len, tsval, tsecr, doff, i;
+	char tsbuf[32];
+	struct timespec ts;
+	struct cmsghdr *cm;
+	struct tpacket_stats st;
+	unsigned long n = 0, drops = 0;
+	int s, one = 1, ihl, f, rcvbuf = 32 << 20;
+	struct pollfd pfd;
+	socklen_t stlen;
+	FILE *out;
+	ssize_t r;
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* ETH_P_ALL: a socket of one protocol sees only what arrives. */
+	s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = if_nametoindex(iface);
+	out = fopen(file, "w");
+	if (s < 0 || !sll.sll_ifindex || !out ||
+	    setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) ||
+	    bind(s, (struct sockaddr *)&sll, sizeof(sll))) {
+		printf("fail sniff %s: %s\n", iface, strerror(errno));
+		return 1;
+	}
+	snprintf(ready, sizeof(ready), "%s.ready", file);
+	close(open(ready, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	while (!atomic_load(&done)) {
+		mh.msg_namelen = sizeof(from);
+		mh.msg_controllen = sizeof(cbuf);
+		r = recvmsg(s, &mh, MSG_DONTWAIT);
+		if (r < 0 && errno == EAGAIN) {
+			/* Written out whenever the queue is empty. */
+			fflush(out);
+			pfd.fd = s;
+			pfd.events = POLLIN;
+			poll(&pfd, 1, 200);
+			continue;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			printf("fail recvmsg: %s\n", strerror(errno));
+			return 1;
+		}
+		ihl = (buf[0] & 15) * 4;
+		if (from.sll_protocol != htons(ETH_P_IP) || r < ihl + 20 ||
+		    buf[9] != proto)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SO_TIMESTAMPNS)
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+		th = buf + ihl;
+		memcpy(&seq, th + 4, 4);
+		memcpy(&ack, th + 8, 4);
+		len = (buf[2] << 8 | buf[3]) - ihl - (th[12] >> 4) * 4;
+		f = 0;
+		if (th[13] & 0x02)
+			flags[f++] = 'S';
+		if (th[13] & 0x10)
+			flags[f++] = 'A';
+		if (th[13] & 0x01)
+			flags[f++] = 'F';
+		if (th[13] & 0x04)
+			flags[f++] = 'R';
+		if (!f)
+			flags[f++] = '.';
+		flags[f] = 0;
+		/* The options, for a timestamp (kind 8, length 10). */
+		strcpy(tsbuf, "- -");
+		doff = (th[12] >> 4) * 4;
+		for (i = 20; i < doff && th + i < buf + r; ) {
+			if (th[i] == 0)
+				break;
+			if (th[i] == 1) {
+				i++;
+				continue;
+			}
+			if (th + i + 1 >= buf + r || th[i + 1] < 2)
+				break;
+			if (th[i] == 8 && th[i + 1] == 10 &&
+			    th + i + 10 <= buf + r) {
+				memcpy(&tsval, th + i + 2, 4);
+				memcpy(&tsecr, th + i + 6, 4);
+				snprintf(tsbuf, sizeof(tsbuf), "%u %u",
+					 ntohl(tsval), ntohl(tsecr));
+			}
+			i += th[i + 1];
+		}
+		fprintf(out, "%lld.%06ld %d %d %s %u %u %u %s\n",
+			(long long)ts.tv_sec, ts.tv_nsec / 1000,
+			th[0] << 8 | th[1], th[2] << 8 | th[3], flags,
+			ntohl(seq), ntohl(ack), len, tsbuf);
+		n++;
+	}
+	fclose(out);
+	stlen = sizeof(st);
+	if (!getsockopt(s, SOL_PACKET, PACKET_STATISTICS, &st, &stlen))
+		drops = st.tp_drops;
+	printf("sniffed %lu dropped %lu\n", n, drops);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: tw_churn [-t] serve ADDR PORT NPORTS [FILE]\n"
+		"       tw_churn [-t] [-c CONC] [-w SECS] churn ADDR PORT NPORTS N TIMES\n"
+		"       tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S\n"
+		"       tw_churn [-t] rst PEER PORT [GOFILE]\n"
+		"       tw_churn [-t] sniff IFACE FILE\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const char *fam = getenv("XTCP_TEST_FAMILY");
+	int conc = 64, secs = 600, c, nports;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (fam && !strcmp(fam, "tcp"))
+		family = AF_INET;
+	while ((c = getopt(argc, argv, "+tc:w:")) != -1) {
+		switch (c) {
+		case 't':
+			family = AF_INET;
+			break;
+		case 'c':
+			conc = atoi(optarg);
+			break;
+		case 'w':
+			secs = atoi(optarg);
+			break;
+		default:
+			return usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 5 && !strcmp(argv[0], "watch"))
+		return watch(argv[1], atoll(argv[2]), atoi(argv[3]),
+			     atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[0], "sniff"))
+		return sniff(argv[1], argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[0], "rst"))
+		return rst(argv[1], atoi(argv[2]), argc == 4 ? argv[3] : NULL);
+	if (argc < 4 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1)
+		return usage();
+	sin.sin_port = htons(atoi(argv[2]));
+	nports = atoi(argv[3]);
+	if (nports < 1 || nports > MAX_PORTS)
+		return usage();
+	if (!strcmp(argv[0], "serve") && argc <= 5)
+		return serve(&sin, nports, argc > 4 ? argv[4] : NULL);
+	if (!strcmp(argv[0], "churn") && argc == 6 && conc > 0 &&
+	    conc <= MAX_CONC && atoi(argv[4]) > 0)
+		return churn(&sin, nports, atoi(argv[4]), conc, secs, argv[5]);
+	return usage();
+}
