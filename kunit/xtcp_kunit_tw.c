@@ -1122,11 +1122,13 @@ static void xtcp_tw_syn_listener(struct kunit *test)
 
 /*
  * XtcpTimeWaitCurr counts the entries: up with each, down when they are
- * purged (which, not the timer, ends them: XtcpTWExpired stays).
+ * purged; XtcpTW counts each made; the purge, not the timer, ends them:
+ * XtcpTWExpired stays.
  */
 static void xtcp_tw_purge_counts(struct kunit *test)
 {
-	unsigned long curr = C(TIMEWAITCURR), ended = C(TW);
+	unsigned long curr = C(TIMEWAITCURR), ended = C(TWEXPIRED);
+	unsigned long made = C(TW);
 	struct xtcp_tw_view v;
 	struct twc c[3];
 	unsigned int i;
@@ -1135,9 +1137,10 @@ static void xtcp_tw_purge_counts(struct kunit *test)
 		KUNIT_ASSERT_TRUE(test, tw_make(test, &c[i], LPORT + i, PPORT,
 						ISS, i & 1));
 	KUNIT_EXPECT_EQ(test, C(TIMEWAITCURR), curr + 3);
+	KUNIT_EXPECT_EQ(test, C(TW), made + 3);
 	KUNIT_EXPECT_EQ(test, xtcp_tw_purge(&init_net), 3U);
 	KUNIT_EXPECT_EQ(test, C(TIMEWAITCURR), curr);
-	KUNIT_EXPECT_EQ(test, C(TW), ended);
+	KUNIT_EXPECT_EQ(test, C(TWEXPIRED), ended);
 	for (i = 0; i < ARRAY_SIZE(c); i++)
 		KUNIT_EXPECT_FALSE(test, tw_peek(&c[i], &v));
 	KUNIT_EXPECT_EQ(test, xtcp_tw_purge(&init_net), 0U);
