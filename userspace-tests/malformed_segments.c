@@ -9,15 +9,6 @@
 
 #include "xtcp_test.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdint.h>
-#include <sys/socket.h>
-#include <time.h>
-
-#define NS_TX		"xtcp-mal-a"
-#define NS_RX		"xtcp-mal-b"
 #define ADDR_TX		"10.199.0.1"
 #define ADDR_RX		"10.199.0.2"
 #define ADDR_BCAST	"10.199.0.255"
@@ -27,6 +18,10 @@
 #define ADDR_RX_BCAST	"10.198.0.255"
 #define PER_KIND	7
 #define RANDOM_SEGS	3000
+/* Give up waiting for segments to be counted, or answered, after this. */
+#define WAIT_MS		60000
+
+static const char *ns_tx, *ns_rx;	/* this test's namespaces */
 
 static const char *const counters[] = {
 	"XtcpInSegs", "XtcpInErrs", "XtcpInShortSegs", "XtcpInBadDataOffset",
@@ -34,7 +29,7 @@ static const char *const counters[] = {
 	"XtcpInNoSocket", "XtcpOutSegs", "XtcpOutRsts",
 };
 
-#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+#define NCOUNTERS ARRAY_SIZE(counters)
 
 enum {
 	C_SEGS, C_ERRS, C_SHORT, C_DOFF, C_CSUM, C_OPTS, C_NOTHOST, C_NOSOCK,
@@ -45,53 +40,63 @@ static void read_counters(long *v)
 {
 	unsigned int i;
 
-	netns_enter(NS_RX);
+	netns_enter(ns_rx);
 	for (i = 0; i < NCOUNTERS; i++)
 		v[i] = xtcp_counter(counters[i]);
-	netns_enter(NS_TX);
+	netns_enter(ns_tx);
 }
+
+/* Where a segment's processing ends: every one lands in one of these. */
+static const int fates[] = {
+	C_SHORT, C_DOFF, C_CSUM, C_OPTS, C_NOTHOST, C_NOSOCK,
+};
 
 /*
- * Wait until the receiver's InSegs + InNotHost reach @want, the number of
- * segments sent so far (veth delivers asynchronously), for up to 5 s.
+ * veth delivers asynchronously: wait until every counter grew from
+ * @before by at least @want (NULL: nothing) and @segs more segments have
+ * ended in one of the fates, then read them into @after; up to WAIT_MS.
  */
-static void settle(long *v, long want)
+static void settle(const long *before, long *after, const long *want,
+		   long segs)
 {
-	int i;
+	long end = now_ms() + WAIT_MS, ended;
+	unsigned int i;
+	bool done;
 
-	for (i = 0; i < 500; i++) {
-		read_counters(v);
-		if (v[C_SEGS] + v[C_NOTHOST] >= want)
+	do {
+		if (now_ms() > end) {
+			tap_diag("counters still short of what was sent after %d s",
+				 WAIT_MS / 1000);
 			return;
+		}
 		usleep(10000);
-	}
+		read_counters(after);
+		for (i = 0, ended = 0; i < ARRAY_SIZE(fates); i++)
+			ended += after[fates[i]] - before[fates[i]];
+		done = ended >= segs;
+		for (i = 0; want && i < NCOUNTERS; i++)
+			done &= after[i] - before[i] >= want[i];
+	} while (!done);
 }
 
-static uint16_t csum16(const uint8_t *p, size_t len, uint32_t sum)
+/* The checksum of @seg over the pseudo-header of @src to @dst, @proto. */
+static uint16_t seg_csum(const uint8_t *seg, size_t len, const char *src,
+			 const char *dst, uint8_t proto)
 {
-	size_t i;
+	struct in_addr s = { inet_addr(src) }, d = { inet_addr(dst) };
 
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
+	return csum_fold(csum_add(csum_pseudo(s, d, proto, len), seg, len));
 }
 
 /* Fill in the checksum over the pseudo-header with protocol @proto. */
 static void set_csum(uint8_t *seg, size_t len, uint8_t proto)
 {
-	uint32_t s = ntohl(inet_addr(ADDR_TX)), d = ntohl(inet_addr(ADDR_RX));
-	uint32_t sum = (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) +
-		       proto + len;
 	uint16_t c;
 
 	if (len < 18)
 		return;
 	seg[16] = seg[17] = 0;
-	c = csum16(seg, len, sum);
+	c = seg_csum(seg, len, ADDR_TX, ADDR_RX, proto);
 	seg[16] = c >> 8;
 	seg[17] = c & 0xff;
 }
@@ -243,38 +248,36 @@ static const struct bad_kind kinds[] = {
 	{ "well-formed SYN to the subnet's broadcast, unicast frame", C_NOTHOST, build_valid_syn, ADDR_RX_BCAST },
 };
 
-static void check_kind(const struct bad_kind *k, long *sent)
+static void check_kind(const struct bad_kind *k)
 {
-	long before[NCOUNTERS], after[NCOUNTERS];
+	long before[NCOUNTERS], after[NCOUNTERS], want[NCOUNTERS] = { 0 };
 	uint8_t seg[128];
 	unsigned int i;
 	size_t len;
 	int good = 1;
+
+	want[k->counter] = PER_KIND;
+	if (k->counter != C_NOTHOST)
+		want[C_SEGS] = PER_KIND;
+	if (k->counter != C_NOTHOST && k->counter != C_NOSOCK)
+		want[C_ERRS] = PER_KIND;
+	/* Each well-formed one is answered with a reset. */
+	if (k->counter == C_NOSOCK)
+		want[C_OUTSEGS] = want[C_OUTRSTS] = PER_KIND;
 
 	read_counters(before);
 	for (i = 0; i < PER_KIND; i++) {
 		len = k->build(seg);
 		send_seg(seg, len, k->dst);
 	}
-	*sent += PER_KIND;
-	settle(after, *sent);
+	settle(before, after, want, PER_KIND);
 
 	for (i = 0; i < NCOUNTERS; i++) {
-		long want = 0, got = after[i] - before[i];
+		long got = after[i] - before[i];
 
-		if (i == (unsigned int)k->counter)
-			want = PER_KIND;
-		if (k->counter != C_NOTHOST && i == C_SEGS)
-			want = PER_KIND;
-		if (k->counter != C_NOTHOST && k->counter != C_NOSOCK &&
-		    i == C_ERRS)
-			want = PER_KIND;
-		/* Each well-formed one is answered with a reset. */
-		if (k->counter == C_NOSOCK && (i == C_OUTSEGS || i == C_OUTRSTS))
-			want = PER_KIND;
-		if (got != want) {
+		if (got != want[i]) {
 			tap_diag("%s: %s changed by %ld, want %ld", k->what,
-				 counters[i], got, want);
+				 counters[i], got, want[i]);
 			good = 0;
 		}
 	}
@@ -289,23 +292,23 @@ static void check_kind(const struct bad_kind *k, long *sent)
 static void check_reset_on_wire(void)
 {
 	uint8_t seg[128], buf[256];
-	struct pollfd pfd = { .fd = tx_fd, .events = POLLIN };
-	uint32_t s = ntohl(inet_addr(ADDR_RX)), d = ntohl(inet_addr(ADDR_TX));
-	int got = 0, i;
+	in_addr_t rx = inet_addr(ADDR_RX);
+	long end = now_ms() + WAIT_MS;
+	int got = 0;
 
 	while (recv(tx_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 	send_seg(seg, build_valid_syn(seg), ADDR_RX);
-	for (i = 0; i < 20 && !got; i++) {
+	while (!got && now_ms() < end) {
 		const uint8_t *th;
 		ssize_t n;
 		size_t ihl, len;
 
-		if (poll(&pfd, 1, 100) <= 0)
+		if (poll1(tx_fd, POLLIN, 100) <= 0)
 			continue;
 		n = recv(tx_fd, buf, sizeof(buf), 0);
 		if (n < 20 || buf[9] != IPPROTO_XTCP ||
-		    memcmp(buf + 12, &(uint32_t){ htonl(s) }, 4))
+		    memcmp(buf + 12, &rx, 4))
 			continue;
 		ihl = (buf[0] & 0x0f) * 4;
 		th = buf + ihl;
@@ -320,8 +323,7 @@ static void check_reset_on_wire(void)
 		tap_ok(!memcmp(th + 4, "\0\0\0\0", 4) &&
 		       !memcmp(th + 8, "\0\0\0\2", 4),
 		       "reset on the wire: SEQ=0, ACK=SEG.SEQ+1 (2)");
-		tap_ok(csum16(th, len, (s >> 16) + (s & 0xffff) + (d >> 16) +
-			      (d & 0xffff) + IPPROTO_XTCP + len) == 0,
+		tap_ok(seg_csum(th, len, ADDR_RX, ADDR_TX, IPPROTO_XTCP) == 0,
 		       "reset on the wire: checksum over XTCP's pseudo-header");
 	}
 	if (!got)
@@ -330,22 +332,19 @@ static void check_reset_on_wire(void)
 
 int main(void)
 {
-	long sent = 0, before[NCOUNTERS], after[NCOUNTERS];
+	long before[NCOUNTERS], after[NCOUNTERS];
 	long want[NCOUNTERS] = { 0 }, valid = 0;
 	int one = 1, i;
 	uint8_t seg[128];
 
 	tap_begin();
-	system("ip netns del " NS_TX " 2>/dev/null; ip netns del " NS_RX " 2>/dev/null");
-	sh("ip netns add " NS_TX " && ip netns add " NS_RX);
-	sh("ip -n " NS_TX " link add veth0 type veth peer name veth0 netns " NS_RX);
-	sh("ip -n " NS_TX " addr add " ADDR_TX "/24 brd + dev veth0");
-	sh("ip -n " NS_RX " addr add " ADDR_RX "/24 brd + dev veth0");
-	sh("ip -n " NS_TX " link set veth0 up && ip -n " NS_RX " link set veth0 up");
-	sh("ip -n " NS_RX " addr add 10.198.0.1/24 brd + dev veth0");
-	sh("ip -n " NS_TX " route add 10.198.0.0/24 via " ADDR_RX);
+	ns_tx = test_netns_add("tx");
+	ns_rx = test_netns_add("rx");
+	test_veth(ns_tx, ADDR_TX "/24 brd +", ns_rx, ADDR_RX "/24 brd +");
+	sh("ip -n %s addr add 10.198.0.1/24 brd + dev veth0", ns_rx);
+	sh("ip -n %s route add 10.198.0.0/24 via " ADDR_RX, ns_tx);
 
-	netns_enter(NS_TX);
+	netns_enter(ns_tx);
 	tx_fd = socket(AF_INET, SOCK_RAW, IPPROTO_XTCP);
 	if (tx_fd < 0)
 		tap_bail("raw socket: %s", strerror(errno));
@@ -355,10 +354,9 @@ int main(void)
 	tap_ok(before[C_SEGS] == 0 && before[C_ERRS] == 0,
 	       "the receiving namespace starts with zeroed counters");
 
-	for (i = 0; i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
-		check_kind(&kinds[i], &sent);
+	for (i = 0; i < (int)ARRAY_SIZE(kinds); i++)
+		check_kind(&kinds[i]);
 	check_reset_on_wire();
-	sent++;
 
 	/*
 	 * Random segments: random length and bytes; past the fixed header a
@@ -392,8 +390,7 @@ int main(void)
 		}
 		send_seg(seg, len, ADDR_RX);
 	}
-	sent += RANDOM_SEGS;
-	settle(after, sent);
+	settle(before, after, want, RANDOM_SEGS);
 	tap_ok(after[C_SEGS] - before[C_SEGS] == RANDOM_SEGS,
 	       "%d random segments all counted in InSegs (%ld)", RANDOM_SEGS,
 	       after[C_SEGS] - before[C_SEGS]);
@@ -417,6 +414,5 @@ int main(void)
 		 after[C_OPTS] - before[C_OPTS], after[C_NOSOCK] - before[C_NOSOCK]);
 
 	close(tx_fd);
-	system("ip netns del " NS_TX "; ip netns del " NS_RX);
 	return tap_end();
 }

@@ -3,12 +3,12 @@
  * socket(2) on AF_XTCP: what opens, the errno of every unsupported
  * argument (checked against what AF_INET answers for TCP), the socket's
  * identity through getsockopt, and that closing releases every socket.
+ * It runs in a network namespace of its own, whose sockets it counts; the
+ * module's reference count is global: other tests' sockets opening or
+ * closing meanwhile change it.
  */
 
 #include "xtcp_test.h"
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #define NSOCKS 1000
 
@@ -21,16 +21,6 @@ static int socket_errno(int family, int type, int proto)
 		return errno;
 	close(fd);
 	return 0;
-}
-
-static int sockopt_int(int fd, int level, int name)
-{
-	int val = -1;
-	socklen_t len = sizeof(val);
-
-	if (getsockopt(fd, level, name, &val, &len))
-		return -errno;
-	return val;
 }
 
 /* The "sockets" column of XTCP's line in /proc/net/protocols. */
@@ -91,6 +81,9 @@ int main(void)
 	refcnt0 = xtcp_module_refcnt();
 	if (refcnt0 < 0)
 		tap_bail("xtcp is not loaded");
+	/* A namespace of its own: no other test's sockets in its counts. */
+	if (unshare(CLONE_NEWNET))
+		tap_bail("unshare(CLONE_NEWNET): %s", strerror(errno));
 	socks0 = protocols_sockets();
 	tap_ok(socks0 == 0, "/proc/net/protocols lists XTCP with 0 sockets (%ld)",
 	       socks0);
@@ -98,13 +91,13 @@ int main(void)
 	fd = socket(AF_XTCP, SOCK_STREAM, 0);
 	if (tap_ok(fd >= 0, "socket(AF_XTCP, SOCK_STREAM, 0) opens (%s)",
 		   fd < 0 ? strerror(errno) : "ok")) {
-		tap_ok(sockopt_int(fd, SOL_SOCKET, SO_DOMAIN) == AF_XTCP,
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_DOMAIN) == AF_XTCP,
 		       "SO_DOMAIN is AF_XTCP");
-		tap_ok(sockopt_int(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
 		       "SO_TYPE is SOCK_STREAM");
-		tap_ok(sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_XTCP,
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_XTCP,
 		       "SO_PROTOCOL is IPPROTO_XTCP");
-		tap_ok(sockopt_int(fd, SOL_SOCKET, SO_ERROR) == 0,
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_ERROR) == 0,
 		       "SO_ERROR is 0");
 		tap_ok(protocols_sockets() == socks0 + 1,
 		       "/proc/net/protocols counts it");
@@ -125,7 +118,7 @@ int main(void)
 		close(fd);
 	}
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct errno_case *c = &cases[i];
 		int got = socket_errno(AF_XTCP, c->type, c->proto);
 

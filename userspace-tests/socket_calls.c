@@ -11,22 +11,11 @@
 
 #include "xtcp_test.h"
 
-#include <arpa/inet.h>
 #include <grp.h>
-#include <linux/sockios.h>
-#include <linux/tcp.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdint.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/select.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 
-#define NS_A		"xtcp-sc-a"	/* the clients */
-#define NS_B		"xtcp-sc-b"	/* the servers */
 #define ADDR_A		"10.213.0.1"
 #define ADDR_B		"10.213.0.2"
 /* On the link, but a static neighbour entry in A sends it to a MAC nobody
@@ -48,6 +37,17 @@
 
 #define BULK		(4 << 20)	/* bytes for the full-buffer tests */
 
+/*
+ * How long to wait for what takes milliseconds (data or a reset to
+ * arrive, an acknowledgment, a connection to show in /proc): only a
+ * bound for giving up, far above normal even on the debug kernel.
+ */
+#define WAIT_MS		30000
+#define WATCHDOG_S	600	/* the whole test; it takes about 30 s */
+
+static const char *ns_a;	/* the clients */
+static const char *ns_b;	/* the servers */
+
 static int family = AF_XTCP, xtcp_mode = 1;
 static const char *sysctl_syn_retries = "net/xtcp/syn_retries";
 static const char *sysctl_port_range = "net/xtcp/ip_local_port_range";
@@ -60,25 +60,6 @@ static void on_sigpipe(int sig)
 {
 	(void)sig;
 	sigpipes++;
-}
-
-static void cleanup(void)
-{
-	system("ip netns del " NS_A " 2>/dev/null; ip netns del " NS_B
-	       " 2>/dev/null");
-}
-
-static void on_fatal(int sig)
-{
-	printf("Bail out! killed by signal %d\n", sig);
-	exit(1);
-}
-
-static const char *errname(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
 }
 
 /* One point: a call that returned @r with errno @e must have failed with
@@ -126,49 +107,28 @@ point_ok(long r, int e, const char *fmt, ...)
 })
 
 /*
- * Write @val to /proc/sys/@name of the current network namespace: one
- * point, whose result is returned.
+ * Write @val to /proc/sys/@name of the current network namespace, @ns:
+ * one point, whose result is returned.
  */
 static int sysctl_set(const char *name, const char *val, const char *ns)
 {
-	char path[256];
-	int fd, ok;
+	int ok = !sysctl_write(name, val);
 
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	fd = open(path, O_WRONLY);
-	ok = fd >= 0 && write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	if (fd >= 0)
-		close(fd);
 	return tap_ok(ok, "sysctl %s = %s in %s (%s)", name, val, ns,
 		      ok ? "ok" : errname(errno));
 }
 
-static long sysctl_get(const char *name)
-{
-	char path[256];
-	long val = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &val) != 1)
-		tap_bail("sysctl %s: %s", name, strerror(errno));
-	fclose(f);
-	return val;
-}
-
 static void set_timeo(int fd, int name, int ms)
 {
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
-
-	if (setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv)))
+	if (sock_set_timeo(fd, name, ms))
 		tap_bail("set timeout: %s", errname(errno));
 }
 
 /*
  * A stream socket of the family under test in the current namespace.  Its
- * 10 s send and receive timeouts keep a broken kernel from hanging the test
- * (a blocking call then fails with EAGAIN or EINPROGRESS, and its point).
+ * send and receive timeouts (WAIT_MS) keep a broken kernel from hanging
+ * the test (a blocking call then fails with EAGAIN or EINPROGRESS, and its
+ * point).
  */
 static int xsocket(void)
 {
@@ -176,119 +136,29 @@ static int xsocket(void)
 
 	if (fd < 0)
 		tap_bail("socket: %s", errname(errno));
-	set_timeo(fd, SO_RCVTIMEO, 10000);
-	set_timeo(fd, SO_SNDTIMEO, 10000);
+	set_timeo(fd, SO_RCVTIMEO, WAIT_MS);
+	set_timeo(fd, SO_SNDTIMEO, WAIT_MS);
 	return fd;
-}
-
-static struct sockaddr_in sin_of(const char *addr, int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-
-	sin.sin_addr.s_addr = inet_addr(addr);
-	sin.sin_port = htons(port);
-	return sin;
 }
 
 static int do_bind(int fd, const char *addr, int port)
 {
 	struct sockaddr_in sin = sin_of(addr, port);
 
-	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	return sock_bind(fd, &sin);
 }
 
 static int do_connect(int fd, const char *addr, int port)
 {
 	struct sockaddr_in sin = sin_of(addr, port);
 
-	return connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-}
-
-static int set_int(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val));
-}
-
-/* An int option's value, or -errno. */
-static int get_int(int fd, int level, int name)
-{
-	int val = -1;
-	socklen_t len = sizeof(val);
-
-	if (getsockopt(fd, level, name, &val, &len))
-		return -errno;
-	return val;
-}
-
-static void set_nonblock(int fd, int on)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
-}
-
-/* The local (or with @peer, remote) port of @fd, or -errno. */
-static int port_of(int fd, int peer)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int r = peer ? getpeername(fd, (struct sockaddr *)&sin, &len) :
-		       getsockname(fd, (struct sockaddr *)&sin, &len);
-
-	return r ? -errno : ntohs(sin.sin_port);
-}
-
-static int poll1(int fd, short events, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-
-	if (poll(&pfd, 1, ms) < 0)
-		return -errno;
-	return pfd.revents;
-}
-
-static int inq(int fd)
-{
-	int n = -1;
-
-	return ioctl(fd, SIOCINQ, &n) ? -errno : n;
-}
-
-static int outq(int fd)
-{
-	int n = -1;
-
-	return ioctl(fd, SIOCOUTQ, &n) ? -errno : n;
-}
-
-/* Wait up to 3 s until @fd has @want bytes to read; the count then. */
-static int wait_inq(int fd, int want)
-{
-	int i, n = inq(fd);
-
-	for (i = 0; i < 300 && n >= 0 && n < want; i++) {
-		usleep(10000);
-		n = inq(fd);
-	}
-	return n;
-}
-
-/* Wait up to 3 s until everything @fd sent is acknowledged. */
-static int wait_outq_empty(int fd)
-{
-	int i, n = outq(fd);
-
-	for (i = 0; i < 300 && n > 0; i++) {
-		usleep(10000);
-		n = outq(fd);
-	}
-	return n;
+	return sock_connect(fd, &sin);
 }
 
 /* A connected pair: *c in A, *s accepted from B's listener. */
 static void pair(int *c, int *s)
 {
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	*c = xsocket();
 	if (do_connect(*c, ADDR_B, PORT_LST))
 		tap_bail("connect to the listener: %s", errname(errno));
@@ -311,16 +181,14 @@ static void fill(unsigned char *buf, size_t len, size_t off)
  */
 static int proc_state(int port)
 {
-	char line[512];
 	unsigned int lport, rport, st;
 	int state = -1;
 	FILE *f = fopen(proc_conns, "r");
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*u: %*x:%x %*x:%x %x", &lport, &rport,
-			   &st) == 3 && (int)lport == port) {
+	while (proc_conn_next(f, &lport, &rport, &st)) {
+		if ((int)lport == port) {
 			state = st;
 			break;
 		}
@@ -359,14 +227,14 @@ static void test_port_range(void)
 	char range[32];
 
 	/* A listener in A for B's connect below. */
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	alst = xsocket();
 	if (do_bind(alst, ADDR_A, PORT_A_LST) || listen(alst, 4))
 		tap_bail("A's listener: %s", errname(errno));
 
-	netns_enter(NS_B);
+	netns_enter(ns_b);
 	snprintf(range, sizeof(range), "%d %d", RANGE_LO, RANGE_HI);
-	if (!sysctl_set(sysctl_port_range, range, NS_B)) {
+	if (!sysctl_set(sysctl_port_range, range, "B")) {
 		close(alst);
 		return;
 	}
@@ -380,7 +248,7 @@ static void test_port_range(void)
 			good = 0;
 			continue;
 		}
-		port = port_of(fds[i], 0);
+		port = sock_port(fds[i], 0);
 		if (port < RANGE_LO || port > RANGE_HI || seen[port - RANGE_LO]++) {
 			tap_diag("autobind %d got port %d", i, port);
 			good = 0;
@@ -404,11 +272,11 @@ static void test_port_range(void)
 	for (i = 0; i < RANGE_N; i++)
 		close(fds[i]);
 	fd = xsocket();
-	port = do_bind(fd, "0.0.0.0", 0) ? -errno : port_of(fd, 0);
+	port = do_bind(fd, "0.0.0.0", 0) ? -errno : sock_port(fd, 0);
 	tap_ok(port >= RANGE_LO && port <= RANGE_HI,
 	       "after closing them bind(port 0) works again (%d)", port);
 	close(fd);
-	sysctl_set(sysctl_port_range, "32768 60999", NS_B);
+	sysctl_set(sysctl_port_range, "32768 60999", "B");
 	close(alst);
 }
 
@@ -418,7 +286,7 @@ static void test_bind(void)
 	socklen_t len;
 	int a, b, c, r;
 
-	netns_enter(NS_B);
+	netns_enter(ns_b);
 	a = xsocket();
 	len = sizeof(sin);
 	memset(&sin, 0xff, sizeof(sin));
@@ -454,7 +322,7 @@ static void test_bind(void)
 	/* SO_REUSEADDR only on the first socket. */
 	a = xsocket();
 	b = xsocket();
-	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
 	do_bind(a, ADDR_B, 5003);
 	EXPECT_ERR(do_bind(b, ADDR_B, 5003), EADDRINUSE,
 		   "SO_REUSEADDR on the bound socket only");
@@ -464,7 +332,7 @@ static void test_bind(void)
 	/* SO_REUSEADDR only on the second. */
 	a = xsocket();
 	b = xsocket();
-	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
 	do_bind(a, ADDR_B, 5004);
 	EXPECT_ERR(do_bind(b, ADDR_B, 5004), EADDRINUSE,
 		   "SO_REUSEADDR on the new socket only");
@@ -475,9 +343,9 @@ static void test_bind(void)
 	a = xsocket();
 	b = xsocket();
 	c = xsocket();
-	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
-	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
-	set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
 	do_bind(a, ADDR_B, 5005);
 	EXPECT_OK(do_bind(b, ADDR_B, 5005),
 		  "SO_REUSEADDR on both, neither listening: bind succeeds");
@@ -508,8 +376,8 @@ static void test_bind(void)
 	sin.sin_family = AF_UNSPEC;
 	EXPECT_OK(bind(a, (struct sockaddr *)&sin, sizeof(sin)),
 		  "bind with AF_UNSPEC and INADDR_ANY is taken as AF_INET");
-	tap_ok(port_of(a, 0) == 5006, "... and bound port 5006 (%d)",
-	       port_of(a, 0));
+	tap_ok(sock_port(a, 0) == 5006, "... and bound port 5006 (%d)",
+	       sock_port(a, 0));
 	close(a);
 
 	a = xsocket();
@@ -529,9 +397,9 @@ static void test_time_wait(void)
 	char buf[8];
 	int c, s, a, i, st = -1;
 
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	c = xsocket();
-	set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (do_bind(c, ADDR_A, PORT_TW) || do_connect(c, ADDR_B, PORT_LST))
 		tap_bail("connect from port %d: %s", PORT_TW, errname(errno));
 	s = accept(lst, NULL, NULL);
@@ -542,16 +410,13 @@ static void test_time_wait(void)
 	tap_ok(i == 0, "the passive side reads EOF after the active close (%d, %s)",
 	       i, i < 0 ? errname(errno) : "ok");
 	close(s);
-	for (i = 0; i < 300 && st != 6; i++) {
-		st = proc_state(PORT_TW);
-		usleep(10000);
-	}
+	WAIT_UNTIL((st = proc_state(PORT_TW)) == 6, WAIT_MS);
 	tap_ok(st == 6, "/proc%s lists port %d in TIME_WAIT (06) (%02X)",
 	       proc_conns + strlen("/proc/self"), PORT_TW, st);
 	a = xsocket();
 	EXPECT_ERR(do_bind(a, ADDR_A, PORT_TW), EADDRINUSE,
 		   "bind to the TIME_WAIT's port without SO_REUSEADDR");
-	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
 	EXPECT_OK(do_bind(a, ADDR_A, PORT_TW),
 		  "bind to the TIME_WAIT's port with SO_REUSEADDR");
 	close(a);
@@ -566,18 +431,18 @@ static void test_listen(void)
 	fd_set rfds;
 	int l, c, s, a, ep, r, port;
 
-	netns_enter(NS_B);
+	netns_enter(ns_b);
 	l = xsocket();
-	tap_ok(get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	tap_ok(sock_get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
 	       "SO_ACCEPTCONN is 0 before listen");
 	EXPECT_ERR(accept(l, NULL, NULL), EINVAL, "accept on an unbound socket");
 	EXPECT_OK(listen(l, 1), "listen without bind");
-	port = port_of(l, 0);
+	port = sock_port(l, 0);
 	tap_ok(port > 0, "... autobinds a port (%d)", port);
-	tap_ok(get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 1,
+	tap_ok(sock_get_int(l, SOL_SOCKET, SO_ACCEPTCONN) == 1,
 	       "SO_ACCEPTCONN is 1 on a listener");
 	EXPECT_OK(listen(l, 16), "listen again with another backlog");
-	tap_ok(port_of(l, 0) == port, "... keeps the port");
+	tap_ok(sock_port(l, 0) == port, "... keeps the port");
 	EXPECT_ERR(do_bind(l, "0.0.0.0", 5011), EINVAL, "bind on a listener");
 	close(l);
 
@@ -588,20 +453,20 @@ static void test_listen(void)
 	close(l);
 
 	l = xsocket();
-	set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
+	sock_set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (do_bind(l, ADDR_B, 5010) || listen(l, 4))
 		tap_bail("listener on 5010: %s", errname(errno));
-	set_nonblock(l, 1);
+	sock_set_nonblock(l, 1);
 	EXPECT_ERR(accept(l, NULL, NULL), EAGAIN,
 		   "non-blocking accept with nothing pending");
-	set_nonblock(l, 0);
+	sock_set_nonblock(l, 0);
 	set_timeo(l, SO_RCVTIMEO, 100);
 	EXPECT_ERR(accept(l, NULL, NULL), EAGAIN,
 		   "blocking accept when SO_RCVTIMEO expires");
-	set_timeo(l, SO_RCVTIMEO, 10000);
+	set_timeo(l, SO_RCVTIMEO, WAIT_MS);
 	EXPECT_ERR(recv(l, &r, sizeof(r), MSG_DONTWAIT), ENOTCONN,
 		   "recv on a listener");
-	EXPECT_ERR(inq(l), EINVAL, "SIOCINQ on a listener");
+	EXPECT_ERR(sock_inq(l), EINVAL, "SIOCINQ on a listener");
 
 	/* Readiness: not readable with nothing pending... */
 	tap_ok(poll1(l, POLLIN | POLLOUT, 0) == 0,
@@ -619,10 +484,10 @@ static void test_listen(void)
 	tap_ok(r == 0, "epoll: no event (%d)", r);
 
 	/* ...readable with a connection pending. */
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	c = xsocket();
 	EXPECT_OK(do_connect(c, ADDR_B, 5010), "connect to the listener");
-	r = poll1(l, POLLIN | POLLOUT, 3000);
+	r = poll1(l, POLLIN | POLLOUT, WAIT_MS);
 	tap_ok(r == POLLIN, "poll: POLLIN with a connection pending (%#x)", r);
 	FD_ZERO(&rfds);
 	FD_SET(l, &rfds);
@@ -639,13 +504,13 @@ static void test_listen(void)
 	s = accept4(l, (struct sockaddr *)&sin, &len, SOCK_NONBLOCK);
 	tap_ok(s >= 0 && len == sizeof(sin) && sin.sin_family == AF_INET &&
 	       sin.sin_addr.s_addr == inet_addr(ADDR_A) &&
-	       ntohs(sin.sin_port) == port_of(c, 0),
+	       ntohs(sin.sin_port) == sock_port(c, 0),
 	       "accept4 gives the client's address " ADDR_A ":%d (%s, %s:%d)",
-	       port_of(c, 0), s < 0 ? errname(errno) : "ok",
+	       sock_port(c, 0), s < 0 ? errname(errno) : "ok",
 	       inet_ntoa(sin.sin_addr), ntohs(sin.sin_port));
 	tap_ok(s >= 0 && (fcntl(s, F_GETFL) & O_NONBLOCK),
 	       "accept4(SOCK_NONBLOCK) makes a non-blocking socket");
-	tap_ok(s >= 0 && get_int(s, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	tap_ok(s >= 0 && sock_get_int(s, SOL_SOCKET, SO_ACCEPTCONN) == 0,
 	       "the accepted socket has SO_ACCEPTCONN 0");
 	tap_ok(poll1(l, POLLIN, 0) == 0, "after accept the listener is not readable");
 	r = epoll_wait(ep, evs, 2, 0);
@@ -660,7 +525,7 @@ static void test_listen(void)
 	/* shutdown() of a listener stops it: accept then fails. */
 	EXPECT_OK(shutdown(l, SHUT_RDWR), "shutdown(SHUT_RDWR) of a listener");
 	EXPECT_ERR(accept(l, NULL, NULL), EINVAL, "accept after that");
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	a = xsocket();
 	EXPECT_ERR(do_connect(a, ADDR_B, 5010), ECONNREFUSED,
 		   "connect to the shut-down listener's port");
@@ -676,11 +541,11 @@ static void test_connect(void)
 	socklen_t len;
 	int c, s, r;
 
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	c = xsocket();
 	EXPECT_ERR(do_connect(c, ADDR_B, PORT_CLOSED), ECONNREFUSED,
 		   "connect to a closed port");
-	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0,
+	tap_ok(sock_get_int(c, SOL_SOCKET, SO_ERROR) == 0,
 	       "SO_ERROR is 0 after connect returned the error");
 	EXPECT_OK(do_connect(c, ADDR_B, PORT_LST),
 		  "the refused socket connects again, to a listener");
@@ -703,8 +568,8 @@ static void test_connect(void)
 	tap_ok(!r && sin.sin_addr.s_addr == inet_addr(ADDR_A) && sin.sin_port,
 	       "getsockname after connect: " ADDR_A ":%d (%s)",
 	       ntohs(sin.sin_port), r ? errname(errno) : "ok");
-	tap_ok(s >= 0 && port_of(s, 1) == ntohs(sin.sin_port) &&
-	       port_of(s, 0) == PORT_LST,
+	tap_ok(s >= 0 && sock_port(s, 1) == ntohs(sin.sin_port) &&
+	       sock_port(s, 0) == PORT_LST,
 	       "the accepted socket's names mirror them");
 	EXPECT_ERR(do_bind(c, ADDR_A, 0), EINVAL, "bind after connect");
 	close(c);
@@ -724,12 +589,12 @@ static void test_connect(void)
 
 	/* Non-blocking, to a listener. */
 	c = xsocket();
-	set_nonblock(c, 1);
+	sock_set_nonblock(c, 1);
 	EXPECT_ERR(do_connect(c, ADDR_B, PORT_LST), EINPROGRESS,
 		   "non-blocking connect");
-	r = poll1(c, POLLOUT, 3000);
+	r = poll1(c, POLLOUT, WAIT_MS);
 	tap_ok(r == POLLOUT, "... then the socket polls writable (%#x)", r);
-	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0, "... and SO_ERROR is 0");
+	tap_ok(sock_get_int(c, SOL_SOCKET, SO_ERROR) == 0, "... and SO_ERROR is 0");
 	EXPECT_OK(do_connect(c, ADDR_B, PORT_LST),
 		  "connect again once established reports success");
 	EXPECT_ERR(do_connect(c, ADDR_B, PORT_LST), EISCONN,
@@ -741,22 +606,22 @@ static void test_connect(void)
 
 	/* Non-blocking, to a closed port. */
 	c = xsocket();
-	set_nonblock(c, 1);
+	sock_set_nonblock(c, 1);
 	EXPECT_ERR(do_connect(c, ADDR_B, PORT_CLOSED), EINPROGRESS,
 		   "non-blocking connect to a closed port");
-	r = poll1(c, POLLOUT, 3000);
+	r = poll1(c, POLLOUT, WAIT_MS);
 	tap_ok(r > 0 && (r & POLLOUT) && (r & POLLERR) && (r & POLLHUP),
 	       "... polls POLLOUT|POLLERR|POLLHUP (%#x)", r);
-	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	r = sock_get_int(c, SOL_SOCKET, SO_ERROR);
 	tap_ok(r == ECONNREFUSED, "... SO_ERROR is ECONNREFUSED (%s)",
 	       r < 0 ? errname(-r) : errname(r));
-	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	r = sock_get_int(c, SOL_SOCKET, SO_ERROR);
 	tap_ok(r == 0, "... reading SO_ERROR cleared it (%d)", r);
 	close(c);
 
 	/* Into the black hole: still connecting. */
 	c = xsocket();
-	set_nonblock(c, 1);
+	sock_set_nonblock(c, 1);
 	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EINPROGRESS,
 		   "non-blocking connect into a black hole");
 	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EALREADY,
@@ -776,10 +641,13 @@ static void test_connect(void)
 	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EALREADY, "... connect again");
 	close(c);
 
+	/* SYN and one retransmission: ETIMEDOUT after 1 s + 2 s. */
+	sysctl_set(sysctl_syn_retries, "1", "A");
 	c = xsocket();
+	set_timeo(c, SO_SNDTIMEO, 2 * WAIT_MS);
 	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), ETIMEDOUT,
 		   "blocking connect into a black hole, syn_retries 1");
-	tap_ok(get_int(c, SOL_SOCKET, SO_ERROR) == 0,
+	tap_ok(sock_get_int(c, SOL_SOCKET, SO_ERROR) == 0,
 	       "... SO_ERROR is 0 after it");
 	close(c);
 }
@@ -825,10 +693,10 @@ static void test_data(void)
 	tap_ok(msg.msg_namelen == 0, "... msg_namelen 0 (%u)", msg.msg_namelen);
 
 	n = send(c, "peek!", 5, 0);
-	wait_inq(s, 5);
+	wait_inq(s, 5, WAIT_MS);
 	n = recv(s, buf, sizeof(buf), MSG_PEEK);
 	tap_ok(n == 5 && !memcmp(buf, "peek!", 5), "MSG_PEEK sees 5 bytes (%ld)", n);
-	tap_ok(inq(s) == 5, "... and leaves them queued (SIOCINQ %d)", inq(s));
+	tap_ok(sock_inq(s) == 5, "... and leaves them queued (SIOCINQ %d)", sock_inq(s));
 	memset(buf, 0, 5);
 	n = recv(s, buf, sizeof(buf), 0);
 	tap_ok(n == 5 && !memcmp(buf, "peek!", 5), "recv then reads the same (%ld)", n);
@@ -856,13 +724,13 @@ static void test_data(void)
 
 	fill(want, 1000, 3);
 	send(c, want, 1000, 0);
-	n = wait_inq(s, 1000);
+	n = wait_inq(s, 1000, WAIT_MS);
 	tap_ok(n == 1000, "SIOCINQ counts 1000 bytes queued (%ld)", n);
-	n = wait_outq_empty(c);
+	n = wait_outq_empty(c, WAIT_MS);
 	tap_ok(n == 0, "SIOCOUTQ of the sender drops to 0 once acknowledged (%ld)", n);
 	n = recv(s, buf, 1000, MSG_WAITALL);
 	tap_ok(n == 1000 && !memcmp(buf, want, 1000), "the 1000 bytes read back (%ld)", n);
-	tap_ok(inq(s) == 0, "SIOCINQ is 0 after reading (%d)", inq(s));
+	tap_ok(sock_inq(s) == 0, "SIOCINQ is 0 after reading (%d)", sock_inq(s));
 
 	set_timeo(s, SO_RCVTIMEO, 200);
 	len = sizeof(tv);
@@ -893,10 +761,10 @@ static void test_info(void)
 	sent += send(c, buf, 1234, 0);
 	sent += send(c, buf, 1500, 0);
 	rcvd += send(s, buf, 77, 0);
-	wait_inq(s, sent);
-	wait_inq(c, rcvd);
-	wait_outq_empty(c);
-	wait_outq_empty(s);
+	wait_inq(s, sent, WAIT_MS);
+	wait_inq(c, rcvd, WAIT_MS);
+	wait_outq_empty(c, WAIT_MS);
+	wait_outq_empty(s, WAIT_MS);
 
 	if (xtcp_mode) {
 		struct xtcp_info xi;
@@ -983,12 +851,20 @@ out:
 	close(s);
 }
 
+/* Nothing of @fd's in flight (sent and not acknowledged). */
+static bool nothing_in_flight(int fd)
+{
+	struct conn_info in;
+
+	return !conn_info_get(fd, !xtcp_mode, &in) && !in.packets_out;
+}
+
 /* Partial writes and full buffers: the peer does not read. */
 static void test_full_buffers(void)
 {
 	unsigned char *big = malloc(BULK), *got = malloc(BULK);
-	long n, first, total = 0, rd = 0;
-	int c, s, i, r, good;
+	long n, first, total = 0, rd = 0, end;
+	int c, s, i, r, e, good;
 
 	if (!big || !got)
 		tap_bail("malloc");
@@ -1006,38 +882,50 @@ static void test_full_buffers(void)
 
 	/* Non-blocking. */
 	pair(&c, &s);
-	set_nonblock(c, 1);
+	sock_set_nonblock(c, 1);
 	first = write(c, big, BULK);
 	tap_ok(first > 0 && first < BULK,
 	       "non-blocking write of %d bytes into an unread connection writes part (%ld)",
 	       BULK, first);
 	total = first > 0 ? first : 0;
-	for (i = 0, n = 0; i < 1000 && n >= 0 && total < BULK; i++) {
-		n = write(c, big + total, BULK - total);
-		if (n > 0)
+	/*
+	 * Full is EAGAIN with nothing in flight: no acknowledgment can come
+	 * to free room then.  Until that, acknowledgments in flight may.
+	 */
+	end = now_ms() + WAIT_MS;
+	for (;;) {
+		n = total < BULK ? write(c, big + total, BULK - total) : 0;
+		e = errno;
+		if (n > 0) {
 			total += n;
-		if (n < 0 && errno == EAGAIN && i < 5) {
-			/* Acknowledgments in flight may free some room. */
-			usleep(50000);
-			n = 0;
+			continue;
 		}
+		if (n < 0 && e == EAGAIN && !nothing_in_flight(c) &&
+		    now_ms() < end) {
+			poll1(c, POLLOUT, 10);
+			continue;
+		}
+		break;
 	}
-	point_err(n, errno, EAGAIN, "then write fails (after %ld bytes)", total);
+	point_err(n, e, EAGAIN, "then write fails (after %ld bytes)", total);
 	r = poll1(c, POLLOUT, 0);
 	tap_ok(r == 0, "a full socket does not poll writable (%#x)", r);
-	r = outq(c);
+	r = sock_outq(c);
 	tap_ok(r > 0, "SIOCOUTQ counts bytes not yet acknowledged (%d)", r);
-	r = inq(s);
+	r = sock_inq(s);
 	tap_ok(r > 0 && r < total, "the receiver's SIOCINQ holds part of it (%d)", r);
 
 	/* Drain it all, the writer refilling as room appears. */
-	set_nonblock(s, 1);
-	for (i = 0; i < 100000 && rd < BULK; i++) {
+	sock_set_nonblock(s, 1);
+	end = now_ms() + WAIT_MS;
+	while (rd < BULK && now_ms() < end) {
 		n = read(s, got + rd, BULK - rd);
-		if (n > 0)
+		if (n > 0) {
 			rd += n;
-		else if (n == 0)
+			end = now_ms() + WAIT_MS;	/* progress */
+		} else if (n == 0) {
 			break;
+		}
 		if (total < BULK) {
 			n = write(c, big + total, BULK - total);
 			if (n > 0)
@@ -1062,7 +950,7 @@ static void test_errors(void)
 	char buf[64];
 	int c, s, r, before;
 
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	c = xsocket();
 	before = sigpipes;
 	EXPECT_ERR(send(c, "x", 1, 0), EPIPE, "send on a never-connected socket");
@@ -1091,9 +979,9 @@ static void test_errors(void)
 	/* Closing with unread data resets. */
 	pair(&c, &s);
 	send(c, "unread", 6, 0);
-	wait_inq(s, 6);
+	wait_inq(s, 6, WAIT_MS);
 	close(s);
-	r = poll1(c, POLLIN, 3000);
+	r = poll1(c, POLLIN, WAIT_MS);
 	tap_ok(r > 0 && (r & POLLERR) && (r & POLLHUP),
 	       "peer closed with unread data: POLLERR|POLLHUP (%#x)", r);
 	EXPECT_ERR(recv(c, buf, sizeof(buf), 0), ECONNRESET,
@@ -1118,7 +1006,9 @@ static void test_errors(void)
 	EXPECT_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
 		  "SO_LINGER {1, 0}");
 	close(s);
-	r = poll1(c, POLLOUT, 3000);
+	/* Writable all along: wait for the reset's POLLERR, then look. */
+	poll1(c, 0, WAIT_MS);
+	r = poll1(c, POLLOUT, 0);
 	tap_ok(r > 0 && (r & POLLERR) && (r & POLLHUP),
 	       "peer closed with SO_LINGER {1, 0}: POLLERR|POLLHUP (%#x)", r);
 	before = sigpipes;
@@ -1182,27 +1072,27 @@ static void test_options(void)
 	int levels[2] = { IPPROTO_TCP, SOL_XTCP };
 	static const char *const level_name[2] = { "SOL_TCP", "SOL_XTCP" };
 
-	netns_enter(NS_A);
+	netns_enter(ns_a);
 	f = xsocket();
-	tap_ok(get_int(f, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
-	       "SO_TYPE is SOCK_STREAM (%d)", get_int(f, SOL_SOCKET, SO_TYPE));
-	tap_ok(get_int(f, SOL_SOCKET, SO_DOMAIN) == family,
-	       "SO_DOMAIN is %d (%d)", family, get_int(f, SOL_SOCKET, SO_DOMAIN));
-	r = get_int(f, SOL_SOCKET, SO_PROTOCOL);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
+	       "SO_TYPE is SOCK_STREAM (%d)", sock_get_int(f, SOL_SOCKET, SO_TYPE));
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_DOMAIN) == family,
+	       "SO_DOMAIN is %d (%d)", family, sock_get_int(f, SOL_SOCKET, SO_DOMAIN));
+	r = sock_get_int(f, SOL_SOCKET, SO_PROTOCOL);
 	tap_ok(r == (xtcp_mode ? IPPROTO_XTCP : IPPROTO_TCP),
 	       "SO_PROTOCOL is %d (%d)", xtcp_mode ? IPPROTO_XTCP : IPPROTO_TCP, r);
-	tap_ok(get_int(f, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR is 0");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR is 0");
 
-	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "SO_REUSEADDR starts 0");
-	set_int(f, SOL_SOCKET, SO_REUSEADDR, 5);
-	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 1, "set to 5 it reads 1");
-	set_int(f, SOL_SOCKET, SO_REUSEADDR, 0);
-	tap_ok(get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "set to 0 it reads 0");
-	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE starts 0");
-	EXPECT_OK(set_int(f, SOL_SOCKET, SO_KEEPALIVE, 1), "set SO_KEEPALIVE");
-	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE reads 1");
-	set_int(f, SOL_SOCKET, SO_KEEPALIVE, 0);
-	tap_ok(get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE reads 0 again");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "SO_REUSEADDR starts 0");
+	sock_set_int(f, SOL_SOCKET, SO_REUSEADDR, 5);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_REUSEADDR) == 1, "set to 5 it reads 1");
+	sock_set_int(f, SOL_SOCKET, SO_REUSEADDR, 0);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_REUSEADDR) == 0, "set to 0 it reads 0");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE starts 0");
+	EXPECT_OK(sock_set_int(f, SOL_SOCKET, SO_KEEPALIVE, 1), "set SO_KEEPALIVE");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE reads 1");
+	sock_set_int(f, SOL_SOCKET, SO_KEEPALIVE, 0);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE reads 0 again");
 	EXPECT_ERR(setsockopt(f, SOL_SOCKET, SO_KEEPALIVE, &r, 2), EINVAL,
 		   "SO_KEEPALIVE with optlen 2");
 
@@ -1224,35 +1114,35 @@ static void test_options(void)
 		   EINVAL, "SO_LINGER with a short optlen");
 
 	/* Buffer sizes: Linux doubles the value asked, within bounds. */
-	EXPECT_OK(set_int(f, SOL_SOCKET, SO_SNDBUF, 65536), "SO_SNDBUF 65536");
-	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == 131072,
-	       "SO_SNDBUF reads 131072 (%d)", get_int(f, SOL_SOCKET, SO_SNDBUF));
-	EXPECT_OK(set_int(f, SOL_SOCKET, SO_RCVBUF, 65536), "SO_RCVBUF 65536");
-	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == 131072,
-	       "SO_RCVBUF reads 131072 (%d)", get_int(f, SOL_SOCKET, SO_RCVBUF));
-	wmax = sysctl_get("net/core/wmem_max");
-	rmax = sysctl_get("net/core/rmem_max");
-	set_int(f, SOL_SOCKET, SO_SNDBUF, 1 << 30);
-	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == 2 * wmax,
+	EXPECT_OK(sock_set_int(f, SOL_SOCKET, SO_SNDBUF, 65536), "SO_SNDBUF 65536");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_SNDBUF) == 131072,
+	       "SO_SNDBUF reads 131072 (%d)", sock_get_int(f, SOL_SOCKET, SO_SNDBUF));
+	EXPECT_OK(sock_set_int(f, SOL_SOCKET, SO_RCVBUF, 65536), "SO_RCVBUF 65536");
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_RCVBUF) == 131072,
+	       "SO_RCVBUF reads 131072 (%d)", sock_get_int(f, SOL_SOCKET, SO_RCVBUF));
+	wmax = sysctl_read("net/core/wmem_max");
+	rmax = sysctl_read("net/core/rmem_max");
+	sock_set_int(f, SOL_SOCKET, SO_SNDBUF, 1 << 30);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_SNDBUF) == 2 * wmax,
 	       "SO_SNDBUF 2^30 reads twice wmem_max %ld (%d)", wmax,
-	       get_int(f, SOL_SOCKET, SO_SNDBUF));
-	set_int(f, SOL_SOCKET, SO_RCVBUF, 1 << 30);
-	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == 2 * rmax,
+	       sock_get_int(f, SOL_SOCKET, SO_SNDBUF));
+	sock_set_int(f, SOL_SOCKET, SO_RCVBUF, 1 << 30);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_RCVBUF) == 2 * rmax,
 	       "SO_RCVBUF 2^30 reads twice rmem_max %ld (%d)", rmax,
-	       get_int(f, SOL_SOCKET, SO_RCVBUF));
+	       sock_get_int(f, SOL_SOCKET, SO_RCVBUF));
 	t = socket(AF_INET, SOCK_STREAM, 0);
-	set_int(t, SOL_SOCKET, SO_SNDBUF, 1);
-	set_int(f, SOL_SOCKET, SO_SNDBUF, 1);
-	min = get_int(t, SOL_SOCKET, SO_SNDBUF);
-	tap_ok(get_int(f, SOL_SOCKET, SO_SNDBUF) == min && min > 2,
+	sock_set_int(t, SOL_SOCKET, SO_SNDBUF, 1);
+	sock_set_int(f, SOL_SOCKET, SO_SNDBUF, 1);
+	min = sock_get_int(t, SOL_SOCKET, SO_SNDBUF);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_SNDBUF) == min && min > 2,
 	       "SO_SNDBUF 1 reads TCP's minimum %d (%d)", min,
-	       get_int(f, SOL_SOCKET, SO_SNDBUF));
-	set_int(t, SOL_SOCKET, SO_RCVBUF, 1);
-	set_int(f, SOL_SOCKET, SO_RCVBUF, 1);
-	min = get_int(t, SOL_SOCKET, SO_RCVBUF);
-	tap_ok(get_int(f, SOL_SOCKET, SO_RCVBUF) == min && min > 2,
+	       sock_get_int(f, SOL_SOCKET, SO_SNDBUF));
+	sock_set_int(t, SOL_SOCKET, SO_RCVBUF, 1);
+	sock_set_int(f, SOL_SOCKET, SO_RCVBUF, 1);
+	min = sock_get_int(t, SOL_SOCKET, SO_RCVBUF);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_RCVBUF) == min && min > 2,
 	       "SO_RCVBUF 1 reads TCP's minimum %d (%d)", min,
-	       get_int(f, SOL_SOCKET, SO_RCVBUF));
+	       sock_get_int(f, SOL_SOCKET, SO_RCVBUF));
 	close(t);
 	close(f);
 
@@ -1262,39 +1152,39 @@ static void test_options(void)
 		const char *ln = level_name[i];
 
 		f = xsocket();
-		tap_ok(get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY starts 0 (%d)",
-		       ln, get_int(f, lv, TCP_NODELAY));
-		EXPECT_OK(set_int(f, lv, TCP_NODELAY, 7), "%s set TCP_NODELAY 7", ln);
-		tap_ok(get_int(f, lv, TCP_NODELAY) == 1, "%s TCP_NODELAY reads 1 (%d)",
-		       ln, get_int(f, lv, TCP_NODELAY));
+		tap_ok(sock_get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY starts 0 (%d)",
+		       ln, sock_get_int(f, lv, TCP_NODELAY));
+		EXPECT_OK(sock_set_int(f, lv, TCP_NODELAY, 7), "%s set TCP_NODELAY 7", ln);
+		tap_ok(sock_get_int(f, lv, TCP_NODELAY) == 1, "%s TCP_NODELAY reads 1 (%d)",
+		       ln, sock_get_int(f, lv, TCP_NODELAY));
 		if (xtcp_mode)
-			tap_ok(get_int(f, levels[!i], TCP_NODELAY) == 1,
+			tap_ok(sock_get_int(f, levels[!i], TCP_NODELAY) == 1,
 			       "%s: the other level reads the same", ln);
-		set_int(f, lv, TCP_NODELAY, 0);
-		tap_ok(get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY reads 0 again",
+		sock_set_int(f, lv, TCP_NODELAY, 0);
+		tap_ok(sock_get_int(f, lv, TCP_NODELAY) == 0, "%s TCP_NODELAY reads 0 again",
 		       ln);
 		EXPECT_ERR(setsockopt(f, lv, TCP_NODELAY, &r, 2), EINVAL,
 			   "%s TCP_NODELAY with optlen 2", ln);
-		tap_ok(get_int(f, lv, TCP_MAXSEG) == 536,
+		tap_ok(sock_get_int(f, lv, TCP_MAXSEG) == 536,
 		       "%s TCP_MAXSEG before connect is 536 (%d)", ln,
-		       get_int(f, lv, TCP_MAXSEG));
-		EXPECT_ERR(set_int(f, lv, TCP_MAXSEG, 10), EINVAL,
+		       sock_get_int(f, lv, TCP_MAXSEG));
+		EXPECT_ERR(sock_set_int(f, lv, TCP_MAXSEG, 10), EINVAL,
 			   "%s TCP_MAXSEG 10", ln);
-		EXPECT_ERR(set_int(f, lv, TCP_MAXSEG, 40000), EINVAL,
+		EXPECT_ERR(sock_set_int(f, lv, TCP_MAXSEG, 40000), EINVAL,
 			   "%s TCP_MAXSEG 40000", ln);
-		EXPECT_OK(set_int(f, lv, TCP_MAXSEG, 1000), "%s TCP_MAXSEG 1000", ln);
-		tap_ok(get_int(f, lv, TCP_MAXSEG) == 1000, "%s TCP_MAXSEG reads 1000 (%d)",
-		       ln, get_int(f, lv, TCP_MAXSEG));
+		EXPECT_OK(sock_set_int(f, lv, TCP_MAXSEG, 1000), "%s TCP_MAXSEG 1000", ln);
+		tap_ok(sock_get_int(f, lv, TCP_MAXSEG) == 1000, "%s TCP_MAXSEG reads 1000 (%d)",
+		       ln, sock_get_int(f, lv, TCP_MAXSEG));
 		if (do_connect(f, ADDR_B, PORT_LST))
 			tap_bail("connect: %s", errname(errno));
 		s = accept(lst, NULL, NULL);
-		r = get_int(f, lv, TCP_MAXSEG);
+		r = sock_get_int(f, lv, TCP_MAXSEG);
 		tap_ok(r > 0 && r <= 1000,
 		       "%s connected with TCP_MAXSEG 1000: at most 1000 (%d)", ln, r);
-		r = get_int(s, lv, TCP_MAXSEG);
+		r = sock_get_int(s, lv, TCP_MAXSEG);
 		tap_ok(r > 0 && r <= 1000,
 		       "%s ... the peer's is at most 1000 too (%d)", ln, r);
-		EXPECT_ERR(set_int(f, lv, 9999, 1), ENOPROTOOPT,
+		EXPECT_ERR(sock_set_int(f, lv, 9999, 1), ENOPROTOOPT,
 			   "%s setsockopt of unknown option 9999", ln);
 		len = sizeof(r);
 		EXPECT_ERR(getsockopt(f, lv, 9999, &r, &len), ENOPROTOOPT,
@@ -1303,10 +1193,10 @@ static void test_options(void)
 		close(s);
 
 		pair(&c, &s);
-		r = get_int(c, lv, TCP_MAXSEG);
+		r = sock_get_int(c, lv, TCP_MAXSEG);
 		tap_ok(r >= 1400 && r <= 1460,
 		       "%s TCP_MAXSEG connected over MTU 1500: at most 1460 (%d)", ln, r);
-		r = get_int(s, lv, TCP_MAXSEG);
+		r = sock_get_int(s, lv, TCP_MAXSEG);
 		tap_ok(r >= 1400 && r <= 1460,
 		       "%s ... on the accepted side too (%d)", ln, r);
 		close(c);
@@ -1330,33 +1220,27 @@ int main(void)
 	tap_begin();
 	tap_diag("family %s", xtcp_mode ? "AF_XTCP" : "AF_INET (TCP)");
 	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_fatal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(120);
 
-	cleanup();
-	atexit(cleanup);
-	sh("ip netns add " NS_A " && ip netns add " NS_B);
-	sh("ip -n " NS_A " link add veth0 type veth peer name veth0 netns " NS_B);
-	sh("ip -n " NS_A " addr add " ADDR_A "/24 dev veth0");
-	sh("ip -n " NS_B " addr add " ADDR_B "/24 dev veth0");
-	sh("ip -n " NS_A " link set veth0 up && ip -n " NS_B " link set veth0 up");
-	sh("ip -n " NS_A " link set lo up && ip -n " NS_B " link set lo up");
-	sh("ip -n " NS_A " neigh add " ADDR_HOLE " lladdr " MAC_HOLE
-	   " dev veth0 nud permanent");
+	ns_a = test_netns_add("a");
+	ns_b = test_netns_add("b");
+	/* After the namespaces: SIGALRM deletes them too. */
+	alarm(WATCHDOG_S);
+	test_veth(ns_a, ADDR_A "/24", ns_b, ADDR_B "/24");
+	sh("ip -n %s neigh add " ADDR_HOLE " lladdr " MAC_HOLE
+	   " dev veth0 nud permanent", ns_a);
 
-	netns_enter(NS_A);
-	sysctl_set(sysctl_syn_retries, "1", NS_A);
+	/*
+	 * SYNs into the black hole are retried long enough for the checks
+	 * of a connection in progress; test_connect() makes it 1 for its
+	 * ETIMEDOUT.
+	 */
+	netns_enter(ns_a);
+	if (sysctl_write(sysctl_syn_retries, "6"))
+		tap_bail("sysctl %s: %s", sysctl_syn_retries, errname(errno));
 
-	netns_enter(NS_B);
-	lst = socket(family, SOCK_STREAM, 0);
-	if (lst < 0)
-		tap_bail("socket: %s", errname(errno));
-	set_timeo(lst, SO_RCVTIMEO, 10000);
-	set_timeo(lst, SO_SNDTIMEO, 10000);
-	set_int(lst, SOL_SOCKET, SO_REUSEADDR, 1);
+	netns_enter(ns_b);
+	lst = xsocket();
+	sock_set_int(lst, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (do_bind(lst, ADDR_B, PORT_LST) || listen(lst, 16))
 		tap_bail("listener: %s", errname(errno));
 

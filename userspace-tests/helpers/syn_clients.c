@@ -21,23 +21,9 @@
  * Work in progress: built by syn_flood.sh itself, not by the Makefile.
  */
 
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#include "../xtcp_test.h"
 
-#include <linux/xtcp.h>
+#include <stdatomic.h>
 
 #define MSG		64
 #define MAX_CONNS	4096
@@ -47,21 +33,13 @@ struct conn {
 	int idx;
 	unsigned int off;	/* bytes sent or received in this phase */
 	bool connected, sent;
-	long long start_ms, connect_ms;
+	long start_ms, connect_ms;
 	unsigned char buf[MSG];
 };
 
 static int family = AF_XTCP;
 static atomic_bool done;	/* lock-free: safe in a signal handler */
 static unsigned long served;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void on_term(int sig)
 {
@@ -79,12 +57,10 @@ static void fill_request(unsigned char *b, int idx)
 
 static int new_socket(void)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = sock_stream(family, SOCK_NONBLOCK);
 
-	if (fd < 0) {
-		printf("fail socket: %s\n", strerror(errno));
-		exit(1);
-	}
+	if (fd < 0)
+		fail("socket: %s", strerror(errno));
 	return fd;
 }
 
@@ -93,19 +69,17 @@ static int serve(struct sockaddr_in *sin, int backlog, const char *file)
 	static struct conn c[MAX_CONNS];
 	static struct pollfd p[MAX_CONNS + 1];
 	struct sigaction sa = { .sa_handler = on_term };
-	int lfd, one = 1, n = 0, i, fd;
+	int lfd, n = 0, i, fd;
 	ssize_t r;
 
 	sigaction(SIGTERM, &sa, NULL);
-	lfd = new_socket();
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)sin, sizeof(*sin)) ||
-	    listen(lfd, backlog)) {
+	lfd = sock_listen(family, sin, backlog, SOCK_NONBLOCK);
+	if (lfd < 0) {
 		printf("fail bind/listen: %s\n", strerror(errno));
 		return 1;
 	}
 	if (file)
-		close(open(file, O_CREAT | O_WRONLY, 0644));
+		touch(file);
 	while (!atomic_load(&done)) {
 		p[0].fd = lfd;
 		p[0].events = n < MAX_CONNS ? POLLIN : 0;
@@ -161,7 +135,7 @@ static int run_clients(struct sockaddr_in *sin, int count, int secs)
 {
 	static struct conn c[MAX_CONNS];
 	static struct pollfd p[MAX_CONNS];
-	long long t0 = now_ms(), max_conn = 0, max_all = 0;
+	long t0 = now_ms(), max_conn = 0, max_all = 0;
 	int i, left = count, ok = 0, failed = 0, err;
 	unsigned char want[MSG];
 	socklen_t len;
@@ -171,7 +145,7 @@ static int run_clients(struct sockaddr_in *sin, int count, int secs)
 		c[i].idx = i;
 		c[i].fd = new_socket();
 		c[i].start_ms = now_ms();
-		if (connect(c[i].fd, (struct sockaddr *)sin, sizeof(*sin)) &&
+		if (sock_connect(c[i].fd, sin) &&
 		    errno != EINPROGRESS) {
 			printf("fail %d connect: %s\n", i, strerror(errno));
 			close(c[i].fd);
@@ -180,7 +154,7 @@ static int run_clients(struct sockaddr_in *sin, int count, int secs)
 			left--;
 		}
 	}
-	while (left && now_ms() - t0 < secs * 1000LL) {
+	while (left && now_ms() - t0 < secs * 1000L) {
 		for (i = 0; i < count; i++) {
 			p[i].fd = c[i].fd;
 			p[i].events = !c[i].connected || !c[i].sent ?
@@ -257,25 +231,22 @@ next:
 		failed++;
 		close(c[i].fd);
 	}
-	printf("clients %d done %d failed %d max_connect_ms %lld max_ms %lld\n",
+	printf("clients %d done %d failed %d max_connect_ms %ld max_ms %ld\n",
 	       count, ok, failed, max_conn, max_all);
 	return ok == count ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	const char *fam = getenv("XTCP_TEST_FAMILY");
+	struct helper_opts ho;
+	struct sockaddr_in sin;
 	int secs = 60, c, n;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (fam && !strcmp(fam, "tcp"))
-		family = AF_INET;
+	helper_begin(&ho);
 	while ((c = getopt(argc, argv, "tw:")) != -1) {
+		if (helper_opt(&ho, c, optarg, NULL))
+			continue;
 		switch (c) {
-		case 't':
-			family = AF_INET;
-			break;
 		case 'w':
 			secs = atoi(optarg);
 			break;
@@ -285,9 +256,9 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 4 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1)
+	family = ho.tcp ? AF_INET : AF_XTCP;
+	if (argc < 4 || sin_parse(&sin, argv[1], atoi(argv[2])))
 		return 2;
-	sin.sin_port = htons(atoi(argv[2]));
 	n = atoi(argv[3]);
 	if (!strcmp(argv[0], "serve"))
 		return serve(&sin, n, argc > 4 ? argv[4] : NULL);

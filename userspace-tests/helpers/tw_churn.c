@@ -67,30 +67,15 @@
  * -t (or XTCP_TEST_FAMILY=tcp) uses Linux TCP (AF_INET) instead of XTCP.
  */
 
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include "../xtcp_test.h"
+
 #include <net/if.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/xtcp.h>
 
 #define MAX_PORTS	64
 #define MAX_CONC	4096
@@ -101,14 +86,6 @@ static int family = AF_XTCP;
 static int usage(void);
 static atomic_bool done;	/* lock-free: safe in a signal handler */
 
-static long long clock_us(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 static void on_term(int sig)
 {
 	(void)sig;
@@ -117,12 +94,10 @@ static void on_term(int sig)
 
 static int new_socket(void)
 {
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = sock_stream(family, SOCK_NONBLOCK);
 
-	if (fd < 0) {
-		printf("fail socket: %s\n", strerror(errno));
-		exit(1);
-	}
+	if (fd < 0)
+		fail("socket: %s", strerror(errno));
 	return fd;
 }
 
@@ -130,10 +105,8 @@ static void epoll_set(int ep, int op, int fd, unsigned int events, long tag)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = tag };
 
-	if (epoll_ctl(ep, op, fd, &ev)) {
-		printf("fail epoll_ctl: %s\n", strerror(errno));
-		exit(1);
-	}
+	if (epoll_ctl(ep, op, fd, &ev))
+		fail("epoll_ctl: %s", strerror(errno));
 }
 
 /* Listener tags are -1 - index; connections are their fd. */
@@ -141,7 +114,7 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 {
 	struct sigaction sa = { .sa_handler = on_term };
 	struct epoll_event ev[256];
-	int lfd[MAX_PORTS], one = 1, ep, i, n, fd;
+	int lfd[MAX_PORTS], ep, i, n, fd;
 	int base = ntohs(sin->sin_port);
 	static int got[MAX_FDS];	/* bytes read, by fd */
 	unsigned long served = 0, odd = 0;
@@ -151,11 +124,9 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 	sigaction(SIGTERM, &sa, NULL);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	for (i = 0; i < nports; i++) {
-		lfd[i] = new_socket();
-		setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		sin->sin_port = htons(base + i);
-		if (bind(lfd[i], (struct sockaddr *)sin, sizeof(*sin)) ||
-		    listen(lfd[i], 4096)) {
+		lfd[i] = sock_listen(family, sin, 4096, SOCK_NONBLOCK);
+		if (lfd[i] < 0) {
 			printf("fail bind/listen port %d: %s\n", base + i,
 			       strerror(errno));
 			return 1;
@@ -163,7 +134,7 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 		epoll_set(ep, EPOLL_CTL_ADD, lfd[i], EPOLLIN, -1 - i);
 	}
 	if (file)
-		close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		touch(file);
 	while (!atomic_load(&done)) {
 		n = epoll_wait(ep, ev, 256, 1000);
 		for (i = 0; i < n; i++) {
@@ -303,8 +274,8 @@ static int churn(struct sockaddr_in *sin, int nports, int count, int conc,
 			conns[k].port = base + started % nports;
 			sin->sin_port = htons(conns[k].port);
 			started++;
-			if (connect(conns[k].fd, (struct sockaddr *)sin,
-				    sizeof(*sin)) && errno != EINPROGRESS) {
+			if (sock_connect(conns[k].fd, sin) &&
+			    errno != EINPROGRESS) {
 				if (failed < 10)
 					printf("fail %d connect: %s\n",
 					       conns[k].idx, strerror(errno));
@@ -384,20 +355,12 @@ static int churn(struct sockaddr_in *sin, int nports, int count, int conc,
 /* The namespace's TIME_WAIT entries, or -1. */
 static long tw_count(void)
 {
-	char key[64], line[256];
-	long val = -1, v;
+	char line[256];
+	long val = -1;
 	FILE *f;
 
-	if (family != AF_INET) {
-		f = fopen("/proc/self/net/xtcp_snmp", "r");
-		if (!f)
-			return -1;
-		while (fscanf(f, "%63s %ld", key, &v) == 2)
-			if (!strcmp(key, "XtcpTimeWaitCurr"))
-				val = v;
-		fclose(f);
-		return val;
-	}
+	if (family != AF_INET)
+		return xtcp_counter("XtcpTimeWaitCurr");
 	f = fopen("/proc/self/net/sockstat", "r");
 	if (!f)
 		return -1;
@@ -494,31 +457,12 @@ static int watch(const char *times, long long tw_ms, int interval_ms,
 	return c == 0 ? 0 : 1;
 }
 
-static unsigned int csum_add(unsigned int sum, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned short csum_fold(unsigned int sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 /* A 20-byte segment from @me:@sport to @peer:@dport, checksummed. */
 static int send_seg(int s, struct in_addr me, struct sockaddr_in *peer,
 		    int proto, int sport, int dport, unsigned int seq,
 		    unsigned int ack, int flags)
 {
-	unsigned char seg[20] = { 0 }, pseudo[12];
+	unsigned char seg[20] = { 0 };
 	unsigned short c;
 
 	seq = htonl(seq);
@@ -533,13 +477,8 @@ static int send_seg(int s, struct in_addr me, struct sockaddr_in *peer,
 	seg[12] = 5 << 4;
 	seg[13] = flags;
 	seg[14] = 1024 >> 8;
-	memcpy(pseudo, &me, 4);
-	memcpy(pseudo + 4, &peer->sin_addr, 4);
-	pseudo[8] = 0;
-	pseudo[9] = proto;
-	pseudo[10] = 0;
-	pseudo[11] = sizeof(seg);
-	c = csum_fold(csum_add(csum_add(0, pseudo, 12), seg, sizeof(seg)));
+	c = csum_fold(csum_add(csum_pseudo(me, peer->sin_addr, proto,
+					   sizeof(seg)), seg, sizeof(seg)));
 	seg[16] = c >> 8;
 	seg[17] = c;
 	return sendto(s, seg, sizeof(seg), 0, (struct sockaddr *)peer,
@@ -548,7 +487,6 @@ static int send_seg(int s, struct in_addr me, struct sockaddr_in *peer,
 
 static int rst(const char *peer_addr, int port, const char *go)
 {
-	long long end;
 	int proto = family == AF_INET ? IPPROTO_TCP : IPPROTO_XTCP;
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 	struct timeval tv = { .tv_sec = 30 };
@@ -587,13 +525,9 @@ static int rst(const char *peer_addr, int port, const char *go)
 	seq = ntohl(seq);
 	ack = ntohl(ack);
 	printf("ack %d %u %u\n", cport, seq, ack);
-	end = clock_us(CLOCK_MONOTONIC) + 30000000;
-	while (go && access(go, F_OK)) {
-		if (clock_us(CLOCK_MONOTONIC) > end) {
-			printf("fail no %s\n", go);
-			return 1;
-		}
-		usleep(5000);
+	if (go && wait_for_file(go, 30000)) {
+		printf("fail no %s\n", go);
+		return 1;
 	}
 	if (send_seg(s, me, &peer, proto, port, cport, ack, 0, 0x04) ||
 	    send_seg(s, me, &peer, proto, port, cport, ack + 1, seq, 0x14)) {
@@ -624,7 +558,6 @@ static int sniff(const char *iface, const char *file)
 	struct tpacket_stats st;
 	unsigned long n = 0, drops = 0;
 	int s, one = 1, ihl, f, rcvbuf = 32 << 20;
-	struct pollfd pfd;
 	socklen_t stlen;
 	FILE *out;
 	ssize_t r;
@@ -645,7 +578,7 @@ static int sniff(const char *iface, const char *file)
 		return 1;
 	}
 	snprintf(ready, sizeof(ready), "%s.ready", file);
-	close(open(ready, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	touch(ready);
 	while (!atomic_load(&done)) {
 		mh.msg_namelen = sizeof(from);
 		mh.msg_controllen = sizeof(cbuf);
@@ -653,9 +586,7 @@ static int sniff(const char *iface, const char *file)
 		if (r < 0 && errno == EAGAIN) {
 			/* Written out whenever the queue is empty. */
 			fflush(out);
-			pfd.fd = s;
-			pfd.events = POLLIN;
-			poll(&pfd, 1, 200);
+			poll1(s, POLLIN, 200);
 			continue;
 		}
 		if (r < 0) {
@@ -737,18 +668,15 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	const char *fam = getenv("XTCP_TEST_FAMILY");
+	struct helper_opts ho;
+	struct sockaddr_in sin;
 	int conc = 64, secs = 600, c, nports;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (fam && !strcmp(fam, "tcp"))
-		family = AF_INET;
+	helper_begin(&ho);
 	while ((c = getopt(argc, argv, "+tc:w:")) != -1) {
+		if (helper_opt(&ho, c, optarg, NULL))
+			continue;
 		switch (c) {
-		case 't':
-			family = AF_INET;
-			break;
 		case 'c':
 			conc = atoi(optarg);
 			break;
@@ -761,6 +689,7 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	family = ho.tcp ? AF_INET : AF_XTCP;
 	if (argc == 5 && !strcmp(argv[0], "watch"))
 		return watch(argv[1], atoll(argv[2]), atoi(argv[3]),
 			     atoi(argv[4]));
@@ -768,9 +697,8 @@ int main(int argc, char **argv)
 		return sniff(argv[1], argv[2]);
 	if ((argc == 3 || argc == 4) && !strcmp(argv[0], "rst"))
 		return rst(argv[1], atoi(argv[2]), argc == 4 ? argv[3] : NULL);
-	if (argc < 4 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1)
+	if (argc < 4 || sin_parse(&sin, argv[1], atoi(argv[2])))
 		return usage();
-	sin.sin_port = htons(atoi(argv[2]));
 	nports = atoi(argv[3]);
 	if (nports < 1 || nports > MAX_PORTS)
 		return usage();

@@ -38,58 +38,15 @@
  *   -a SECONDS	give up after this long (default 300)
  */
 
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/sockios.h>
-#include <netinet/in.h>
-/* The kernel's struct tcp_info: glibc's lacks tcpi_snd_wnd. */
-#include <linux/tcp.h>
+#include "../xtcp_test.h"
+
 #include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/xtcp.h>
-
-#include "../sha256.h"
-
-#define IO_SIZE		65536
 #define WAIT_S		120	/* waiting for a file, or for acknowledgements */
 
-static int tcp_mode;
+static struct helper_opts ho;
 static int is_listen;
-static const char *listen_file, *conn_file, *wait_file;
 static int rcvbuf, sndbuf, delay_ms, sample;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("fail ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	exit(1);
-}
-
-static const char *errname(int e)
-{
-	const char *s = strerrorname_np(e);
-
-	return s ? s : "E?";
-}
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -100,130 +57,10 @@ static void __attribute__((noreturn)) usage(void)
 
 static long num(const char *s)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 0)
-		usage();
-	return v;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void touch(const char *path)
-{
-	int f;
-
-	if (!path)
-		return;
-	f = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-	if (f < 0)
-		fail("touch %s: %s", path, errname(errno));
-	close(f);
-}
-
-static void wait_for_file(const char *path)
-{
-	struct stat st;
-	long end = now_ms() + WAIT_S * 1000;
-
-	while (stat(path, &st)) {
-		if (now_ms() > end)
-			fail("%s did not appear in %d s", path, WAIT_S);
-		usleep(2000);
-	}
-}
-
-static void on_alarm(int sig)
-{
-	static const char msg[] = "fail watchdog: still running\n";
-
-	(void)sig;
-	if (write(1, msg, sizeof(msg) - 1) < 0)
-		_exit(3);
-	_exit(3);
-}
-
-/* ---- the byte stream: splitmix64, seeded by the sending side ---- */
-
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return num_or_usage(s, usage);
 }
 
 /* ---- connection info ---- */
-
-/* Values of -1 are printed "-": not known. */
-struct info {
-	long state, options, snd_wscale, rcv_wscale, snd_wnd, rcv_wnd;
-	long snd_una, snd_nxt, rcv_nxt, total_retrans, unacked, packets_out;
-	long sacked, lost;
-};
-
-static int get_info(int fd, struct info *in)
-{
-	socklen_t len;
-
-	if (tcp_mode) {
-		struct tcp_info ti;
-
-		len = sizeof(ti);
-		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
-			return -1;
-		*in = (struct info){
-			.state = ti.tcpi_state,
-			.options = ti.tcpi_options,
-			.snd_wscale = ti.tcpi_snd_wscale,
-			.rcv_wscale = ti.tcpi_rcv_wscale,
-			.snd_wnd = ti.tcpi_snd_wnd,
-			.rcv_wnd = -1,	/* not in every tcp.h */
-			.snd_una = -1, .snd_nxt = -1, .rcv_nxt = -1,
-			.total_retrans = ti.tcpi_total_retrans,
-			.unacked = -1,
-			.packets_out = ti.tcpi_unacked,
-			.sacked = ti.tcpi_sacked,
-			.lost = ti.tcpi_lost,
-		};
-	} else {
-		struct xtcp_info xi;
-
-		len = sizeof(xi);
-		if (getsockopt(fd, SOL_XTCP, XTCP_INFO, &xi, &len))
-			return -1;
-		if (len < sizeof(xi))
-			fail("XTCP_INFO returned %u bytes, want %zu", len,
-			     sizeof(xi));
-		*in = (struct info){
-			.state = xi.xtcpi_state,
-			.options = xi.xtcpi_options,
-			.snd_wscale = xi.xtcpi_snd_wscale,
-			.rcv_wscale = xi.xtcpi_rcv_wscale,
-			.snd_wnd = xi.xtcpi_snd_wnd,
-			.rcv_wnd = xi.xtcpi_rcv_wnd,
-			.snd_una = xi.xtcpi_snd_una,
-			.snd_nxt = xi.xtcpi_snd_nxt,
-			.rcv_nxt = xi.xtcpi_rcv_nxt,
-			.total_retrans = xi.xtcpi_total_retrans,
-			.unacked = xi.xtcpi_unacked,
-			.packets_out = xi.xtcpi_packets_out,
-			.sacked = xi.xtcpi_sacked,
-			.lost = xi.xtcpi_lost,
-		};
-	}
-	return 0;
-}
 
 static void put(const char *key, long v)
 {
@@ -236,11 +73,9 @@ static void put(const char *key, long v)
 static void print_info(int fd, const char *when)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	struct info in;
+	struct conn_info in;
 
-	if (get_info(fd, &in))
-		fail("%s: %s", tcp_mode ? "TCP_INFO" : "XTCP_INFO",
-		     errname(errno));
+	conn_info_must(fd, ho.tcp, &in);
 	pthread_mutex_lock(&lock);
 	printf("info %s", when);
 	put("state", in.state);
@@ -261,144 +96,77 @@ static void print_info(int fd, const char *when)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Wait until everything sent is acknowledged (SIOCOUTQ 0). */
-static void wait_acked(int fd)
+/* The options of this helper only. */
+static bool own_opt(int opt, char *arg)
 {
-	long end = now_ms() + WAIT_S * 1000;
-	int outq;
-
-	for (;;) {
-		if (ioctl(fd, SIOCOUTQ, &outq))
-			fail("SIOCOUTQ: %s", errname(errno));
-		if (!outq)
-			return;
-		if (now_ms() > end)
-			fail("%d bytes still unacknowledged after %d s", outq,
-			     WAIT_S);
-		usleep(2000);
+	switch (opt) {
+	case 'r':
+		rcvbuf = num(arg);
+		return true;
+	case 's':
+		sndbuf = num(arg);
+		return true;
+	case 'd':
+		delay_ms = num(arg);
+		return true;
+	case 'p':
+		sample = 1;
+		return true;
 	}
+	return false;
 }
 
 /* ---- the connection ---- */
 
 static void set_buf(int s, int opt, int val, const char *name)
 {
-	if (val && setsockopt(s, SOL_SOCKET, opt, &val, sizeof(val)))
+	if (val && sock_set_int(s, SOL_SOCKET, opt, val))
 		fail("%s: %s", name, errname(errno));
-}
-
-static int new_socket(void)
-{
-	int s = tcp_mode ? socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) :
-			   socket(AF_XTCP, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1, rb, sb;
-	socklen_t len = sizeof(int);
-
-	if (s < 0)
-		fail("socket: %s", errname(errno));
-	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
-		fail("SO_REUSEADDR: %s", errname(errno));
-	set_buf(s, SO_RCVBUFFORCE, rcvbuf, "SO_RCVBUFFORCE");
-	set_buf(s, SO_SNDBUFFORCE, sndbuf, "SO_SNDBUFFORCE");
-	if (getsockopt(s, SOL_SOCKET, SO_RCVBUF, &rb, &len) ||
-	    getsockopt(s, SOL_SOCKET, SO_SNDBUF, &sb, &len))
-		fail("SO_RCVBUF/SO_SNDBUF: %s", errname(errno));
-	printf("rcvbuf %d sndbuf %d\n", rb, sb);
-	return s;
 }
 
 static int open_conn(const char *addr, int port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_in me, peer;
-	socklen_t len = sizeof(me);
-	int s, fd;
+	struct sockaddr_in sin;
+	int s, fd, rb, sb;
 
-	sin.sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+	if (sin_parse(&sin, addr, port))
 		usage();
-	s = new_socket();
-	if (is_listen) {
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) ||
-		    listen(s, 1))
-			fail("bind/listen %s:%d: %s", addr, port,
-			     errname(errno));
-		touch(listen_file);
-		do
-			fd = accept4(s, NULL, NULL, SOCK_CLOEXEC);
-		while (fd < 0 && errno == EINTR);
-		if (fd < 0)
-			fail("accept: %s", errname(errno));
-		close(s);
-	} else {
-		if (connect(s, (struct sockaddr *)&sin, sizeof(sin)))
-			fail("connect %s:%d: %s", addr, port, errname(errno));
-		fd = s;
-	}
+	s = socket_or_fail(ho.tcp ? AF_INET : AF_XTCP);
+	set_buf(s, SO_RCVBUFFORCE, rcvbuf, "SO_RCVBUFFORCE");
+	set_buf(s, SO_SNDBUFFORCE, sndbuf, "SO_SNDBUFFORCE");
+	rb = sock_get_int(s, SOL_SOCKET, SO_RCVBUF);
+	sb = sock_get_int(s, SOL_SOCKET, SO_SNDBUF);
+	if (rb < 0 || sb < 0)
+		fail("SO_RCVBUF/SO_SNDBUF: %s", errname(rb < 0 ? -rb : -sb));
+	printf("rcvbuf %d sndbuf %d\n", rb, sb);
+	fd = conn_open_or_fail(s, &sin, addr, port, is_listen, ho.listen_file);
 	print_info(fd, "connected");
-	getsockname(fd, (struct sockaddr *)&me, &len);
-	len = sizeof(peer);
-	getpeername(fd, (struct sockaddr *)&peer, &len);
-	printf("connected %d %d\n", ntohs(me.sin_port), ntohs(peer.sin_port));
-	touch(conn_file);
+	printf("connected %d %d\n", sock_port(fd, false), sock_port(fd, true));
+	touch_or_fail(ho.conn_file);
 	return fd;
 }
 
 /* ---- the transfer ---- */
 
-struct xfer {
-	int fd;
-	size_t bytes, done;
-	uint64_t seed;
+struct sending {
+	struct xfer x;
 	volatile int phase;	/* 0 before sending, 1 sending, 2 all acknowledged */
-	struct info max;
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct conn_info max;
 };
-
-static void print_digest(const char *what, size_t n, const uint8_t *d)
-{
-	char hex[2 * SHA256_DIGEST_SIZE + 1];
-
-	sha256_hex(d, hex);
-	printf("%s %zu sha256 %s\n", what, n, hex);
-}
 
 static void *sender(void *arg)
 {
-	static uint8_t buf[IO_SIZE];
-	struct xfer *x = arg;
-	struct sha256_ctx h;
-	size_t n, i, off;
-	ssize_t r;
+	struct sending *sd = arg;
+	struct xfer *x = &sd->x;
 
-	if (wait_file)
-		wait_for_file(wait_file);
+	if (ho.wait_file)
+		wait_for_file_or_fail(ho.wait_file, WAIT_S);
 	if (delay_ms)
 		usleep(delay_ms * 1000);
-	sha256_init(&h);
-	x->phase = 1;
-	while (x->done < x->bytes) {
-		n = x->bytes - x->done < IO_SIZE ? x->bytes - x->done : IO_SIZE;
-		for (i = 0; i < n; i += 8) {
-			uint64_t w = splitmix64(&x->seed);
-
-			memcpy(buf + i, &w, n - i < 8 ? n - i : 8);
-		}
-		sha256_update(&h, buf, n);
-		for (off = 0; off < n;) {
-			r = send(x->fd, buf + off, n - off, MSG_NOSIGNAL);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				fail("send after %zu bytes: %s", x->done,
-				     errname(errno));
-			off += r;
-			x->done += r;
-		}
-	}
-	sha256_final(&h, x->digest);
-	wait_acked(x->fd);
-	x->phase = 2;
+	sd->phase = 1;
+	xfer_send(x, NULL, NULL);
+	wait_acked_or_fail(x->fd, WAIT_S);
+	sd->phase = 2;
 	print_info(x->fd, "acked");
 	if (shutdown(x->fd, SHUT_WR))
 		fail("shutdown: %s", errname(errno));
@@ -410,13 +178,13 @@ static void *sender(void *arg)
 /* -p: the largest values XTCP_INFO showed while sending. */
 static void *sampler(void *arg)
 {
-	struct xfer *x = arg;
-	struct info *m = &x->max, in;
+	struct sending *sd = arg;
+	struct conn_info *m = &sd->max, in;
 
-	while (!x->phase)
+	while (!sd->phase)
 		usleep(1000);
-	while (x->phase == 1) {
-		if (get_info(x->fd, &in))
+	while (sd->phase == 1) {
+		if (conn_info_get(sd->x.fd, ho.tcp, &in))
 			fail("XTCP_INFO: %s", errname(errno));
 		MAXOF(sacked);
 		MAXOF(lost);
@@ -429,89 +197,33 @@ static void *sampler(void *arg)
 
 int main(int argc, char **argv)
 {
-	const char *fam = getenv("XTCP_TEST_FAMILY");
-	struct xfer tx = { 0 };
+	struct sending tx = { 0 };
+	struct xfer rx = { 0 };
 	pthread_t tid, sid;
-	int opt, fd, port, watchdog = 300;
-	uint8_t buf[IO_SIZE];
-	struct sha256_ctx h;
-	size_t got = 0;
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	ssize_t r;
+	int fd, port;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
-	tcp_mode = fam && !strcmp(fam, "tcp");
-	while ((opt = getopt(argc, argv, "+tr:s:L:E:W:d:pa:")) != -1) {
-		switch (opt) {
-		case 't':
-			tcp_mode = 1;
-			break;
-		case 'r':
-			rcvbuf = num(optarg);
-			break;
-		case 's':
-			sndbuf = num(optarg);
-			break;
-		case 'L':
-			listen_file = optarg;
-			break;
-		case 'E':
-			conn_file = optarg;
-			break;
-		case 'W':
-			wait_file = optarg;
-			break;
-		case 'd':
-			delay_ms = num(optarg);
-			break;
-		case 'p':
-			sample = 1;
-			break;
-		case 'a':
-			watchdog = num(optarg);
-			break;
-		default:
-			usage();
-		}
-	}
+	helper_begin(&ho);
+	optind = helper_getopt(argc, argv, "+tr:s:L:E:W:d:pa:", &ho, own_opt,
+			       usage);
 	argv += optind;
 	argc -= optind;
 	if (argc != 4)
 		usage();
-	if (!strcmp(argv[0], "listen"))
-		is_listen = 1;
-	else if (strcmp(argv[0], "connect"))
-		usage();
-	port = num(argv[2]);
-	signal(SIGALRM, on_alarm);
-	alarm(watchdog);
+	is_listen = helper_role(&ho, argv, &port, usage);
 
 	fd = open_conn(argv[1], port);
-	tx.fd = fd;
-	tx.bytes = num(argv[3]);
+	tx.x.fd = rx.fd = fd;
+	tx.x.bytes = num(argv[3]);
 	/* Each side's stream has its own seed, so the two directions differ. */
-	tx.seed = 0x4f505453ULL << 16 ^ (uint64_t)port << 1 ^ is_listen;
-	tx.max = (struct info){ .sacked = -1, .lost = -1, .unacked = -1,
+	tx.x.seed = 0x4f505453ULL << 16 ^ (uint64_t)port << 1 ^ is_listen;
+	tx.max = (struct conn_info){ .sacked = -1, .lost = -1, .unacked = -1,
 				.packets_out = -1 };
 	if (pthread_create(&tid, NULL, sender, &tx))
 		fail("pthread_create");
 	if (sample && pthread_create(&sid, NULL, sampler, &tx))
 		fail("pthread_create");
 
-	sha256_init(&h);
-	for (;;) {
-		r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			fail("recv after %zu bytes: %s", got, errname(errno));
-		if (!r)
-			break;
-		sha256_update(&h, buf, r);
-		got += r;
-	}
-	sha256_final(&h, digest);
+	xfer_recv(&rx);
 	pthread_join(tid, NULL);
 	if (sample) {
 		pthread_join(sid, NULL);
@@ -523,8 +235,8 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	print_info(fd, "end");
-	print_digest("sent", tx.done, tx.digest);
-	print_digest("received", got, digest);
+	print_digest("sent", tx.x.done, tx.x.digest);
+	print_digest("received", rx.done, rx.digest);
 	close(fd);
 	printf("done\n");
 	return 0;

@@ -29,37 +29,11 @@
  * checks both order and content.
  */
 
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/xtcp.h>
-
-/* Defined by the uapi header as of XTCP_INFO's introduction. */
-#ifndef SOL_XTCP
-#define SOL_XTCP	253
-#endif
-#ifndef XTCP_INFO
-#define XTCP_INFO	11
-#endif
+#include "../xtcp_test.h"
 
 #define MAXWORDS	16
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int tcp_mode;
+static struct helper_opts ho;
 static const char *name = "peer";
 static int lfd = -1, fd = -1;
 static unsigned long long sent_off, recv_off;
@@ -95,49 +69,31 @@ usage(const char *fmt, ...)
 	exit(2);
 }
 
-static const char *errname(int e)
-{
-	const char *s = strerrorname_np(e);
-
-	return s ? s : "E?";
-}
-
 static int parse_num(const char *s, long max)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 0 || v > max)
+	if (parse_long(s, 0, max, &v))
 		usage("bad number '%s'", s);
 	return v;
 }
 
-static int is_num(const char *s)
-{
-	return *s && strspn(s, "0123456789") == strlen(s);
-}
-
 static void make_addr(struct sockaddr_in *sin, const char *addr, int port)
 {
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+	if (sin_parse(sin, addr, port))
 		usage("bad address '%s'", addr);
 }
 
 static int new_socket(void)
 {
-	int s = tcp_mode ? socket(AF_INET, SOCK_STREAM, 0) :
-			   socket(AF_XTCP, SOCK_STREAM, 0);
-	int one = 1;
+	int s = sock_stream(ho.tcp ? AF_INET : AF_XTCP, 0), e;
 
 	if (s < 0)
 		return -1;
-	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) {
+	if (sock_set_int(s, SOL_SOCKET, SO_REUSEADDR, 1)) {
+		e = errno;
 		close(s);
+		errno = e;
 		return -1;
 	}
 	return s;
@@ -152,29 +108,6 @@ static int need_conn(void)
 	return -1;
 }
 
-/*
- * The state of socket @s, TCP_ESTABLISHED ...  In xtcp mode only the first
- * byte of struct xtcp_info, xtcpi_state, is asked for: the kernel copies
- * min(optlen, sizeof(struct xtcp_info)).
- */
-static int get_state(int s)
-{
-	struct tcp_info ti;
-	unsigned char st;
-	socklen_t len;
-
-	if (tcp_mode) {
-		len = sizeof(ti);
-		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
-			return -1;
-		return ti.tcpi_state;
-	}
-	len = sizeof(st);
-	if (getsockopt(s, SOL_XTCP, XTCP_INFO, &st, &len))
-		return -1;
-	return st;
-}
-
 static const char *state_name(int st)
 {
 	if (st > 0 && st < (int)ARRAY_SIZE(state_names))
@@ -182,18 +115,9 @@ static const char *state_name(int st)
 	return "?";
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int cmd_connect(char **w, int n)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	int s;
 
 	if (n != 3 && n != 4)
@@ -205,14 +129,13 @@ static int cmd_connect(char **w, int n)
 		return -1;
 	if (n == 4) {
 		make_addr(&sin, "0.0.0.0", parse_num(w[3], 65535));
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)))
+		if (sock_bind(s, &sin))
 			goto fail;
 	}
 	make_addr(&sin, w[1], parse_num(w[2], 65535));
-	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)))
+	if (sock_connect(s, &sin))
 		goto fail;
-	getsockname(s, (struct sockaddr *)&sin, &len);
-	say("  connected from port %d", ntohs(sin.sin_port));
+	say("  connected from port %d", sock_port(s, false));
 	fd = s;
 	sent_off = 0;
 	recv_off = 0;
@@ -310,15 +233,9 @@ static int cmd_expect_eof(void)
 
 static int cmd_waitfile(const char *path)
 {
-	struct stat st;
-	double end = now() + 60;
-
-	while (stat(path, &st)) {
-		if (now() > end) {
-			say("  %s did not appear in 60 s", path);
-			return 1;
-		}
-		usleep(2000);
+	if (wait_for_file(path, 60000)) {
+		say("  %s did not appear in 60 s", path);
+		return 1;
 	}
 	return 0;
 }
@@ -338,26 +255,18 @@ static int run(char **w, int n)
 		if (n != 3)
 			usage("listen ADDR PORT");
 		make_addr(&sin, w[1], parse_num(w[2], 65535));
-		lfd = new_socket();
-		if (lfd < 0)
-			return -1;
-		if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
-		    listen(lfd, 8))
-			return -1;
-		return 0;
+		lfd = sock_listen(ho.tcp ? AF_INET : AF_XTCP, &sin, 8, 0);
+		return lfd < 0 ? -1 : 0;
 	}
 	if (!strcmp(c, "accept")) {
 		struct sockaddr_in sin;
-		socklen_t len = sizeof(sin);
 		int s;
 
 		if (n != 1)
 			usage("accept");
 		if (lfd < 0)
 			usage("accept: not listening");
-		do
-			s = accept(lfd, (struct sockaddr *)&sin, &len);
-		while (s < 0 && errno == EINTR);
+		s = sock_accept(lfd, &sin, 0);
 		if (s < 0)
 			return -1;
 		if (fd >= 0)
@@ -380,18 +289,17 @@ static int run(char **w, int n)
 		return c[0] == 's' ? cmd_send(len) : cmd_recv(len);
 	}
 	if (!strcmp(c, "poll-in")) {
-		struct pollfd p;
 		int r;
 
 		if (n != 2)
 			usage("poll-in MS");
 		if (need_conn())
 			return -1;
-		p.fd = fd;
-		p.events = POLLIN;
-		r = poll(&p, 1, parse_num(w[1], 3600000));
-		if (r < 0)
+		r = poll1(fd, POLLIN, parse_num(w[1], 3600000));
+		if (r < 0) {
+			errno = -r;
 			return -1;
+		}
 		if (r == 0) {
 			say("  nothing to read");
 			return 1;
@@ -452,22 +360,16 @@ static int run(char **w, int n)
 		return cmd_waitfile(w[1]);
 	}
 	if (!strcmp(c, "touch")) {
-		int f;
-
 		if (n != 2)
 			usage("touch PATH");
-		f = open(w[1], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-		if (f < 0)
-			return -1;
-		close(f);
-		return 0;
+		return touch(w[1]);
 	}
 	if (!strcmp(c, "state") || !strcmp(c, "expect-state")) {
 		int st;
 
 		if ((c[0] == 's' && n != 1) || (c[0] == 'e' && n != 2))
 			usage("state | expect-state NAME");
-		st = get_state(fd >= 0 ? fd : lfd);
+		st = conn_state(fd >= 0 ? fd : lfd, ho.tcp);
 		if (st < 0)
 			return -1;
 		say("  state %s", state_name(st));
@@ -559,17 +461,13 @@ static void step(char **w, int n)
 
 int main(int argc, char **argv)
 {
-	const char *fam = getenv("XTCP_TEST_FAMILY");
 	int opt, n;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
-	tcp_mode = fam && !strcmp(fam, "tcp");
+	helper_begin(&ho);
 	while ((opt = getopt(argc, argv, "+tn:")) != -1) {
+		if (helper_opt(&ho, opt, optarg, NULL))
+			continue;
 		switch (opt) {
-		case 't':
-			tcp_mode = 1;
-			break;
 		case 'n':
 			name = optarg;
 			break;

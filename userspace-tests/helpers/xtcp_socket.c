@@ -6,17 +6,10 @@
  * A helper of the shell tests: Python starts slowly on the debug kernel.
  */
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "../xtcp_test.h"
 
-#include <linux/xtcp.h>
-
-static const char *errname(int e)
+/* Names for what module_lifecycle.sh expects, else the message. */
+static const char *socket_errname(int e)
 {
 	switch (e) {
 	case EAFNOSUPPORT: return "EAFNOSUPPORT";
@@ -29,21 +22,20 @@ static const char *errname(int e)
 
 int main(int argc, char **argv)
 {
-	int fd, proto = 0;
-	socklen_t len = sizeof(proto);
+	int fd, proto;
 
 	if (argc < 2)
 		return 2;
 	fd = socket(AF_XTCP, SOCK_STREAM, atoi(argv[1]));
 	if (fd < 0) {
-		printf("%s\n", errname(errno));
+		printf("%s\n", socket_errname(errno));
 		return 1;
 	}
-	getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len);
-	printf("ok %d\n", proto);
+	proto = sock_get_int(fd, SOL_SOCKET, SO_PROTOCOL);
+	printf("ok %d\n", proto < 0 ? 0 : proto);
 	fflush(stdout);
 	if (argc == 4 && !strcmp(argv[2], "hold")) {
-		close(open(argv[3], O_CREAT | O_WRONLY, 0600));
+		touch(argv[3]);
 		pause();
 	}
 	return 0;
