@@ -284,7 +284,7 @@ static void test_bind(void)
 {
 	struct sockaddr_in sin;
 	socklen_t len;
-	int a, b, c, r;
+	int a, b, c, r, i;
 
 	netns_enter(ns_b);
 	a = xsocket();
@@ -319,25 +319,18 @@ static void test_bind(void)
 		  "once the other socket is closed, the port binds");
 	close(b);
 
-	/* SO_REUSEADDR only on the first socket. */
-	a = xsocket();
-	b = xsocket();
-	sock_set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
-	do_bind(a, ADDR_B, 5003);
-	EXPECT_ERR(do_bind(b, ADDR_B, 5003), EADDRINUSE,
-		   "SO_REUSEADDR on the bound socket only");
-	close(a);
-	close(b);
-
-	/* SO_REUSEADDR only on the second. */
-	a = xsocket();
-	b = xsocket();
-	sock_set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
-	do_bind(a, ADDR_B, 5004);
-	EXPECT_ERR(do_bind(b, ADDR_B, 5004), EADDRINUSE,
-		   "SO_REUSEADDR on the new socket only");
-	close(a);
-	close(b);
+	/* SO_REUSEADDR on one of the two only (i: the second). */
+	for (i = 0; i < 2; i++) {
+		a = xsocket();
+		b = xsocket();
+		sock_set_int(i ? b : a, SOL_SOCKET, SO_REUSEADDR, 1);
+		do_bind(a, ADDR_B, 5003 + i);
+		EXPECT_ERR(do_bind(b, ADDR_B, 5003 + i), EADDRINUSE,
+			   "SO_REUSEADDR on the %s socket only",
+			   i ? "new" : "bound");
+		close(a);
+		close(b);
+	}
 
 	/* On both: shared while nobody listens. */
 	a = xsocket();

@@ -236,24 +236,29 @@ next:
 	return ok == count ? 0 : 1;
 }
 
+static int secs = 60;	/* -w */
+
+static void __attribute__((noreturn)) usage(void)
+{
+	exit(2);
+}
+
+static bool own_opt(int opt, char *arg)
+{
+	if (opt != 'w')
+		return false;
+	secs = atoi(arg);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct helper_opts ho;
 	struct sockaddr_in sin;
-	int secs = 60, c, n;
+	int n;
 
 	helper_begin(&ho);
-	while ((c = getopt(argc, argv, "tw:")) != -1) {
-		if (helper_opt(&ho, c, optarg, NULL))
-			continue;
-		switch (c) {
-		case 'w':
-			secs = atoi(optarg);
-			break;
-		default:
-			return 2;
-		}
-	}
+	optind = helper_getopt(argc, argv, "tw:", &ho, own_opt, usage);
 	argc -= optind;
 	argv += optind;
 	family = ho.tcp ? AF_INET : AF_XTCP;

@@ -666,27 +666,34 @@ static int usage(void)
 	return 2;
 }
 
+static int conc = 64, secs = 600;	/* -c, -w */
+
+static void __attribute__((noreturn)) usage_exit(void)
+{
+	exit(usage());
+}
+
+static bool own_opt(int opt, char *arg)
+{
+	switch (opt) {
+	case 'c':
+		conc = atoi(arg);
+		return true;
+	case 'w':
+		secs = atoi(arg);
+		return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct helper_opts ho;
 	struct sockaddr_in sin;
-	int conc = 64, secs = 600, c, nports;
+	int nports;
 
 	helper_begin(&ho);
-	while ((c = getopt(argc, argv, "+tc:w:")) != -1) {
-		if (helper_opt(&ho, c, optarg, NULL))
-			continue;
-		switch (c) {
-		case 'c':
-			conc = atoi(optarg);
-			break;
-		case 'w':
-			secs = atoi(optarg);
-			break;
-		default:
-			return usage();
-		}
-	}
+	optind = helper_getopt(argc, argv, "+tc:w:", &ho, own_opt, usage_exit);
 	argc -= optind;
 	argv += optind;
 	family = ho.tcp ? AF_INET : AF_XTCP;

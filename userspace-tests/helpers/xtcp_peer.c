@@ -150,26 +150,21 @@ fail:
 static int cmd_send(long n)
 {
 	char buf[4096];
-	long done = 0;
+	size_t done = 0, chunk, i;
+	int r = 0;
 
 	if (need_conn())
 		return -1;
-	while (done < n) {
-		size_t i, chunk = n - done < (long)sizeof(buf) ?
-				  (size_t)(n - done) : sizeof(buf);
-		ssize_t r;
-
+	while (!r && done < (size_t)n) {
+		chunk = n - done < sizeof(buf) ? n - done : sizeof(buf);
 		for (i = 0; i < chunk; i++)
-			buf[i] = (sent_off + i) % 251;
-		r = send(fd, buf, chunk, MSG_NOSIGNAL);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			say("  sent %ld of %ld bytes", done, n);
-			return -1;
-		}
-		sent_off += r;
-		done += r;
+			buf[i] = (sent_off + done + i) % 251;
+		r = send_all(fd, buf, chunk, &done, NULL, NULL);
+	}
+	sent_off += done;
+	if (r) {
+		say("  sent %zu of %ld bytes", done, n);
+		return -1;
 	}
 	say("  sent %ld bytes", n);
 	return 0;
@@ -459,22 +454,25 @@ static void step(char **w, int n)
 	}
 }
 
+static void __attribute__((noreturn)) usage_main(void)
+{
+	usage("xtcp_peer [-t] [-n NAME] [CMD...]");
+}
+
+static bool own_opt(int opt, char *arg)
+{
+	if (opt != 'n')
+		return false;
+	name = arg;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
-	int opt, n;
+	int n;
 
 	helper_begin(&ho);
-	while ((opt = getopt(argc, argv, "+tn:")) != -1) {
-		if (helper_opt(&ho, opt, optarg, NULL))
-			continue;
-		switch (opt) {
-		case 'n':
-			name = optarg;
-			break;
-		default:
-			usage("xtcp_peer [-t] [-n NAME] [CMD...]");
-		}
-	}
+	optind = helper_getopt(argc, argv, "+tn:", &ho, own_opt, usage_main);
 	argv += optind;
 	argc -= optind;
 	if (argc) {
