@@ -43,12 +43,10 @@
 # Nothing is asserted about speed: only bounds generous enough for the
 # debug kernel under TCG.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
-: "${XTCP_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 
-A=xtcp-rel-a B=xtcp-rel-b
+test_init reliability '*.log' '*.pcapng' '*.txt' '*.segs'
 AA=10.204.0.1 AB=10.204.0.2
 rel=$XTCP_TOP/build/userspace/helpers/xtcp_rel
 # The servers' ports, one per part.
@@ -72,199 +70,16 @@ KA_IDLE=1 KA_INTVL=1 KA_CNT=3	# 4
 UTO_MS=2000		# 5
 ROUNDS=20 MSG=32	# 6
 
-# XTCP's counters and their Linux TCP twins ("" where TCP has none):
-# "file-prefix:name" of /proc/net/snmp or /proc/net/netstat.
-declare -A twin=(
-	[XtcpRetransSegs]=Tcp:RetransSegs
-	[XtcpRtoExpired]=TcpExt:TCPTimeouts
-	[XtcpFastRetrans]=TcpExt:TCPFastRetrans
-	[XtcpRenoRecovery]=TcpExt:TCPRenoRecovery
-	[XtcpPartialAcks]=''
-	[XtcpDupAcks]=''
-	[XtcpDelayedACKs]=TcpExt:DelayedACKs
-	[XtcpPersistProbes]=TcpExt:TCPWinProbe
-	[XtcpKeepaliveProbes]=TcpExt:TCPKeepAlive
-	[XtcpAbortOnKeepalive]=TcpExt:TCPAbortOnTimeout
-	[XtcpRttSamples]=''
-	[XtcpOfoQueue]=TcpExt:TCPOFOQueue
-	[XtcpTimeouts]=TcpExt:TCPAbortOnTimeout
-	[XtcpRcvQDrop]=TcpExt:TCPRcvQDrop
-)
+# The counters the test reads (their Linux TCP twins: lib.bash).
 counters="XtcpRetransSegs XtcpRtoExpired XtcpFastRetrans XtcpRenoRecovery
 	XtcpPartialAcks XtcpDupAcks XtcpDelayedACKs XtcpPersistProbes
 	XtcpKeepaliveProbes XtcpAbortOnKeepalive XtcpRttSamples XtcpOfoQueue
 	XtcpTimeouts XtcpRcvQDrop"
 
-tmp=$(mktemp -d /tmp/xtcp-rel.XXXXXX)
-bg_pids=()
-
-cleanup() {
-	local p
-
-	for p in "${bg_pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ "$tap_failures" != 0 ] && [ -n "${XTCP_OUT:-}" ]; then
-		mkdir -p "$XTCP_OUT/reliability"
-		cp "$tmp"/*.log "$tmp"/*.pcapng "$tmp"/*.txt "$tmp"/*.segs \
-			"$XTCP_OUT/reliability/" 2>/dev/null
-	fi
-	ip netns del $A 2>/dev/null
-	ip netns del $B 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-diag() { sed 's/^/# /' "$@"; }
-
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
-# Polling uses bash builtins: every fork costs in the emulated guest.
-# nap SECONDS sleeps reading a pipe nothing is written to.
-exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u $nap_fd; }
-set_deadline() { deadline=$((${EPOCHREALTIME/./} + $1 * 1000000)); }
-past_deadline() { [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; }
-
-t0=${EPOCHREALTIME/./}
-section() { echo "# [$(((${EPOCHREALTIME/./} - t0) / 1000)) ms] $*"; }
-
 # helper NS NAME ARGS...: start xtcp_rel in NS in the background; its pid
 # in $last, its output in $tmp/NAME.log.
-helper() {
-	local ns=$1 name=$2
-
-	shift 2
-	# shellcheck disable=SC2086 # $ropt is empty or one word
-	ip netns exec "$ns" timeout 300 "$rel" $ropt "$@" \
-		>"$tmp/$name.log" 2>&1 &
-	last=$!
-	bg_pids+=("$last")
-}
-
-# finished PID NAME DESCRIPTION: the helper ran to its end.
-finished() {
-	wait "$1"
-	if ! ok $? "$3"; then
-		diag "$tmp/$2.log"
-		return 1
-	fi
-}
-
-# waitfile PATH [PID]: wait up to 30 s until PATH exists; give up early
-# when process PID (which should create it) has ended.
-waitfile() {
-	set_deadline 30
-	while [ ! -e "$1" ]; do
-		past_deadline && return 1
-		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && [ ! -e "$1" ] &&
-			return 1
-		nap 0.01
-	done
-	return 0
-}
-
-# readlog NAME: parse $tmp/NAME.log into L (builtins only): L[NAME.WORD.I]
-# is the Ith word of the last line starting with WORD, and
-# L[NAME.info.WHEN.KEY] the VALUE of KEY=VALUE on the line "info WHEN ...".
-declare -A L
-readlog() {
-	local w i kv
-
-	while read -ra w; do
-		[ ${#w[@]} -gt 0 ] || continue
-		if [ "${w[0]}" = info ]; then
-			for kv in "${w[@]:2}"; do
-				L[$1.info.${w[1]}.${kv%%=*}]=${kv#*=}
-			done
-			continue
-		fi
-		for i in "${!w[@]}"; do
-			L[$1.${w[0]}.$i]=${w[$i]}
-		done
-	done <"$tmp/$1.log"
-}
-
-# show_info NAME...: the "info" and "maxprobes" lines of the logs, as
-# comments.
-show_info() {
-	local n line
-
-	for n in "$@"; do
-		while read -r line; do
-			[[ $line == info* || $line == maxprobes* ]] &&
-				echo "# $n: $line"
-		done <"$tmp/$n.log"
-	done
-}
-
-# snap HOLDER KEY: the counters of HOLDER's namespace now, as C[KEY.NAME]
-# (TCP's as C[KEY.Tcp:RetransSegs] and so on); builtins only.
-declare -A C
-snap() {
-	local k v hdr vals i f
-
-	if [ $fam = xtcp ]; then
-		while read -r k v; do
-			C[$2.$k]=$v
-		done <"/proc/$1/net/xtcp_snmp"
-		return
-	fi
-	for f in snmp netstat; do
-		while read -ra hdr && read -ra vals; do
-			for ((i = 1; i < ${#hdr[@]}; i++)); do
-				C[$2.${hdr[0]}${hdr[$i]}]=${vals[$i]:-}
-			done
-		done <"/proc/$1/net/$f"
-	done
-}
-
-# delta BEFORE AFTER NAME: sets d to how much XTCP counter NAME (or its TCP
-# twin) grew between two snapshots: "none" when TCP has no twin, "missing"
-# when a snapshot lacks it; cname to the name in this family.
-delta() {
-	local a b
-
-	if [ $fam = xtcp ]; then
-		cname=$3
-	else
-		cname=${twin[$3]}
-	fi
-	if [ -z "$cname" ]; then
-		d=none
-		return
-	fi
-	a=${C[$1.$cname]:-} b=${C[$2.$cname]:-}
-	if [ -z "$a" ] || [ -z "$b" ]; then
-		d=missing
-	else
-		d=$((b - a))
-	fi
-}
-
-# counter_now HOLDER NAME: sets cval to the counter's value now ("" when
-# missing or TCP has no twin).
-counter_now() {
-	snap "$1" now
-	delta now now "$2"
-	cval=${C[now.$cname]:-}
-}
-
-# show_deltas LABEL BEFORE AFTER: every counter's growth, as a comment.
-show_deltas() {
-	local c line=""
-
-	for c in $counters; do
-		delta "$2" "$3" "$c"
-		[ "$d" = none ] && continue
-		line+=" ${c#Xtcp}+$d"
-	done
-	echo "# $1:$line"
-}
+# shellcheck disable=SC2086 # $ropt is empty or one word
+helper() { spawn "$1" "$2" 300 "$rel" $ropt "${@:3}"; }
 
 # grew DESCRIPTION MIN SNAPSHOTS...: for each "BEFORE AFTER NAME" triple of
 # SNAPSHOTS, counter NAME grew by MIN or more; one test point, skipped
@@ -275,7 +90,7 @@ grew() {
 	shift 2
 	delta "$1" "$2" "$3"
 	if [ "$d" = none ]; then
-		ok 0 "$desc # SKIP Linux TCP has no counter for $3"
+		skip "$desc" "Linux TCP has no counter for $3"
 		return
 	fi
 	while [ $# -ge 3 ]; do
@@ -287,50 +102,11 @@ grew() {
 	ok $r "$desc ($cname:$what)"
 }
 
-# st HOLDER RPORT: sets sts to the states (hex, each followed by a space) of
-# the sockets towards port RPORT in the namespace of process HOLDER.
-st() {
-	local r ra state
-
-	printf -v r %04X "$2"
-	sts=''
-	while read -r _ _ ra state _; do
-		[ "${ra#*:}" = "$r" ] && sts+="$state "
-	done 2>/dev/null <"/proc/$1/net/$proc"
-}
-
-# Black-hole B: drop all IPv4 arriving at B's veth (a classic BPF program
-# in direct-action mode returning TC_ACT_SHOT).  dumpcap on B's veth still
-# sees what arrives.
-cut_b() {
-	ip netns exec $B tc filter add dev veth0 ingress pref 1 protocol ip \
-		bpf bytecode '1,6 0 0 2,' da || bail "tc: cannot drop on $B"
-}
-uncut_b() { ip netns exec $B tc filter del dev veth0 ingress pref 1; }
-
-netem() {	# NS ARGS...: netem on NS's veth egress (no ARGS: remove it)
-	local ns=$1
-
-	shift
-	if [ $# = 0 ]; then
-		ip netns exec "$ns" tc qdisc del dev veth0 root
-	else
-		ip netns exec "$ns" tc qdisc add dev veth0 root netem "$@"
-	fi
-}
-
 # ---------------------------------------------------------------- setup
 
-[ -x "$rel" ] || bail "$rel missing (make -C userspace-tests)"
-echo "# family: $fam"
-ip netns del $A 2>/dev/null
-ip netns del $B 2>/dev/null
-ip netns add $A && ip netns add $B || bail "ip netns add"
-ip -n $A link add veth0 type veth peer name veth0 netns $B
-ip -n $A addr add $AA/24 dev veth0
-ip -n $B addr add $AB/24 dev veth0
-ip -n $A link set veth0 up && ip -n $B link set veth0 up || bail "veth"
-ip netns exec $B tc qdisc add dev veth0 clsact || bail "tc clsact"
+need "$rel"
+ns_pair $AA $AB 900
+clsact $B
 
 if [ $fam = xtcp ]; then
 	# TIME_WAITs of the test's connections end before later tests.
@@ -344,15 +120,6 @@ else
 			net.ipv4.tcp_congestion_control=reno || bail "sysctl"
 	done
 fi
-
-# Processes living in each namespace: their /proc/PID/net is read without
-# forking ip netns exec at every poll.
-ip netns exec $A sleep 900 &
-hA=$!
-ip netns exec $B sleep 900 &
-hB=$!
-bg_pids+=("$hA" "$hB")
-[ -r "/proc/$hA/net/$proc" ] || bail "no /proc/net/$proc"
 
 section "the knobs"
 
@@ -386,43 +153,10 @@ fi
 
 section "capture (parts 3 to 6)"
 
-# Sets caplog to dumpcap's log (no fork).
-read_caplog() {
-	caplog=
-	read -rd '' caplog 2>/dev/null <"$tmp/dumpcap.log"
-	return 0
-}
-
-# tshark takes long to start in the emulated guest (minutes on the debug
-# kernel): it starts now and decodes as dumpcap captures; its output is
-# read at the end.  dumpcap writes a file, which tail feeds to tshark
-# through a FIFO until dumpcap has ended, so that a tshark still starting
-# never holds dumpcap up (packets would be lost).  Only the connections of
-# parts 3 to 6 are captured, not the bulk of 1 and 2.
-mkfifo "$tmp/dec.fifo"
-: >"$tmp/rel.pcapng"
-ip netns exec $B timeout 600 dumpcap -i veth0 -s 128 -f "$capfilter" \
-	-w "$tmp/rel.pcapng" 2>"$tmp/dumpcap.log" &
-cap=$!
-bg_pids+=("$cap")
-tail -c +1 --pid=$cap -f "$tmp/rel.pcapng" >"$tmp/dec.fifo" &
-bg_pids+=($!)
-tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
-	-T fields -E separator='|' -E occurrence=f \
-	-e frame.time_epoch -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
-	-e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq \
-	-e tcp.ack -e tcp.len -e tcp.window_size_value \
-	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
-decoder=$!
-bg_pids+=("$decoder")
-set_deadline 60
-while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
-	nap 0.05
-done
-if [[ $caplog != *"Capturing on"* ]]; then
-	diag "$tmp/dumpcap.log"
-	bail "dumpcap did not start"
-fi
+# tshark starts now and decodes as dumpcap captures (lib.bash); its
+# output is read at the end.  Only the connections of parts 3 to 6 are
+# captured, not the bulk of 1 and 2.
+cap_start $B veth0 "$capfilter" tcp.window_size_value
 
 # ------------------------------------------------------------ 1: lossy path
 
@@ -452,11 +186,9 @@ show_info bulk1a bulk1b
 
 for dir in "A B bulk1a bulk1b" "B A bulk1b bulk1a"; do
 	read -r from to flog tlog <<<"$dir"
-	sent=${L[$flog.sent.1]:-} ssha=${L[$flog.sent.3]:-}
-	got=${L[$tlog.received.1]:-} gsha=${L[$tlog.received.3]:-}
-	[ "$sent" = $BULK ] && [ "$got" = $BULK ] && [ -n "$ssha" ] &&
-		[ "$ssha" = "$gsha" ]
-	ok $? "1: $from -> $to: ${sent:-?} bytes sent, ${got:-?} received, SHA-256 ${ssha:0:16}... ${gsha:0:16}..."
+	sent=${LOG[$flog.sent.1]:-} ssha=${LOG[$flog.sent.3]:-}
+	got=${LOG[$tlog.received.1]:-} gsha=${LOG[$tlog.received.3]:-}
+	xfer_ok "1: $from -> $to" $BULK "$sent" "$got" "$ssha" "$gsha"
 done
 grew "1: segments retransmitted in both namespaces" 1 \
 	A.before A.after XtcpRetransSegs \
@@ -468,8 +200,8 @@ grew "1: duplicate ACKs counted in both namespaces" 1 \
 	A.before A.after XtcpDupAcks \
 	B.before B.after XtcpDupAcks
 for s in A:bulk1a B:bulk1b; do
-	rtt=${L[${s#*:}.info.sender.rtt_us]:-}
-	rtx=${L[${s#*:}.info.sender.total_retrans]:-}
+	rtt=${LOG[${s#*:}.info.sender.rtt_us]:-}
+	rtx=${LOG[${s#*:}.info.sender.total_retrans]:-}
 	[ "${rtt:-0}" -ge 2000 ] && [ "${rtx:-0}" -gt 0 ]
 	ok $? "1: ${s%:*}'s info as a sender: rtt_us ${rtt:-?} >= 2000 (the netem delay), total_retrans ${rtx:-?} > 0"
 done
@@ -493,20 +225,20 @@ readlog rtt2a
 readlog rtt2b
 show_info rtt2a
 show_deltas "2: A's counters" A.before A.after
-[ "${L[rtt2a.sent.3]:-}" = "${L[rtt2b.received.3]:-x}" ] &&
-	[ "${L[rtt2b.received.1]:-}" = $RTT_BYTES ]
+[ "${LOG[rtt2a.sent.3]:-}" = "${LOG[rtt2b.received.3]:-x}" ] &&
+	[ "${LOG[rtt2b.received.1]:-}" = $RTT_BYTES ]
 ok $? "2: B received the $RTT_BYTES bytes intact (SHA-256)"
-rtt=${L[rtt2a.info.sent.rtt_us]:-0} rto=${L[rtt2a.info.sent.rto_us]:-0}
+rtt=${LOG[rtt2a.info.sent.rtt_us]:-0} rto=${LOG[rtt2a.info.sent.rto_us]:-0}
 [ "$rtt" -ge $((DELAY_MS * 1000)) ] && [ "$rtt" -lt 2000000 ]
 ok $? "2: rtt_us $rtt >= $((DELAY_MS * 1000)) (the netem delay) and < 2 s"
 [ "$rto" -ge "$rtt" ] && [ "$rto" -ge 200000 ] && [ "$rto" -le 120000000 ]
 ok $? "2: rto_us $rto >= rtt_us, >= the minimum RTO (200 ms), <= 120 s"
-cwnd=${L[rtt2a.info.sent.cwnd]:-} ca=${L[rtt2a.info.sent.ca_state]:-}
-out=${L[rtt2a.info.sent.packets_out]:-}
+cwnd=${LOG[rtt2a.info.sent.cwnd]:-} ca=${LOG[rtt2a.info.sent.ca_state]:-}
+out=${LOG[rtt2a.info.sent.packets_out]:-}
 [ "${cwnd:-0}" -ge 10 ] && [ "$ca" = 0 ] && [ "$out" = 0 ]
 ok $? "2: no loss: cwnd ${cwnd:-?} >= 10 (IW10), ca_state ${ca:-?} (open), packets_out ${out:-?} once all is acknowledged"
 if [ $fam = xtcp ]; then
-	n=${L[rtt2a.info.sent.rtt_samples]:-}
+	n=${LOG[rtt2a.info.sent.rtt_samples]:-}
 	[ "${n:-0}" -gt 0 ]
 	ok $? "2: XTCP_INFO rtt_samples ${n:-?} > 0"
 	grew "2: XtcpRttSamples grew on A" 1 A.before A.after \
@@ -530,7 +262,7 @@ a3=$last
 finished $a3 synwin3a "3: A opened $SYNS connections, one after the other"
 finished $b3 synwin3b "3: B, SO_RCVBUF 16384, accepted them"
 readlog synwin3b
-rcvbuf=${L[synwin3b.rcvbuf.1]:-0} wins="" r=0 n=0
+rcvbuf=${LOG[synwin3b.rcvbuf.1]:-0} wins="" r=0 n=0
 while read -r w v; do
 	[ "$w" = synwin ] || continue
 	n=$((n + 1))
@@ -569,9 +301,9 @@ readlog persist3b
 show_info persist3a
 show_deltas "3: A's counters" A.before A.after
 show_deltas "3: B's counters" B.before B.after
-sha=${L[persist3a.sent.3]:-}
-[ -n "$sha" ] && [ "$sha" = "${L[persist3b.received.3]:-}" ] &&
-	[ "${L[persist3b.received.1]:-}" = $PERSIST_BYTES ]
+sha=${LOG[persist3a.sent.3]:-}
+[ -n "$sha" ] && [ "$sha" = "${LOG[persist3b.received.3]:-}" ] &&
+	[ "${LOG[persist3b.received.1]:-}" = $PERSIST_BYTES ]
 ok $? "3: B received the $PERSIST_BYTES bytes intact (SHA-256 ${sha:0:16}...)"
 grew "3: zero-window probes counted on A" 1 A.before A.after \
 	XtcpPersistProbes
@@ -588,12 +320,16 @@ helper $A delack6a -a 120 -W "$tmp/go6" connect $AB $P6 pingpong $ROUNDS $MSG
 a6=$last
 set_deadline 60
 while readlog delack6b &&
-	[ -z "${L[delack6b.lastread.1]:-}${L[delack6b.fail.0]:-}" ] &&
+	[ -z "${LOG[delack6b.lastread.1]:-}${LOG[delack6b.fail.0]:-}" ] &&
 	! past_deadline; do
 	nap 0.05
 done
-# The ACK is due within a second; then both ends close.
-nap 1.5
+# Wait for the event, not for a time: B's ACK of the last write has
+# reached A once A's socket has nothing unacknowledged (tx_queue 0 in
+# /proc/net/xtcp); then both ends close.  Whether that ACK was a delayed
+# one, and when it left, is for the counter and the capture to say.
+acked6() { ent $hA "*" $P6 && [ -n "$sts" ] && [ "$txq" = 0 ]; }
+wait_until 60 acked6 || echo "# 6: A's last write still unacknowledged"
 snap $hB B.after
 : >"$tmp/go6"
 finished $a6 delack6a "6: A: $ROUNDS exchanges of $MSG bytes, then one more $MSG-byte write"
@@ -615,20 +351,37 @@ helper $A ka4a -a 60 -E "$tmp/c4" -k $KA_IDLE,$KA_INTVL,$KA_CNT \
 a4=$last
 waitfile "$tmp/c4" $a4 || { diag "$tmp/ka4a.log"; bail "no connection"; }
 # Idle with the peer answering: probes after 1 s, then every second.
-nap 3.5
-st $hA $P4
-[ "$sts" = "01 " ]
-ok $? "4: after 3.5 s idle with keepalive probes answered, A is ESTABLISHED (${sts:-no socket})"
+# Wait for the events, not for a time: two probes or more from A, each
+# answered by B (B sends nothing else meanwhile, so its segments count
+# its answers), then cut at once, about a second before A's next probe.
+snap $hA A4.idle
+snap $hB B4.idle
+answered4() {
+	local pa
+
+	snap $hA now
+	delta A4.idle now XtcpKeepaliveProbes
+	pa=$d
+	[ "$pa" != missing ] && [ "$pa" -ge 2 ] || return 1
+	snap $hB now
+	delta B4.idle now XtcpOutSegs
+	[ "$d" != missing ] && [ "$d" -ge "$pa" ]
+}
+wait_until 60 answered4
+r=$?
+ent $hA "*" $P4
+[ $r = 0 ] && [ "$sts" = "01 " ]
+ok $? "4: idle with 2+ keepalive probes sent and answered, A is ESTABLISHED (${sts:-no socket})"
 counter_now $hA XtcpKeepaliveProbes
 echo "# 4: A's keepalive probe counter before the black hole: ${cval:-none}"
-cut_b
+cut_link $B
 t_cut4=${EPOCHREALTIME/./}
 wait $a4
 ok $? "4: A's recv() failed once B was black-holed" || diag "$tmp/ka4a.log"
 t_end4=${EPOCHREALTIME/./}
 snap $hA A.after
 readlog ka4a
-err=${L[ka4a.error.1]:-} ms=$(((${L[ka4a.error.6]:-0} - t_cut4) / 1000))
+err=${LOG[ka4a.error.1]:-} ms=$(((${LOG[ka4a.error.6]:-0} - t_cut4) / 1000))
 [ "$err" = ETIMEDOUT ] && [ $ms -ge 1500 ] && [ $ms -le 20000 ]
 ok $? "4: the keepalive socket got ${err:-no error} $ms ms after the black hole (ETIMEDOUT, 1.5 .. 20 s)"
 show_deltas "4: A's counters" A.before A.after
@@ -636,7 +389,7 @@ grew "4: keepalive probes counted on A (at least $KA_CNT)" $KA_CNT \
 	A.before A.after XtcpKeepaliveProbes
 grew "4: the keepalive abort counted on A" 1 A.before A.after \
 	XtcpAbortOnKeepalive
-uncut_b
+uncut_link $B
 : >"$tmp/end4"
 wait $b4
 
@@ -652,18 +405,18 @@ helper $A uto5a -a 60 -E "$tmp/c5" -W "$tmp/cut5" -u $UTO_MS connect $AB $P5 \
 	wait-error 10000
 a5=$last
 waitfile "$tmp/c5" $a5 || { diag "$tmp/uto5a.log"; bail "no connection"; }
-cut_b
+cut_link $B
 : >"$tmp/cut5"
 wait $a5
 ok $? "5: A's recv() failed with 10000 bytes unacknowledged" || diag "$tmp/uto5a.log"
 snap $hA A.after
 readlog uto5a
-err=${L[uto5a.error.1]:-} ms=${L[uto5a.error.3]:-0}
+err=${LOG[uto5a.error.1]:-} ms=${LOG[uto5a.error.3]:-0}
 [ "$err" = ETIMEDOUT ] && [ "$ms" -ge $((UTO_MS - 100)) ] &&
 	[ "$ms" -le 30000 ]
 ok $? "5: ${err:-no error} ${ms:-?} ms after the write (ETIMEDOUT, from $UTO_MS ms to 30 s; retries2 would take minutes)"
 show_deltas "5: A's counters" A.before A.after
-uncut_b
+uncut_link $B
 : >"$tmp/end5"
 wait $b5
 
@@ -671,78 +424,14 @@ wait $b5
 
 section "the capture"
 
-# The kernel hands captured packets to dumpcap in blocks, after a timeout:
-# stop it only once its count has settled.
-cap_count() {
-	local c
-
-	read_caplog
-	c=${caplog##*Packets: }
-	[ "$c" = "$caplog" ] && c=0
-	echo "${c%%[!0-9]*}"
-}
-prev=-1
-for _ in $(seq 30); do
-	nap 1
-	n=$(cap_count)
-	[ "$n" = "$prev" ] && break
-	prev=$n
-done
-kill -INT $cap
-wait $cap
-echo "# captured $n segments"
-wait $decoder
-# One line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN WIN, FLAGS of
-# S, A, F, R ("." for none), ACK "-" without the ACK flag.
-awk -F'|' '
-function b(x) { return x == "1" || x == "True" }
-{
-	f = (b($4) ? "S" : "") (b($5) ? "A" : "") (b($6) ? "F" : "") \
-	    (b($7) ? "R" : "")
-	if (!b($5))
-		$9 = "-"
-	printf "%s %s %s %s %s %s %s %s\n", $1, $2, $3, f == "" ? "." : f,
-		$8, $9, $10, $11
-}' "$tmp/fields.txt" >"$tmp/segs.txt"
-[ -s "$tmp/segs.txt" ] || diag "$tmp/tshark.log"
+cap_stop
+# One line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN WIN (lib.bash).
+cap_decode
 section "checking"
 
-# check NAME SPORT DESCRIPTION AWK: run the awk program over the segments
-# of the connection to server port SPORT, as "TIME DIR FLAGS SEQ ACK LEN
-# WIN" with DIR ">" from A, "<" from B, N their number so far; it exits 0
-# when they are right.  What it prints is shown, and the segments too when
-# they are wrong.
-check() {
-	local name=$1 out
-
-	out=$(awk -v SP="$2" -v SEGS="$tmp/$name.segs" "
-	function mod(x) { return (x + 4294967296) % 4294967296 }
-	{
-		if (\$3 == SP)
-			DIR = \">\"
-		else if (\$2 == SP)
-			DIR = \"<\"
-		else
-			next
-		\$0 = \$1 \" \" DIR \" \" \$4 \" \" \$5 \" \" \$6 \" \" \$7 \" \" \$8
-		print >SEGS
-		N++
-	}
-	$4" "$tmp/segs.txt" 2>&1)
-	if ! ok $? "$3"; then
-		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
-		echo "# $name: time dir flags seq ack len win"
-		if [ "$(wc -l <"$tmp/$name.segs")" -gt 80 ]; then
-			head -n 40 "$tmp/$name.segs" | diag
-			echo "# ..."
-			tail -n 40 "$tmp/$name.segs" | diag
-		else
-			diag "$tmp/$name.segs"
-		fi
-	elif [ -n "$out" ]; then
-		echo "$out" | sed 's/^/# /'
-	fi
-}
+# check (lib.bash) sees each connection's segments as "TIME DIR FLAGS SEQ
+# ACK LEN WIN", DIR ">" from A, "<" from B.
+seg_columns="time dir flags seq ack len win"
 
 # 3: the zero window and the probes sent while it stayed closed: a pure
 # ACK at SND.UNA - 1 (as Linux TCP sends) or one byte at SND.UNA.

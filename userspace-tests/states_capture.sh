@@ -29,12 +29,10 @@
 # namespaces, so that no tail loss probe changes FIN retransmission).
 # In xtcp mode net.xtcp.tw_timeout is shortened, and TIME_WAIT must end.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
-: "${XTCP_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
 
-A=xtcp-states-a B=xtcp-states-b
+test_init states_capture '*.log' '*.pcapng' '*.txt'
 AA=10.203.0.1 AB=10.203.0.2
 peer_bin=$XTCP_TOP/build/userspace/helpers/xtcp_peer
 if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
@@ -47,147 +45,20 @@ TW=5	# net.xtcp.tw_timeout in the test's namespaces
 # the debug kernel the peer's close can take longer than TW seconds.
 FINTMO=60
 
-# /proc/net/tcp's state numbers
-declare -A S=([ESTABLISHED]=01 [SYN_SENT]=02 [SYN_RECV]=03 [FIN_WAIT1]=04
-	[FIN_WAIT2]=05 [TIME_WAIT]=06 [CLOSE]=07 [CLOSE_WAIT]=08 [LAST_ACK]=09
-	[LISTEN]=0A [CLOSING]=0B)
-
-tmp=$(mktemp -d /tmp/xtcp-states.XXXXXX)
-bg_pids=()
-
-cleanup() {
-	local p
-
-	for p in "${bg_pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ "$tap_failures" != 0 ] && [ -n "${XTCP_OUT:-}" ]; then
-		mkdir -p "$XTCP_OUT/states_capture"
-		cp "$tmp"/*.log "$tmp"/*.pcapng "$tmp"/*.txt \
-			"$XTCP_OUT/states_capture/" 2>/dev/null
-	fi
-	ip netns del $A 2>/dev/null
-	ip netns del $B 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-diag() { sed 's/^/# /' "$@"; }
-
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
 # peer NS NAME CMD...: start xtcp_peer in NS in the background; its pid in
 # $last, its output in $tmp/NAME.log.
-peer() {
-	local ns=$1 name=$2
+# shellcheck disable=SC2086 # $popt is empty or one word
+peer() { spawn "$1" "$2" 60 "$peer_bin" $popt -n "$2" "${@:3}"; }
 
-	shift 2
-	ip netns exec "$ns" timeout 60 "$peer_bin" $popt -n "$name" "$@" \
-		>"$tmp/$name.log" 2>&1 &
-	last=$!
-	bg_pids+=("$last")
-}
-
-# finished PID NAME DESCRIPTION: the peer's script ran to its end.
-finished() {
-	wait "$1"
-	if ! ok $? "$3"; then
-		diag "$tmp/$2.log"
-		return 1
-	fi
-}
-
-# The polling below uses bash builtins only: every fork costs in the
-# emulated guest.  nap SECONDS sleeps reading a pipe nothing is written to.
-exec {nap_fd}<> <(:)
-nap() { read -rt "$1" -u $nap_fd; }
-
-# set_deadline SECONDS; past_deadline: is it past?
-set_deadline() { deadline=$((${EPOCHREALTIME/./} + $1 * 1000000)); }
-past_deadline() { [ "${EPOCHREALTIME/./}" -gt "$deadline" ]; }
-
-t0=${EPOCHREALTIME/./}
-section() { echo "# [$(((${EPOCHREALTIME/./} - t0) / 1000)) ms] $*"; }
-
-# waitfile PATH [PID]: wait up to 20 s until PATH exists; give up early
-# when process PID (the peer that should create it) has ended.
-waitfile() {
-	set_deadline 20
-	while [ ! -e "$1" ]; do
-		past_deadline && return 1
-		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && [ ! -e "$1" ] &&
-			return 1
-		nap 0.01
-	done
-	return 0
-}
-
-# st HOLDER LPORT RPORT: sets sts to the states (hex, each followed by a
-# space) of the sockets LPORT -> RPORT in the namespace of process HOLDER
-# (RPORT 0 for a listener), and rtx to the first one's retransmission
-# count (the column "retrnsmt").
-st() {
-	local l r la ra state retr rest
-
-	printf -v l %04X "$2"
-	printf -v r %04X "$3"
-	sts='' rtx=''
-	while read -r _ la ra state _ _ retr rest; do
-		[ "${la#*:}" = "$l" ] && [ "${ra#*:}" = "$r" ] || continue
-		sts+="$state "
-		[ -n "$rtx" ] || rtx=$((16#$retr))
-	done 2>/dev/null <"/proc/$1/net/$proc"
-}
-
-# wait_st HOLDER LPORT RPORT STATE [SECONDS]: until a socket LPORT -> RPORT
-# is in STATE (a name of S, or "none": no socket left).  Says what it saw
-# when it gives up.
-wait_st() {
-	local want=${S[$4]:-}
-
-	set_deadline "${5:-15}"
-	while :; do
-		st "$1" "$2" "$3"
-		if [ "$4" = none ]; then
-			[ -z "$sts" ] && return 0
-		elif [[ " $sts" == *" $want "* ]]; then
-			return 0
-		fi
-		if past_deadline; then
-			echo "# port $2 -> $3: waited for $4, saw: ${sts:-no socket}"
-			return 1
-		fi
-		nap 0.02
-	done
-}
-
-# Cut (drop all IPv4 arriving at) or restore NS's end of the link.  A
-# classic BPF program in direct-action mode returns TC_ACT_SHOT (2): this
-# needs only cls_bpf and clsact, no gact or matchall.
-cut() {
-	ip netns exec "$1" tc filter add dev veth0 ingress pref 1 protocol ip \
-		bpf bytecode '1,6 0 0 2,' da || bail "tc: cannot drop on $1"
-}
-uncut() { ip netns exec "$1" tc filter del dev veth0 ingress pref 1; }
+# st HOLDER LPORT RPORT: sts and rtx (lib.bash's ent).
+st() { ent "$@"; }
 
 # ---------------------------------------------------------------- setup
 
-[ -x "$peer_bin" ] || bail "$peer_bin missing (make -C userspace-tests)"
-echo "# family: $fam"
-ip netns del $A 2>/dev/null
-ip netns del $B 2>/dev/null
-ip netns add $A && ip netns add $B || bail "ip netns add"
-ip -n $A link add veth0 type veth peer name veth0 netns $B
-ip -n $A addr add $AA/24 dev veth0
-ip -n $B addr add $AB/24 dev veth0
-ip -n $A link set veth0 up && ip -n $B link set veth0 up || bail "veth"
-for ns in $A $B; do
-	ip netns exec "$ns" tc qdisc add dev veth0 clsact || bail "tc clsact"
-done
+need "$peer_bin"
+ns_pair $AA $AB 600
+clsact $A
+clsact $B
 
 if [ $fam = xtcp ]; then
 	r=0
@@ -203,50 +74,9 @@ else
 	done
 fi
 
-# Processes living in each namespace: their /proc/PID/net is read without
-# forking ip netns exec at every poll.
-ip netns exec $A sleep 600 &
-hA=$!
-ip netns exec $B sleep 600 &
-hB=$!
-bg_pids+=("$hA" "$hB")
-[ -r /proc/$hA/net/$proc ] || bail "no /proc/net/$proc"
-
-# Sets caplog to dumpcap's log (no fork).
-read_caplog() {
-	caplog=
-	read -rd '' caplog 2>/dev/null <"$tmp/dumpcap.log"
-	return 0
-}
-
-# The capture is decoded as it is made: tshark takes long to start in the
-# emulated guest (its 110 MB library is read over 9p), so it starts now,
-# reading dumpcap's output through FIFOs (headers only: the pipes never
-# fill), and its fields are read once it ends after dumpcap.  tee keeps
-# the pcapng for failures.
-mkfifo "$tmp/cap.fifo" "$tmp/dec.fifo"
-tee "$tmp/states.pcapng" <"$tmp/cap.fifo" >"$tmp/dec.fifo" &
-bg_pids+=($!)
-tshark -r - -o tcp.relative_sequence_numbers:FALSE -d ip.proto==253,tcp \
-	-T fields -E separator='|' -E occurrence=f \
-	-e frame.time_epoch -e tcp.srcport -e tcp.dstport -e tcp.flags.syn \
-	-e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset -e tcp.seq \
-	-e tcp.ack -e tcp.len -e tcp.options.mss_val \
-	<"$tmp/dec.fifo" >"$tmp/fields.txt" 2>"$tmp/tshark.log" &
-decoder=$!
-bg_pids+=("$decoder")
-ip netns exec $B timeout 300 dumpcap -i veth0 -s 128 -f "$capfilter" -w - \
-	>"$tmp/cap.fifo" 2>"$tmp/dumpcap.log" &
-cap=$!
-bg_pids+=("$cap")
-set_deadline 30
-while read_caplog && [[ $caplog != *"Capturing on"* ]] && ! past_deadline; do
-	nap 0.05
-done
-if [[ $caplog != *"Capturing on"* ]]; then
-	diag "$tmp/dumpcap.log"
-	bail "dumpcap did not start"
-fi
+# tshark starts now and decodes as dumpcap captures (lib.bash); its
+# fields are read once it ends after dumpcap.
+cap_start $B veth0 "$capfilter" tcp.options.mss_val
 
 section "a, b: handshake, active close"
 
@@ -258,14 +88,14 @@ waitfile "$tmp/l1" $srv1 || { diag "$tmp/srv1.log"; bail "no listener"; }
 wait_st $hB 7001 0 LISTEN
 ok $? "a: the listening socket is LISTEN (0A) in /proc/net/$proc"
 
-cut $B
+cut_link $B
 peer $A probe connect $AB 7001 7191
 probe=$last
 wait_st $hA 7191 7001 SYN_SENT
 ok $? "a: connect() towards a peer that drops everything: SYN_SENT (02)"
 kill "$probe"
 wait "$probe" 2>/dev/null
-uncut $B
+uncut_link $B
 wait_st $hA 7191 7001 none
 ok $? "a: the SYN_SENT socket goes away with its process"
 
@@ -287,13 +117,13 @@ ok $? "b: the server: CLOSE_WAIT (08)"
 finished $cli1 cli1 "b: client: connect, ESTABLISHED, close"
 waitfile "$tmp/eof1" $srv1
 # The server closes; the client's final ACK is dropped at the server.
-cut $B
+cut_link $B
 touch "$tmp/go-close1"
 wait_st $hB 7001 7101 LAST_ACK
 ok $? "b: the server closed: LAST_ACK (09) while its FIN is not acknowledged"
 wait_st $hA 7101 7001 TIME_WAIT
 ok $? "b: the client got the server's FIN: TIME_WAIT (06)"
-uncut $B
+uncut_link $B
 wait_st $hB 7001 7101 none 30
 ok $? "b: LAST_ACK ends when an ACK of the retransmitted FIN gets through"
 finished $srv1 srv1 "b: server: accept, EOF, CLOSE_WAIT, close"
@@ -307,7 +137,7 @@ waitfile "$tmp/l2" $srv2
 peer $A cli2 connect $AB 7002 7102 touch "$tmp/c2" waitfile "$tmp/go-fin2" close
 cli2=$last
 waitfile "$tmp/c2" $cli2
-cut $B
+cut_link $B
 touch "$tmp/go-fin2"
 wait_st $hA 7102 7002 FIN_WAIT1
 ok $? "c: closed while the peer drops everything: FIN_WAIT1 (04)"
@@ -319,7 +149,7 @@ while st $hA 7102 7002 && [ "${rtx:-0}" -lt 2 ] && ! past_deadline; do
 done
 [ "${rtx:-0}" -ge 2 ] && [ "$sts" = "04 " ]
 ok $? "c: still FIN_WAIT1 after the FIN was retransmitted (${rtx:-no} retransmissions)"
-uncut $B
+uncut_link $B
 wait_st $hA 7102 7002 FIN_WAIT2 30
 ok $? "c: the link back, a retransmitted FIN is acknowledged: FIN_WAIT2 (05)"
 touch "$tmp/go-close2"
@@ -337,18 +167,18 @@ waitfile "$tmp/l3" $srv3
 peer $A cli3 connect $AB 7003 7103 touch "$tmp/c3" waitfile "$tmp/go-close3" close
 cli3=$last
 waitfile "$tmp/c3" $cli3 && waitfile "$tmp/acc3" $srv3
-cut $A
-cut $B
+cut_link $A
+cut_link $B
 touch "$tmp/go-close3"
 wait_st $hA 7103 7003 FIN_WAIT1 && wait_st $hB 7003 7103 FIN_WAIT1
 ok $? "d: both close while the link is cut: FIN_WAIT1 (04) on both ends"
 # The client's FIN gets through; the server's ACK does not.
-uncut $B
+uncut_link $B
 wait_st $hB 7003 7103 CLOSING 30
 ok $? "d: the server gets a FIN that does not acknowledge its own: CLOSING (0B)"
 st $hA 7103 7003 && [ "$sts" = "04 " ]
 ok $? "d: ... while the client, which heard nothing, is still FIN_WAIT1"
-uncut $A
+uncut_link $A
 wait_st $hA 7103 7003 TIME_WAIT 30 && wait_st $hB 7003 7103 TIME_WAIT 30
 ok $? "d: the link back: TIME_WAIT (06) on both ends"
 finished $cli3 cli3 "d: client: connect, close"
@@ -356,8 +186,8 @@ finished $srv3 srv3 "d: server: accept, close"
 
 section "e: simultaneous open"
 
-cut $A
-cut $B
+cut_link $A
+cut_link $B
 peer $A opa connect $AB 7104 7004 expect-state ESTABLISHED send 1000 recv 1000 close
 opa=$last
 peer $B opb connect $AA 7004 7104 expect-state ESTABLISHED recv 1000 send 1000 \
@@ -366,10 +196,10 @@ opb=$last
 wait_st $hA 7004 7104 SYN_SENT && wait_st $hB 7104 7004 SYN_SENT
 ok $? "e: both connect() to each other while the link is cut: SYN_SENT (02)"
 # A's SYN gets through; B's answer does not.
-uncut $B
+uncut_link $B
 wait_st $hB 7104 7004 SYN_RECV 30
 ok $? "e: B gets A's SYN in SYN_SENT: SYN_RECV (03)"
-uncut $A
+uncut_link $A
 finished $opa opa "e: A: connect() returns, ESTABLISHED, data both ways"
 finished $opb opb "e: B: connect() returns, ESTABLISHED, data both ways"
 
@@ -383,7 +213,10 @@ waitfile "$tmp/l5" $srv5
 peer $A cli5 connect $AB 7005 7105 shutdown wr recv 100000 expect-eof close
 cli5=$last
 waitfile "$tmp/eof5" $srv5
-st $hA 7105 7005 && [ "$sts" = "05 " ] && st $hB 7005 7105 && [ "$sts" = "08 " ]
+# The server has read the FIN; its ACK may still be on its way to the
+# client: wait for FIN_WAIT2 rather than look at once.
+wait_st $hA 7105 7005 FIN_WAIT2 && st $hA 7105 7005 && [ "$sts" = "05 " ] &&
+	st $hB 7005 7105 && [ "$sts" = "08 " ]
 ok $? "f: shutdown(SHUT_WR): FIN_WAIT2 (05) / CLOSE_WAIT (08), the server reads EOF"
 touch "$tmp/go-send5"
 finished $srv5 srv5 "f: the server sends 100000 bytes after the client's FIN"
@@ -420,16 +253,10 @@ ok $? "h: no socket left on either end (no TIME_WAIT)"
 section "TIME_WAIT"
 
 if [ $fam = xtcp ]; then
-	set_deadline $((TW + 15))
-	tw() {
-		grep -q '^ *[0-9]*: [0-9A-F:]* [0-9A-F:]* 06 ' \
-			/proc/$hA/net/xtcp /proc/$hB/net/xtcp
+	no_tw() {
+		! in_state $hA "*" "*" TIME_WAIT && ! in_state $hB "*" "*" TIME_WAIT
 	}
-	while tw && ! past_deadline; do
-		nap 0.2
-	done
-	tw
-	[ $? = 1 ]
+	WAIT_STEP=0.2 wait_until $((TW + 15)) no_tw
 	ok $? "TIME_WAIT ends after net.xtcp.tw_timeout ($TW s)"
 else
 	r=0
@@ -444,79 +271,20 @@ fi
 
 section "the capture"
 
-# The kernel hands captured packets to dumpcap in blocks, after a timeout:
-# stop it only once its count has settled, or the last segments are lost.
-cap_count() {
-	local c
-
-	read_caplog
-	c=${caplog##*Packets: }
-	[ "$c" = "$caplog" ] && c=0
-	echo "${c%%[!0-9]*}"
-}
-prev=-1
-for _ in $(seq 30); do
-	nap 1
-	n=$(cap_count)
-	[ "$n" = "$prev" ] && break
-	prev=$n
-done
-kill -INT $cap
-wait $cap
-echo "# captured $n segments"
+cap_stop
 section "decoding"
-wait $decoder
-# One line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN MSS, FLAGS of
-# S, A, F, R ("." for none), ACK "-" without the ACK flag, MSS "-" when
-# there is no such option.
-awk -F'|' '
-function b(x) { return x == "1" || x == "True" }
-{
-	f = (b($4) ? "S" : "") (b($5) ? "A" : "") (b($6) ? "F" : "") \
-	    (b($7) ? "R" : "")
-	if (!b($5))
-		$9 = "-"
-	printf "%s %s %s %s %s %s %s %s\n", $1, $2, $3, f == "" ? "." : f,
-		$8, $9, $10, $11 == "" ? "-" : $11
-}' "$tmp/fields.txt" >"$tmp/segs.txt"
-[ -s "$tmp/segs.txt" ] || diag "$tmp/tshark.log"
+# One line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN MSS (lib.bash).
+cap_decode
 section "checking"
 
-# check NAME CPORT SPORT DESCRIPTION AWK: run the awk program over the
-# segments between ports CPORT and SPORT, as "TIME DIR FLAGS SEQ ACK LEN
-# MSS" with DIR ">" from CPORT, "<" towards it, N their number so far; it
-# exits 0 when they are right.  What it prints is shown, and the segments
-# too when they are wrong.
-check() {
-	local name=$1 out
-
-	out=$(awk -v CP="$2" -v SP="$3" -v SEGS="$tmp/$name.segs" "
-	function mod(x) { return x % 4294967296 }
-	{
-		if (\$2 == CP && \$3 == SP)
-			DIR = \">\"
-		else if (\$2 == SP && \$3 == CP)
-			DIR = \"<\"
-		else
-			next
-		\$0 = \$1 \" \" DIR \" \" \$4 \" \" \$5 \" \" \$6 \" \" \$7 \" \" \$8
-		print >SEGS
-		N++
-	}
-	$5" "$tmp/segs.txt" 2>&1)
-	if ! ok $? "$4"; then
-		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
-		echo "# $name: time dir flags seq ack len mss"
-		diag "$tmp/$name.segs"
-	elif [ -n "$out" ]; then
-		echo "$out" | sed 's/^/# /'
-	fi
-}
+# check (lib.bash) sees the segments between CPORT:SPORT as "TIME DIR
+# FLAGS SEQ ACK LEN MSS", DIR ">" from CPORT, "<" towards it.
+seg_columns="time dir flags seq ack len mss"
 
 # a, b: the three-way handshake and the close, each distinct segment once
 # (the server's FIN and the client's last ACK were repeated while the
 # final ACK was dropped).
-check hs 7101 7001 "a: captured SYN seq=x MSS 1460, SYN-ACK seq=y ack=x+1 with MSS, ACK seq=x+1 ack=y+1" '
+check hs 7101:7001 "a: captured SYN seq=x MSS 1460, SYN-ACK seq=y ack=x+1 with MSS, ACK seq=x+1 ack=y+1" '
 	N == 1 && $2 == ">" && $3 == "S" && $7 == 1460 { x = $4; n++ }
 	N == 2 && $2 == "<" && $3 == "SA" && $5 == mod(x + 1) && $7 != "-" { y = $4; n++ }
 	N == 3 && $2 == ">" && $3 == "A" && $4 == mod(x + 1) && $5 == mod(y + 1) { n++ }
@@ -526,7 +294,7 @@ check hs 7101 7001 "a: captured SYN seq=x MSS 1460, SYN-ACK seq=y ack=x+1 with M
 			print syns " segments with SYN, not 2"
 		exit !(n == 3 && syns == 2)
 	}'
-check close1 7101 7001 "b: captured FIN-ACK x+1/y+1, ACK y+1/x+2, FIN-ACK y+1/x+2, ACK x+2/y+2, nothing else" '
+check close1 7101:7001 "b: captured FIN-ACK x+1/y+1, ACK y+1/x+2, FIN-ACK y+1/x+2, ACK x+2/y+2, nothing else" '
 	N == 1 { x = $4 }
 	N == 2 { y = $4 }
 	N > 3 && !seen[$2 $3 " " $4 " " $5]++ {
@@ -543,7 +311,7 @@ check close1 7101 7001 "b: captured FIN-ACK x+1/y+1, ACK y+1/x+2, FIN-ACK y+1/x+
 	}'
 
 # c: the FIN and its retransmissions
-check finwait1 7102 7002 "c: captured the client's FIN 3+ times, same seq, intervals doubling (x1.3 .. x3)" '
+check finwait1 7102:7002 "c: captured the client's FIN 3+ times, same seq, intervals doubling (x1.3 .. x3)" '
 	N == 1 { x = $4 }
 	$2 == ">" && $3 ~ /F/ {
 		if ($4 != mod(x + 1))
@@ -566,7 +334,7 @@ check finwait1 7102 7002 "c: captured the client's FIN 3+ times, same seq, inter
 
 # d: the FINs crossed: each side's first FIN acknowledges nothing of the
 # other's FIN; in the end each acknowledges the other's FIN.
-check simclose 7103 7003 "d: captured crossed FINs (neither acknowledges the other), then each FIN acknowledged" '
+check simclose 7103:7003 "d: captured crossed FINs (neither acknowledges the other), then each FIN acknowledged" '
 	N == 1 { x = $4 }
 	N == 2 { y = $4 }
 	$3 ~ /F/ && !($2 in fin) { fin[$2] = $4; fack[$2] = $5 }
@@ -586,7 +354,7 @@ check simclose 7103 7003 "d: captured crossed FINs (neither acknowledges the oth
 
 # e: both sent a bare SYN before any SYN-ACK; B answered A's SYN with a
 # SYN-ACK carrying its own ISS; both SYNs acknowledged in the end.
-check simopen 7004 7104 "e: captured SYNs from both sides, then SYN-ACK(s) with the SYNs' own ISS" '
+check simopen 7004:7104 "e: captured SYNs from both sides, then SYN-ACK(s) with the SYNs' own ISS" '
 	$3 == "S" && !($2 in iss) { iss[$2] = $4; if (synack) bad = bad " SYN after SYN-ACK" }
 	$3 == "S" && $4 != iss[$2] { bad = bad " ISS moved" }
 	$3 == "SA" {
@@ -610,7 +378,7 @@ check simopen 7004 7104 "e: captured SYNs from both sides, then SYN-ACK(s) with 
 	}'
 
 # f: after the client's FIN, the server's 100000 bytes, then its FIN.
-check halfclose 7105 7005 "f: captured the client's FIN x+1, then 100000 bytes from the server, its FIN at y+1+100000" '
+check halfclose 7105:7005 "f: captured the client's FIN x+1, then 100000 bytes from the server, its FIN at y+1+100000" '
 	N == 1 { x = $4 }
 	N == 2 { y = $4 }
 	$2 == ">" && $3 ~ /F/ { cfin = N; if ($4 != mod(x + 1)) bad = bad " client FIN seq" }
@@ -634,7 +402,7 @@ check halfclose 7105 7005 "f: captured the client's FIN x+1, then 100000 bytes f
 	}'
 
 # g, h: a reset at snd.nxt and no FIN from the side that closed.
-check unread 7106 7006 "g: captured RST seq=y+1 from the server, no FIN" '
+check unread 7106:7006 "g: captured RST seq=y+1 from the server, no FIN" '
 	N == 2 { y = $4 }
 	$2 == "<" && $3 ~ /R/ { rst++; if ($4 != mod(y + 1)) bad = bad " RST seq " $4 }
 	$3 ~ /F/ { bad = bad " a FIN" }
@@ -645,7 +413,7 @@ check unread 7106 7006 "g: captured RST seq=y+1 from the server, no FIN" '
 			print "wrong:" bad
 		exit bad != ""
 	}'
-check linger0 7107 7007 "h: captured RST seq=x+1 from the client, no FIN" '
+check linger0 7107:7007 "h: captured RST seq=x+1 from the client, no FIN" '
 	N == 1 { x = $4 }
 	$2 == ">" && $3 ~ /R/ { rst++; if ($4 != mod(x + 1)) bad = bad " RST seq " $4 }
 	$3 ~ /F/ { bad = bad " a FIN" }
