@@ -6,7 +6,7 @@
  * "xtcp_state" suite, with nothing of ours in flight, and fed the peer's
  * data as crafted skbs through xtcp_v4_do_rcv() with the socket owned, as
  * release_sock() runs its backlog.  What the socket sends is caught by
- * xtcp_test_xmit_hook.  The peer's stream is a fixed byte pattern, so
+ * the recorder's static stubs.  The peer's stream is a fixed byte pattern, so
  * every skb's bytes can be checked against where its sequence number puts
  * them; what the receive queue holds, read back with skb_copy_bits(), must
  * be the stream exactly: no byte twice, none lost.
@@ -779,13 +779,13 @@ static int xtcp_ofo_suite_init(struct kunit_suite *suite)
 
 static int xtcp_ofo_init(struct kunit *test)
 {
-	xtcp_kt_rec_start();
+	xtcp_kt_rec_start(test);
 	return 0;
 }
 
 static void xtcp_ofo_exit(struct kunit *test)
 {
-	xtcp_kt_rec_stop();
+	xtcp_kt_rec_stop(test);
 }
 
 static struct kunit_case xtcp_ofo_cases[] = {

@@ -14,7 +14,11 @@
  * EADDRNOTAVAIL once every port is in use towards one destination.
  *
  * Connecting needs a route to 127.0.0.1 (lo up, as the harness's guest
- * has it); the SYNs are caught by xtcp_test_xmit_hook and go nowhere.
+ * has it); the SYNs are caught by the recorder's static stubs and go
+ * nowhere.  A stub catches only what the test's thread sends, and a SYN
+ * sent again by the retransmission timer would leave from a softirq, be
+ * answered by a reset and free its port: each connection's timer is
+ * stopped once connect() has sent its SYN.
  */
 
 #include <kunit/resource.h>
@@ -26,6 +30,8 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+
+#include "xtcp_kunit_util.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -70,9 +76,15 @@ static int do_connect(struct socket *sock, __be32 addr, u16 port)
 		.sin_addr.s_addr = addr,
 		.sin_port = htons(port),
 	};
+	int err;
 
-	return kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),
-			      O_NONBLOCK);
+	err = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),
+			     O_NONBLOCK);
+	/* No SYN again: it would leave for real (see the top). */
+	lock_sock(sock->sk);
+	xtcp_rtx_timer_stop(sock->sk);
+	release_sock(sock->sk);
+	return err;
 }
 
 /* The local port, as getsockname() tells it. */
@@ -100,25 +112,20 @@ static bool lo_up(void)
 	return READ_ONCE(init_net.loopback_dev->flags) & IFF_UP;
 }
 
-/* Swallow what connecting sockets send: their SYNs go nowhere. */
-static void swallow(struct sock *sk, const struct xtcphdr *th,
-		    unsigned int len)
+static void unhook(void *test)
 {
-}
-
-static void unhook(void *unused)
-{
-	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
+	xtcp_kt_rec_stop(test);
 }
 
 /*
- * Hook the transmit path for the rest of the test.  Registered before any
- * socket, the unhooking runs after every socket is released.
+ * Take what the test's sockets send, for the rest of the test: their SYNs
+ * go nowhere.  Registered before any socket, the unhooking runs after
+ * every socket is released.
  */
 static void hook(struct kunit *test)
 {
-	WRITE_ONCE(xtcp_test_xmit_hook, swallow);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unhook, NULL),
+	xtcp_kt_rec_start(test);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unhook, test),
 			0);
 }
 

@@ -8,7 +8,7 @@
  * into the state a case needs, or a listener is fed a SYN; crafted
  * segments, now with options built by xtcp_build_options(), are handed to
  * xtcp_v4_do_rcv() with the socket locked, and what the socket sends is
- * caught by xtcp_test_xmit_hook, its options parsed back.
+ * caught by the recorder's static stubs, its options parsed back.
  */
 
 #include <kunit/test.h>
@@ -1197,13 +1197,13 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 
 static int xtcp_sack_init(struct kunit *test)
 {
-	xtcp_kt_rec_start();
+	xtcp_kt_rec_start(test);
 	return 0;
 }
 
 static void xtcp_sack_exit(struct kunit *test)
 {
-	xtcp_kt_rec_stop();
+	xtcp_kt_rec_stop(test);
 }
 
 static struct kunit_case xtcp_sack_cases[] = {

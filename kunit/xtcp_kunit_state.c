@@ -12,8 +12,8 @@
  * holding what the state implies was sent and is not yet acknowledged), a
  * crafted skb with its control block filled in as xtcp_v4_rcv() fills it
  * is handed to xtcp_v4_do_rcv() with the socket locked, and what the
- * socket sends is caught by xtcp_test_xmit_hook instead of leaving through
- * IP.  A passive SYN_RECV
+ * socket sends is caught by the recorder's static stubs instead of leaving
+ * through IP.  A passive SYN_RECV
  * connection is a listener's request, made by the listener from a SYN:
  * segments go to the listener, and the state read back is the request's
  * (SYN_RECV), the child's once the final ACK made one, or CLOSED.
@@ -29,7 +29,10 @@
  *
  * Other cases: the errno of a reset, SYN_SENT's checks of the ACK field,
  * the challenge ACK rate limit, and orphans left by close() run to their
- * end, through the real timers or the TIME_WAIT reaper.
+ * end, through the real timers or the TIME_WAIT reaper.  A stub catches
+ * only what the test's thread sends, so a timer whose segment is checked
+ * expires while the test owns the socket: the timer defers its work to
+ * release_sock(), which the test then calls, as a socket's owner does.
  */
 
 #include <kunit/test.h>
@@ -1276,20 +1279,46 @@ static struct sock *orphan(struct kunit *test, struct tsock *ts)
 	return sk;
 }
 
-/* Feed an orphan a segment; the state after it. */
-static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
-		       unsigned int dlen, struct after *a)
+/* Feed an orphan a segment, its lock held; the state after it. */
+static int __feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
+			 unsigned int dlen, struct after *a)
 {
 	struct sk_buff *skb = make_skb(ts, flags, seq, ack, dlen);
 
 	if (!skb)
 		return -1;
-	lock_sock(ts->sk);
 	xtcp_v4_do_rcv(ts->sk, skb);
 	a->state = ts->sk->sk_state;
 	a->n = xtcp_kt_rec_take(a->rec);
-	release_sock(ts->sk);
 	return a->state;
+}
+
+/* Feed an orphan a segment; the state after it. */
+static int feed_orphan(struct tsock *ts, u8 flags, u32 seq, u32 ack,
+		       unsigned int dlen, struct after *a)
+{
+	int state;
+
+	lock_sock(ts->sk);
+	state = __feed_orphan(ts, flags, seq, ack, dlen, a);
+	release_sock(ts->sk);
+	return state;
+}
+
+/*
+ * With the socket owned by the test, wait until its timer @bit has
+ * expired: the real hrtimer, in a softirq on whatever thread, finds the
+ * socket owned and leaves its work to release_sock().  So the work, and
+ * what it sends, runs on the test's thread, where the stubs catch it.
+ */
+static void wait_timer_deferred(struct sock *sk, int bit)
+{
+	unsigned long end = jiffies + 20 * HZ;
+
+	sock_owned_by_me(sk);
+	while (!test_bit(bit, &xtcp_sk(sk)->deferred) &&
+	       time_before(jiffies, end))
+		msleep(20);
 }
 
 /*
@@ -1308,7 +1337,7 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 	struct xtcp_sock *xsk;
 	struct tsock ts = {};
 	struct after a = {};
-	unsigned long end;
+	unsigned long end, segs;
 	struct sock *sk;
 	bool found;
 
@@ -1344,6 +1373,11 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.rcv_nxt, ts.rcv_nxt + 1);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR), curr + 1);
 
+	/*
+	 * The namespace's timer ends the entry in a softirq, out of the
+	 * stubs' reach: that it sends nothing shows in OutSegs too.
+	 */
+	segs = xtcp_kt_counter(XTCP_MIB_OUTSEGS);
 	end = jiffies + 20 * HZ;
 	while ((found = xtcp_tw_peek(&init_net, XTCP_KT_ADDR, htons(LPORT),
 				     XTCP_KT_ADDR, htons(PPORT), &v)) &&
@@ -1354,6 +1388,7 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TWEXPIRED), ended + 1);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEWAITCURR), curr);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OUTSEGS), segs);
 }
 
 /*
@@ -1400,8 +1435,13 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 	if (!sk)
 		return;
 	WRITE_ONCE(xn->sysctl.fin_timeout, HZ / 10);
-	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK, ts.rcv_nxt, ISS + 2 + DLEN,
-					  0, &a), TCP_FIN_WAIT2);
+	/* Owned from before the timer is armed until after it expired. */
+	lock_sock(sk);
+	KUNIT_EXPECT_EQ(test, __feed_orphan(&ts, ACK, ts.rcv_nxt,
+					    ISS + 2 + DLEN, 0, &a),
+			TCP_FIN_WAIT2);
+	wait_timer_deferred(sk, XTCP_STATE_DEFERRED);
+	release_sock(sk);
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
 	n = xtcp_kt_rec_take(a.rec);
 	KUNIT_EXPECT_EQ(test, n, 1U);
@@ -1424,8 +1464,7 @@ static int xtcp_state_init(struct kunit *test)
 	xtcp_tw_purge(&init_net);
 	/* The table counts challenge ACKs: none may be limited. */
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, INT_MAX);
-	xtcp_kt_rec_take(NULL);
-	WRITE_ONCE(xtcp_test_xmit_hook, xtcp_kt_rec_hook);
+	xtcp_kt_rec_start(test);
 	return 0;
 }
 
@@ -1433,7 +1472,7 @@ static void xtcp_state_exit(struct kunit *test)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 
-	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
+	xtcp_kt_rec_stop(test);
 	/* Before tw_timeout is restored: no entry may wait for it. */
 	xtcp_tw_purge(&init_net);
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit,

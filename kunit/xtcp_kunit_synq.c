@@ -541,7 +541,7 @@ static int xtcp_synq_init(struct kunit *test)
 		return -ENOMEM;
 	*saved = xtcp_pernet(&init_net)->sysctl;
 	test->priv = saved;
-	xtcp_kt_rec_start();
+	xtcp_kt_rec_start(test);
 	return 0;
 }
 
@@ -550,7 +550,7 @@ static void xtcp_synq_exit(struct kunit *test)
 	struct xtcp_sysctl *saved = test->priv;
 	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
 
-	xtcp_kt_rec_stop();
+	xtcp_kt_rec_stop(test);
 	if (!saved)
 		return;
 	WRITE_ONCE(ctl->syncookies, saved->syncookies);

@@ -1165,7 +1165,7 @@ static int xtcp_tw_init(struct kunit *test)
 	/* Only the case's entries, none ending while it runs. */
 	xtcp_tw_purge(&init_net);
 	WRITE_ONCE(ctl->tw_timeout, 60 * HZ);
-	xtcp_kt_rec_start();
+	xtcp_kt_rec_start(test);
 	return 0;
 }
 
@@ -1174,7 +1174,7 @@ static void xtcp_tw_exit(struct kunit *test)
 	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
 	struct xtcp_sysctl *saved = test->priv;
 
-	xtcp_kt_rec_stop();
+	xtcp_kt_rec_stop(test);
 	xtcp_tw_purge(&init_net);
 	if (!saved)
 		return;

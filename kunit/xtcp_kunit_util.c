@@ -2,10 +2,25 @@
 /*
  * Helpers shared by the KUnit suites "xtcp_state", "xtcp_ofo" and
  * "xtcp_sack": segments from a peer crafted as IPv4 hands them over, the
- * recorder put in xtcp_test_xmit_hook, and kernel sockets of init_net put
- * into a state by hand, in no table.
+ * recorder of what is sent, and kernel sockets of init_net put into a
+ * state by hand, in no table.
+ *
+ * The recorder replaces, with KUnit's static stubs, the three functions
+ * that hand segments to IP: xtcp_queue_xmit() (every segment of a
+ * socket), xtcp_req_xmit() (a listener's SYN-ACKs and ACKs for its
+ * requests) and xtcp_v4_send_reply() (resets and TIME_WAIT ACKs of no
+ * socket).  A stub redirects only calls made by the test's own thread
+ * (current->kunit_test): segments sent from the test's code, from
+ * xtcp_v4_rcv() called by it, from release_sock() and from softirqs that
+ * happen to run on its thread are caught; a timer expiring in a softirq
+ * on another thread, or another task, sends for real.  The suites
+ * therefore run the work of timers they wait for on their own thread
+ * (the socket owned when the timer expires, see xtcp_kunit_state.c) or
+ * call it themselves (xtcp_kunit_synq.c).
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
 #include <linux/ip.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -24,19 +39,19 @@
 static DEFINE_SPINLOCK(xtcp_kt_rec_lock);
 static struct xtcp_kt_rec xtcp_kt_recs[XTCP_KT_MAX_RECS];
 static unsigned int xtcp_kt_nrecs;
+static bool xtcp_kt_rec_on;	/* the stubs are active */
 
 /**
- * xtcp_kt_rec_hook - record a segment a socket sends
+ * xtcp_kt_record - record a segment sent
  * @sk: the sender, NULL for a reset of no socket
  * @th: its header, options following
  * @len: header and data, in bytes
  *
- * Put in xtcp_test_xmit_hook; called from process context and from
- * timers (softirq).  Keeps the first XTCP_KT_MAX_RECS segments, counts
- * them all.
+ * Called by the stubs below, on the test's thread, in process or softirq
+ * context.  Keeps the first XTCP_KT_MAX_RECS segments, counts them all.
  */
-void xtcp_kt_rec_hook(struct sock *sk, const struct xtcphdr *th,
-		      unsigned int len)
+void xtcp_kt_record(struct sock *sk, const struct xtcphdr *th,
+		    unsigned int len)
 {
 	unsigned long flags;
 	struct xtcp_kt_rec *r;
@@ -57,6 +72,34 @@ void xtcp_kt_rec_hook(struct sock *sk, const struct xtcphdr *th,
 	}
 	xtcp_kt_nrecs++;
 	spin_unlock_irqrestore(&xtcp_kt_rec_lock, flags);
+}
+
+/* Stub of xtcp_queue_xmit(): a socket's segment, recorded, not sent. */
+static int xtcp_kt_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Stub of xtcp_req_xmit(): a request's segment, recorded, not sent. */
+static int xtcp_kt_req_xmit(struct sock *sk, struct sk_buff *skb,
+			    __be32 saddr, __be32 daddr)
+{
+	xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
+	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * Stub of xtcp_v4_send_reply(): a segment of no socket, recorded, not
+ * sent and not counted (1: KUnit took it).
+ */
+static int xtcp_kt_send_reply(struct net *net, struct sk_buff *skb,
+			      const struct xtcphdr *th, unsigned int hdrlen)
+{
+	xtcp_kt_record(NULL, th, hdrlen);
+	return 1;
 }
 
 /**
@@ -83,19 +126,37 @@ unsigned int xtcp_kt_rec_take(struct xtcp_kt_rec *out)
 
 /**
  * xtcp_kt_rec_start - record from now on, from an empty record
+ * @test: the test whose thread's segments are taken
+ *
+ * What the test's thread sends is recorded instead of sent until
+ * xtcp_kt_rec_stop(), or else until the test's resources are released.
  */
-void xtcp_kt_rec_start(void)
+void xtcp_kt_rec_start(struct kunit *test)
 {
 	xtcp_kt_rec_take(NULL);
-	WRITE_ONCE(xtcp_test_xmit_hook, xtcp_kt_rec_hook);
+	kunit_activate_static_stub(test, xtcp_queue_xmit, xtcp_kt_queue_xmit);
+	kunit_activate_static_stub(test, xtcp_req_xmit, xtcp_kt_req_xmit);
+	kunit_activate_static_stub(test, xtcp_v4_send_reply,
+				   xtcp_kt_send_reply);
+	xtcp_kt_rec_on = true;
 }
 
 /**
  * xtcp_kt_rec_stop - stop recording, drop what was recorded
+ * @test: the test
+ *
+ * Nothing to stop when xtcp_kt_rec_start() was not called (an init
+ * function that skipped or failed before it): exit functions call this
+ * either way.
  */
-void xtcp_kt_rec_stop(void)
+void xtcp_kt_rec_stop(struct kunit *test)
 {
-	WRITE_ONCE(xtcp_test_xmit_hook, NULL);
+	if (xtcp_kt_rec_on) {
+		xtcp_kt_rec_on = false;
+		kunit_deactivate_static_stub(test, xtcp_v4_send_reply);
+		kunit_deactivate_static_stub(test, xtcp_req_xmit);
+		kunit_deactivate_static_stub(test, xtcp_queue_xmit);
+	}
 	xtcp_kt_rec_take(NULL);
 }
 

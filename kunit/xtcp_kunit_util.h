@@ -12,6 +12,7 @@
 #include <net/xtcp.h>
 
 struct iphdr;
+struct kunit;
 struct sk_buff;
 struct sock;
 struct socket;
@@ -44,11 +45,11 @@ struct xtcp_kt_rec {
 	struct xtcp_opts opts;
 };
 
-void xtcp_kt_rec_hook(struct sock *sk, const struct xtcphdr *th,
-		      unsigned int len);
+void xtcp_kt_record(struct sock *sk, const struct xtcphdr *th,
+		    unsigned int len);
 unsigned int xtcp_kt_rec_take(struct xtcp_kt_rec *out);
-void xtcp_kt_rec_start(void);
-void xtcp_kt_rec_stop(void);
+void xtcp_kt_rec_start(struct kunit *test);
+void xtcp_kt_rec_stop(struct kunit *test);
 
 unsigned long xtcp_kt_counter(enum xtcp_mib_field field);
 bool xtcp_kt_lo_up(void);

@@ -42,6 +42,7 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 #include <net/xtcp_syncookies.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #define XTCP_SYNQ_LEVELS	8	/* the last holds 7 retransmissions up */
@@ -268,6 +269,24 @@ static struct rtable *xtcp_req_route(struct sock *sk,
 }
 
 /*
+ * Hand a segment of the handshake, its route set, to IP through the
+ * listener.  The function every such segment leaves through, so that a
+ * KUnit test can take them here with a static stub.
+ */
+VISIBLE_IF_KUNIT int xtcp_req_xmit(struct sock *sk, struct sk_buff *skb,
+				   __be32 saddr, __be32 daddr)
+{
+	int err;
+
+	KUNIT_STATIC_STUB_REDIRECT(xtcp_req_xmit, sk, skb, saddr, daddr);
+	/* Not inside net_xmit_eval(): it evaluates its argument twice. */
+	err = ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL,
+				    READ_ONCE(inet_sk(sk)->tos));
+	return net_xmit_eval(err);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_req_xmit);
+
+/*
  * A segment of the handshake from a request: the SYN-ACK
  * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our options, or a bare ACK
  * <SEQ=ISS+1><ACK=RCV.NXT>.  Sent through the listener, as TCP sends its
@@ -323,20 +342,8 @@ static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	th->check = xtcp_v4_check(hdrlen, fl4.saddr, fl4.daddr,
 				  csum_partial(th, hdrlen, 0));
 	skb->ip_summed = CHECKSUM_NONE;
-#if IS_ENABLED(CONFIG_KUNIT)
-	if (READ_ONCE(xtcp_test_xmit_hook)) {
-		xtcp_test_xmit_hook(sk, th, hdrlen);
-		kfree_skb(skb);
-		ip_rt_put(rt);
-		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
-		return 0;
-	}
-#endif
 	skb_dst_set(skb, &rt->dst);
-	/* Not inside net_xmit_eval(): it evaluates its argument twice. */
-	err = ip_build_and_send_pkt(skb, sk, fl4.saddr, fl4.daddr, NULL,
-				    READ_ONCE(inet_sk(sk)->tos));
-	err = net_xmit_eval(err);
+	err = xtcp_req_xmit(sk, skb, fl4.saddr, fl4.daddr);
 	if (!err)
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	return err;

@@ -20,6 +20,7 @@
 
 #include <linux/security.h>
 #include <linux/skbuff.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <net/inet_dscp.h>
 #include <net/inet_ecn.h>
@@ -73,15 +74,17 @@ static unsigned int xtcp_seg_len(const struct sk_buff *skb)
 /*
  * Answer @skb with the header @th (@hdrlen bytes, options included) from
  * no socket, through the namespace's control socket: 0 when sent, an
- * errno, or 1 when KUnit took it instead.  Only a segment addressed to a
- * local unicast address is answered (the caller has dropped broadcast and
- * multicast ones), and never towards a broadcast or multicast address (a
- * spoofed source).  As TCP's replies do, the answer leaves by the VRF the
- * segment came in on, reflects its TOS, and carries the mark
- * net.ipv4.fwmark_reflect gives it.
+ * errno, or 1 when a KUnit test took it instead (its static stub, which
+ * sees the crafted skbs of the tests, with no input route).  Only a
+ * segment addressed to a local unicast address is answered (the caller
+ * has dropped broadcast and multicast ones), and never towards a
+ * broadcast or multicast address (a spoofed source).  As TCP's replies
+ * do, the answer leaves by the VRF the segment came in on, reflects its
+ * TOS, and carries the mark net.ipv4.fwmark_reflect gives it.
  */
-static int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
-			      const struct xtcphdr *th, unsigned int hdrlen)
+VISIBLE_IF_KUNIT int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
+					const struct xtcphdr *th,
+					unsigned int hdrlen)
 {
 	const struct rtable *in_rt = skb_rtable(skb);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -93,13 +96,7 @@ static int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
 	struct rtable *rt;
 	int oif = 0, err;
 
-#if IS_ENABLED(CONFIG_KUNIT)
-	if (READ_ONCE(xtcp_test_xmit_hook)) {
-		/* Recorded, not sent, and not counted. */
-		xtcp_test_xmit_hook(NULL, th, hdrlen);
-		return 1;
-	}
-#endif
+	KUNIT_STATIC_STUB_REDIRECT(xtcp_v4_send_reply, net, skb, th, hdrlen);
 	/* Crafted skbs have no input route: nothing to answer. */
 	if (!in_rt || in_rt->rt_type != RTN_LOCAL)
 		return -EINVAL;
@@ -142,6 +139,7 @@ static int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
 		XTCP_INC_STATS(net, XTCP_MIB_OUTSEGS);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_send_reply);
 
 /**
  * xtcp_v4_send_reset - answer a segment no socket takes with a reset
@@ -191,16 +189,6 @@ void xtcp_tw_send_ack(struct net *net, struct sk_buff *skb,
 	xtcp_build_options((u8 *)(th + 1), &opts, false);
 	xtcp_v4_send_reply(net, skb, th, hdrlen);
 }
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/*
- * KUnit's window on the wire: when set, every segment a socket sends
- * (@sk set) and every reset for a segment of no socket (@sk NULL) is
- * handed to it instead of IP.  Set only while a test runs.
- */
-xtcp_xmit_hook_t xtcp_test_xmit_hook;
-EXPORT_SYMBOL_IF_KUNIT(xtcp_test_xmit_hook);
-#endif
 
 /* Headroom of every segment skb: link layer, IPv4 and our header. */
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
@@ -355,6 +343,22 @@ static unsigned int xtcp_sack_room(const struct xtcp_sock *xsk,
 	return min(max, (room - 4) / XTCPOLEN_SACK_PERBLOCK);
 }
 
+/*
+ * Hand a segment of @sk, its header pushed and checksummed, to IP by the
+ * socket's route.  The function every segment of a socket leaves
+ * through, so that a KUnit test can take them here with a static stub.
+ */
+VISIBLE_IF_KUNIT int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	int err;
+
+	KUNIT_STATIC_STUB_REDIRECT(xtcp_queue_xmit, sk, skb);
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	return net_xmit_eval(err);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_queue_xmit);
+
 /**
  * xtcp_transmit_skb - send one segment of a socket
  * @sk: the socket, locked
@@ -375,7 +379,6 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	bool syn;
 	u8 flags;
 	u32 win;
-	int err;
 
 	if (clone) {
 		/* A clone still in flight owns the headroom: copy. */
@@ -449,16 +452,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (flags & XTCP_FLAG_RST)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-	if (READ_ONCE(xtcp_test_xmit_hook)) {
-		xtcp_test_xmit_hook(sk, th, skb->len);
-		kfree_skb(skb);
-		return 0;
-	}
-#endif
-	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
-	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
-	return net_xmit_eval(err);
+	return xtcp_queue_xmit(sk, skb);
 }
 
 static struct sk_buff *xtcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)

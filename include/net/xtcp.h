@@ -598,11 +598,12 @@ u32 xtcp_in_flight(const struct xtcp_sock *xsk);
 bool xtcp_challenge_ack_allowed(struct net *net);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)
-typedef void (*xtcp_xmit_hook_t)(struct sock *sk, const struct xtcphdr *th,
-				 unsigned int len);
-extern xtcp_xmit_hook_t xtcp_test_xmit_hook;
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
 		    struct xtcphdr *rst);
+/* Segments are handed to IP here: KUnit tests take them with stubs. */
+int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
+		       const struct xtcphdr *th, unsigned int hdrlen);
+int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb);
 #endif
 
 /* xtcp_listen.c */
@@ -639,6 +640,9 @@ struct xtcp_req_view {
 unsigned int xtcp_synq_copy(struct sock *sk, unsigned int start,
 			    struct xtcp_req_view *v, unsigned int max);
 #if IS_ENABLED(CONFIG_KUNIT)
+/* A request's segments are handed to IP here (KUnit stubs take them). */
+int xtcp_req_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr,
+		  __be32 daddr);
 bool xtcp_synq_peek(struct sock *sk, struct xtcp_req_view *v);
 void __xtcp_synq_timeout(struct sock *sk, u64 now);
 unsigned int xtcp_request_size(void);
