@@ -233,16 +233,24 @@ ns_del() {
 # veth_pair NS1 ADDR1 NS2 ADDR2 [DEV1 [DEV2]]: a veth pair, DEV1 (default
 # veth0) in NS1 with ADDR1/24, DEV2 (default DEV1) in NS2 with ADDR2/24,
 # both up.  The devices live in the test's own namespaces only, so their
-# names cannot collide with another test's.
+# names cannot collide with another test's.  Each end knows the other's
+# link address from the start (a permanent neighbour entry): no first
+# segment waits for ARP, whose reply would take a netem delay too.
 veth_pair() {
 	local d1=${5:-veth0}
 	local d2=${6:-$d1}
+	local m1 m2
 
 	ip -n "$1" link add "$d1" type veth peer name "$d2" netns "$3" &&
 		ip -n "$1" addr add "$2/24" dev "$d1" &&
 		ip -n "$3" addr add "$4/24" dev "$d2" &&
 		ip -n "$1" link set "$d1" up && ip -n "$3" link set "$d2" up ||
 		bail "veth $1:$d1 - $3:$d2"
+	read -r _ _ m1 _ < <(ip -n "$1" -br link show dev "$d1")
+	read -r _ _ m2 _ < <(ip -n "$3" -br link show dev "$d2")
+	ip -n "$1" neigh replace "$4" lladdr "$m2" dev "$d1" nud permanent &&
+		ip -n "$3" neigh replace "$2" lladdr "$m1" dev "$d2" \
+			nud permanent || bail "neighbours $1:$d1 - $3:$d2"
 }
 
 # ns_pair ADDR_A ADDR_B [SECONDS]: the test's two namespaces A and B
