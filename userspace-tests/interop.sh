@@ -30,13 +30,14 @@
 # Needs build/tools/xtcp-nc and the bridge's BPF objects (make tools),
 # python3, curl, socat, ethtool, dumpcap and tshark.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
 top=${XTCP_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 nc=$top/build/tools/xtcp-nc
 bridge=$top/tools/xtcp-tcp-bridge/xtcp-tcp-bridge
-a=interop-a b=interop-b
+test_init interop '*.log' '*.pcapng' '*.txt'
+ns_name a; a=$ns
+ns_name b; b=$ns
 addr_a=10.203.0.1 addr_b=10.203.0.2
 size=$((4 * 1048576))
 
@@ -49,27 +50,6 @@ tcp) nc_opts=(-t) proto=6 ;;
 	;;
 esac
 
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
-tmp=$(mktemp -d /tmp/interop.XXXXXX) || bail "mktemp"
-
-cleanup() {
-	local p
-
-	# Only the processes this script started.
-	for p in $(jobs -p); do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del $a 2>/dev/null
-	ip netns del $b 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 # xnc NS ARGS...: xtcp-nc in the family under test, in namespace NS.
 xnc() {
 	local ns=$1
@@ -80,16 +60,12 @@ xnc() {
 
 # ready SECS PID CMD...: wait until CMD succeeds, SECS seconds at most and
 # only while process PID lives.
-ready() {
-	local end=$((SECONDS + $1)) pid=$2
-
-	shift 2
-	until "$@"; do
-		if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $end ]; then
-			return 1
-		fi
-		sleep 0.1
-	done
+ready() { WAIT_STEP=0.1 wait_until "$1" alive_and "$2" "${@:3}"; }
+# alive_and PID CMD...: CMD succeeds; 125 (give up) once PID has ended.
+alive_and() {
+	"${@:2}" && return 0
+	kill -0 "$1" 2>/dev/null || return 125
+	return 1
 }
 
 # listening NS PORT: Linux TCP in NS listens on PORT.
@@ -110,27 +86,16 @@ settled() {
 	! { states $a; states $b; } | grep -qE '^(01|04|08|09|0B)$'
 }
 
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
 # counter NAME: XTCP's counter NAME in namespace A, empty when missing.
-counter() {
-	ip netns exec $a awk -v k="$1" '$1 == k { print $2 }' /proc/net/xtcp_snmp
-}
+counter() { xcounter $a "$1"; }
 
 [ -x "$nc" ] || bail "$nc missing (make -C tools/xtcp-nc)"
 for t in python3 curl socat ethtool dumpcap tshark; do
 	command -v $t >/dev/null || bail "$t is not installed"
 done
 
-ip netns del $a 2>/dev/null
-ip netns del $b 2>/dev/null
-ip netns add $a || bail "ip netns add"
-ip netns add $b || bail "ip netns add"
-ip -n $a link add veth0 type veth peer name veth0 netns $b
-ip -n $a addr add $addr_a/24 dev veth0
-ip -n $b addr add $addr_b/24 dev veth0
-ip -n $a link set veth0 up
-ip -n $b link set veth0 up
+ns_add $a $b
+veth_pair $a $addr_a $b $addr_b
 # Make the veth behave like a wire: complete checksums, which each
 # receiver then verifies, and no segment larger than the MTU.  Otherwise
 # Linux TCP hands 64 KiB super-segments with partial checksums across,
@@ -146,7 +111,7 @@ done
 
 head -c $size /dev/urandom > "$tmp/data-a"
 head -c $size /dev/urandom > "$tmp/data-b"
-sum_a=$(sha "$tmp/data-a") sum_b=$(sha "$tmp/data-b")
+sum_a=$(sha256 "$tmp/data-a") sum_b=$(sha256 "$tmp/data-b")
 mkdir "$tmp/www"
 cp "$tmp/data-b" "$tmp/www/blob"
 
@@ -159,11 +124,7 @@ fi
 # Every SYN, FIN or RST of either protocol, as it crosses A's veth end
 # (no tc there: what A's side really sends and receives).
 filter='(ip proto 6 or ip proto 253) and (ip[((ip[0] & 0xf) << 2) + 13] & 7) != 0'
-ip netns exec $a timeout 600 dumpcap -q -i veth0 -s 128 -f "$filter" \
-	-w "$tmp/cap.pcap" 2>"$tmp/dumpcap.log" &
-cap=$!
-ready 120 $cap grep -q 'Capturing on' "$tmp/dumpcap.log" ||
-	bail "dumpcap did not start: $(cat "$tmp/dumpcap.log")"
+cap_start $a veth0 "$filter" tcp.stream ip.proto ip.src
 
 # (a) xtcp-nc -> python3 -m http.server
 ip netns exec $b python3 -m http.server 8000 --bind $addr_b \
@@ -188,7 +149,7 @@ tr -d '\r' < "$tmp/hdr-a" | sed -n '1s/^/# response: /p'
 	grep -qixF $'Content-Length: '$size$'\r' "$tmp/hdr-a" &&
 	[ "$(tail -c 4 "$tmp/hdr-a" | od -An -tx1 | tr -d ' \n')" = 0d0a0d0a ]
 ok $? "(a) the response: 200 OK, Content-Length $size, headers end in CRLF CRLF"
-[ "$(sha "$tmp/body-a")" = "$sum_b" ]
+[ "$(sha256 "$tmp/body-a")" = "$sum_b" ]
 ok $? "(a) the body's SHA-256 is the file's ($total bytes in all)"
 kill $http
 wait $http 2>/dev/null
@@ -212,7 +173,7 @@ src=$?
 [ $crc = 0 ] && [ $src = 0 ]
 ok $? "(b) curl from xtcp-nc -l: curl exits $crc, xtcp-nc $src" ||
 	sed 's/^/# /' "$tmp/curl.log" "$tmp/nc-b.log"
-[ "$(sha "$tmp/body-b" 2>/dev/null)" = "$sum_a" ]
+[ "$(sha256 "$tmp/body-b" 2>/dev/null)" = "$sum_a" ]
 ok $? "(b) the body curl saved has the served file's SHA-256"
 [ "$(head -n 1 "$tmp/req-b")" = $'GET /blob HTTP/1.1\r' ] &&
 	grep -qixF $'Host: '$addr_a$':8080\r' "$tmp/req-b"
@@ -234,7 +195,7 @@ src=$?
 [ $crc = 0 ] && [ $src = 0 ]
 ok $? "(c) xtcp-nc to socat: xtcp-nc exits $crc, socat $src" ||
 	sed 's/^/# /' "$tmp/nc-c1.log" "$tmp/socat1.log"
-[ "$(sha "$tmp/recv-c1-b")" = "$sum_a" ] && [ "$(sha "$tmp/recv-c1-a")" = "$sum_b" ]
+[ "$(sha256 "$tmp/recv-c1-b")" = "$sum_a" ] && [ "$(sha256 "$tmp/recv-c1-a")" = "$sum_b" ]
 ok $? "(c) ... both directions arrive intact (SHA-256)"
 
 xnc $a -l -w 30 $addr_a 5004 <"$tmp/data-a" >"$tmp/recv-c2-a" 2>"$tmp/nc-c2.log" &
@@ -250,7 +211,7 @@ src=$?
 [ $crc = 0 ] && [ $src = 0 ]
 ok $? "(c) socat to xtcp-nc -l: socat exits $crc, xtcp-nc $src" ||
 	sed 's/^/# /' "$tmp/socat2.log" "$tmp/nc-c2.log"
-[ "$(sha "$tmp/recv-c2-b")" = "$sum_a" ] && [ "$(sha "$tmp/recv-c2-a")" = "$sum_b" ]
+[ "$(sha256 "$tmp/recv-c2-b")" = "$sum_a" ] && [ "$(sha256 "$tmp/recv-c2-a")" = "$sum_b" ]
 ok $? "(c) ... both directions arrive intact (SHA-256)"
 
 # Every program has exited; let the last FINs be acknowledged.  A state
@@ -259,28 +220,24 @@ ready 30 $$ settled
 left=$({ states $a; states $b; } | sort | uniq -c | tr -s ' \n' '  ')
 echo "# socket states left (count state): ${left:-none}"
 
-# (d) the capture
-sleep 0.5
-kill -INT $cap
-wait $cap
-tshark -r "$tmp/cap.pcap" -d ip.proto==253,tcp -T fields \
-	-e tcp.stream -e ip.proto -e ip.src -e tcp.srcport \
-	-e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.fin -e tcp.flags.reset \
-	> "$tmp/segs" 2>"$tmp/tshark.log"
+# (d) the capture, stopped once dumpcap's count settled (lib.bash); one
+# line a segment: TIME SPORT DPORT FLAGS SEQ ACK LEN STREAM PROTO SRC.
+cap_stop
+cap_decode
 # One line per connection: server port, SYNs, SYN-ACKs, ends that sent a
 # FIN, RSTs.
 awk '
-	{ s = $1; ep = $3 ":" $4 }
-	$5 == 1 && $6 == 0 { syn[s]++ }
-	$5 == 1 && $6 == 1 { synack[s]++; port[s] = $4 }
-	$7 == 1 && !((s, ep) in fin) { fin[s, ep] = 1; fins[s]++ }
-	$8 == 1 { rst[s]++ }
+	{ s = $8; ep = $10 ":" $2 }
+	$4 ~ /S/ && $4 !~ /A/ { syn[s]++ }
+	$4 ~ /S/ && $4 ~ /A/ { synack[s]++; port[s] = $2 }
+	$4 ~ /F/ && !((s, ep) in fin) { fin[s, ep] = 1; fins[s]++ }
+	$4 ~ /R/ { rst[s]++ }
 	{ seen[s] = 1 }
 	END {
 		for (s in seen)
 			printf "%s %d %d %d %d\n", port[s] == "" ? "?" : port[s],
 				syn[s], synack[s], fins[s], rst[s]
-	}' "$tmp/segs" | sort > "$tmp/conns"
+	}' "$tmp/segs.txt" | sort > "$tmp/conns"
 sed 's/^/# connection (port SYN SYN-ACK FIN-ends RST): /' "$tmp/conns"
 for c in "8000 (a) http.server" "8080 (b) curl" "5003 (c) socat listening" \
 	"5004 (c) xtcp-nc listening"; do
@@ -291,9 +248,9 @@ for c in "8000 (a) http.server" "8080 (b) curl" "5003 (c) socat listening" \
 done
 [ "$(wc -l < "$tmp/conns")" = 4 ]
 ok $? "(d) no other connection on the wire"
-protos=$(cut -f2 "$tmp/segs" | sort | uniq -c | tr -s ' \n' '  ')
+protos=$(cut -d' ' -f9 "$tmp/segs.txt" | sort | uniq -c | tr -s ' \n' '  ')
 echo "# IP protocols captured (count proto): $protos"
-[ -s "$tmp/segs" ] && ! cut -f2 "$tmp/segs" | grep -qvx $proto
+[ -s "$tmp/segs.txt" ] && ! cut -d' ' -f9 "$tmp/segs.txt" | grep -qvx $proto
 ok $? "(d) every captured segment is IP protocol $proto"
 
 # (e) nothing left open

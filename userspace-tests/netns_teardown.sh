@@ -11,14 +11,24 @@
 # 2. Ten more; the link is deleted first, then the processes killed: the
 #    FINs can never be acknowledged, and the orphans give up after
 #    net.xtcp.orphan_retries, counted in XtcpTimeouts.
+#
+# Cannot share a guest with another XTCP test: it reads the module's
+# reference count (/sys/module/xtcp/refcnt), which every XTCP socket in
+# the guest moves.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
 nc=$XTCP_TOP/build/tools/xtcp-nc
-a=xtcp-nt-a b=xtcp-nt-b
+test_init netns_teardown
+ns_name a; a=$ns
+ns_name b; b=$ns
 N=10
 pids=()
+# The clients and servers read a FIFO this shell holds open and never
+# writes: they stay connected until killed, by their own pids.
+mkfifo "$tmp/idle"
+# shellcheck disable=SC2034 # only held open
+exec {idle_fd}<>"$tmp/idle"
 
 refcnt() { cat /sys/module/xtcp/refcnt; }
 
@@ -27,30 +37,13 @@ count_state() {	# NS STATE(hex): sockets of the namespace in that state
 		wc -l
 }
 
-counter() {	# NS NAME
-	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' \
-		/proc/net/xtcp_snmp
-}
-
 # wait_for SECONDS CMD...: until CMD succeeds (evaluated anew each time);
 # status 1 on time-out.
-wait_for() {
-	local n=$(($1 * 10))
-
-	shift
-	while ! eval "$@"; do
-		n=$((n - 1))
-		[ $n -le 0 ] && return 1
-		sleep 0.1
-	done
-}
+wait_for() { WAIT_STEP=0.1 wait_until "$1" eval "${@:2}"; }
 
 setup() {
-	ip netns add $a && ip netns add $b &&
-	ip link add veth0 netns $a type veth peer name veth0 netns $b &&
-	ip -n $a addr add 10.214.0.1/24 dev veth0 &&
-	ip -n $b addr add 10.214.0.2/24 dev veth0 &&
-	ip -n $a link set veth0 up && ip -n $b link set veth0 up &&
+	ns_add $a $b
+	veth_pair $a 10.214.0.1 $b 10.214.0.2
 	for ns in $a $b; do
 		ip netns exec $ns sysctl -qw net.xtcp.tw_timeout=1 \
 			net.xtcp.fin_timeout=2 net.xtcp.orphan_retries=1 ||
@@ -58,39 +51,35 @@ setup() {
 	done
 }
 
-# Ten connections kept open: each end reads from a sleep that never ends.
+# Ten connections kept open: each end reads the idle FIFO.
 connect_all() {
 	local i
 
 	pids=()
 	for i in $(seq 0 $((N - 1))); do
-		(sleep 600 | ip netns exec $b "$nc" -q -l 10.214.0.2 \
-			$((6000 + i)) > /dev/null) 2> /dev/null &
+		ip netns exec $b "$nc" -q -l 10.214.0.2 $((6000 + i)) \
+			<"$tmp/idle" >/dev/null 2>&1 &
 		pids+=($!)
 	done
-	sleep 1
+	# The clients once every server listens (not after a fixed time).
+	wait_for 30 '[ "$(count_state $b 0A)" = $N ]'
 	for i in $(seq 0 $((N - 1))); do
-		(sleep 600 | ip netns exec $a "$nc" -q -w 20 10.214.0.2 \
-			$((6000 + i)) > /dev/null) 2> /dev/null &
+		ip netns exec $a "$nc" -q -w 20 10.214.0.2 $((6000 + i)) \
+			<"$tmp/idle" >/dev/null 2>&1 &
 		pids+=($!)
 	done
 	wait_for 30 '[ "$(count_state $a 01)" = $N ]'
 }
 
+# kill_all: the xtcp-nc processes this test started (ip netns exec runs
+# them in its own process: the pids are theirs).
 kill_all() {
-	# The pipelines' members: xtcp-nc and its sleep.
-	pkill -KILL -f "$nc .*10.214.0.2 60" 2>/dev/null
-	pkill -KILL -f "^sleep 600$" 2>/dev/null
+	[ ${#pids[@]} = 0 ] && return
+	kill -KILL "${pids[@]}" 2>/dev/null
 	wait "${pids[@]}" 2>/dev/null
+	pids=()
 }
-
-cleanup() {
-	kill_all
-	ip netns del $a 2>/dev/null
-	ip netns del $b 2>/dev/null
-}
-trap cleanup EXIT
-cleanup
+on_exit kill_all
 
 # Sockets of earlier tests (TIME_WAIT) would end during this one and
 # blur the count: let them go first (echo_bulk's last 120 s).  Should some
@@ -107,7 +96,7 @@ ok $? "$N connections established"
 during=$(refcnt)
 [ "$during" -ge $((base + 3 * N)) ]
 ok $? "each socket holds the module ($base before, $during now)"
-ip netns del $a && ip netns del $b
+ns_del $a && ns_del $b
 ok $? "the namespaces' names deleted under live connections"
 kill_all
 wait_for 60 '[ "$(refcnt)" -le "$base" ]'
@@ -128,10 +117,10 @@ wait_for 30 all_gone
 ok $? "the orphans in FIN_WAIT_1 gave up, in both namespaces" ||
 	for ns in $a $b; do ip netns exec $ns cat /proc/net/xtcp; done |
 		sed 's/^/# /'
-t=$(counter $a XtcpTimeouts)
+t=$(xcounter $a XtcpTimeouts)
 [ "${t:-0}" -ge $N ]
 ok $? "XtcpTimeouts counts them ($t)"
-ip netns del $a && ip netns del $b
+ns_del $a && ns_del $b
 wait_for 60 '[ "$(refcnt)" -le "$base" ]'
 ok $? "every socket ended and was freed (refcnt $(refcnt), at most $base)"
 

@@ -9,28 +9,27 @@
 # must accept it, and whose reset (no socket there) Linux TCP must accept
 # in turn: connect() fails with ECONNREFUSED.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
 bridge=$XTCP_TOP/tools/xtcp-tcp-bridge/xtcp-tcp-bridge
-a=xtcp-br-a b=xtcp-br-b
+test_init tcp_bridge '*.log' '*.pcapng' '*.txt'
+ns_name a; a=$ns
+ns_name b; b=$ns
 
-
-counter() {
-	ip netns exec $b awk -v k="$1" '$1 == k { print $2 }' /proc/net/xtcp_snmp
-}
+# counter NAME: XTCP's counter NAME in namespace B.
+counter() { xcounter $b "$1"; }
 
 # transfer FROM_NS TO_NS TO_ADDR: send 4 MiB with Linux TCP, print the
 # SHA-256 the receiver computed.
 transfer() {
-	rm -f /tmp/br-ready /tmp/br-sum
-	ip netns exec "$2" python3 -c '
-import hashlib, socket
+	rm -f "$tmp/ready" "$tmp/sum"
+	ip netns exec "$2" python3 - "$tmp" <<'PY' &
+import hashlib, socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 5001))
 s.listen(1)
-open("/tmp/br-ready", "w").close()
+open(sys.argv[1] + "/ready", "w").close()
 c, _ = s.accept()
 h = hashlib.sha256()
 while True:
@@ -38,57 +37,42 @@ while True:
     if not d:
         break
     h.update(d)
-open("/tmp/br-sum", "w").write(h.hexdigest())
-' &
+open(sys.argv[1] + "/sum", "w").write(h.hexdigest())
+PY
 	local srv=$!
-	for _ in $(seq 200); do
-		[ -f /tmp/br-ready ] && break
-		sleep 0.1
-	done
+	bg_pids+=("$srv")
+	waitfile "$tmp/ready" $srv
 	ip netns exec "$1" timeout 120 python3 -c '
 import socket, sys
 s = socket.create_connection((sys.argv[1], 5001), timeout=60)
-s.sendall(open("/tmp/br-data", "rb").read())
+s.sendall(open(sys.argv[2], "rb").read())
 s.close()
-' "$3"
+' "$3" "$tmp/data"
 	wait $srv
-	cat /tmp/br-sum 2>/dev/null
+	cat "$tmp/sum" 2>/dev/null
 }
 
-ip netns del $a 2>/dev/null
-ip netns del $b 2>/dev/null
-ip netns add $a
-ip netns add $b
-ip -n $a link add veth0 type veth peer name veth0 netns $b
-ip -n $a addr add 10.201.0.1/24 dev veth0
-ip -n $b addr add 10.201.0.2/24 dev veth0
-ip -n $a link set veth0 up
-ip -n $b link set veth0 up
-head -c 4194304 /dev/urandom > /tmp/br-data
-want=$(sha256sum /tmp/br-data | cut -d' ' -f1)
+ns_add $a $b
+veth_pair $a 10.201.0.1 $b 10.201.0.2
+head -c 4194304 /dev/urandom > "$tmp/data"
+want=$(sha256 "$tmp/data")
 
 ip netns exec $a "$bridge" attach veth0 && ip netns exec $b "$bridge" attach veth0
-if ! ok $? "the bridge attaches on both ends"; then
-	echo "Bail out! the bridge is not there to test"
-	exit 1
-fi
+ok $? "the bridge attaches on both ends" ||
+	bail "the bridge is not there to test"
+# Detached again at exit, also on a failure.
+on_exit "ip netns exec $a $bridge detach veth0"
 
-ip netns exec $b timeout 120 dumpcap -q -i veth0 -f 'ip proto 6 or ip proto 253' \
-	-w /tmp/br.pcap 2>/tmp/br-dumpcap.log &
-cap=$!
-for _ in $(seq 300); do
-	grep -q 'Capturing on' /tmp/br-dumpcap.log && break
-	sleep 0.1
-done
+cap_start $b veth0 'ip proto 6 or ip proto 253' ip.proto
 
 [ "$(transfer $a $b 10.201.0.2)" = "$want" ]
 ok $? "4 MiB from A to B over protocol 253 arrive intact (SHA-256)"
 [ "$(transfer $b $a 10.201.0.1)" = "$want" ]
 ok $? "4 MiB from B to A over protocol 253 arrive intact (SHA-256)"
 
-kill -INT $cap
-wait $cap
-protos=$(tshark -r /tmp/br.pcap -T fields -e ip.proto 2>/dev/null | sort | uniq -c)
+cap_stop
+cap_decode
+protos=$(cut -d' ' -f8 "$tmp/segs.txt" | sort | uniq -c)
 echo "$protos" | sed 's/^/# on the wire: /'
 ! echo "$protos" | grep -qw 6
 ok $? "no IP protocol 6 on the wire"
@@ -101,14 +85,7 @@ ip netns exec $b "$bridge" detach veth0
 segs0=$(counter XtcpInSegs) csum0=$(counter XtcpInCsumErrors)
 errs0=$(counter XtcpInErrs) nosock0=$(counter XtcpInNoSocket)
 rsts0=$(counter XtcpOutRsts)
-rm -f /tmp/br-dumpcap.log
-ip netns exec $a timeout 60 dumpcap -q -i veth0 -f 'ip proto 253' -c 2 \
-	-w /tmp/br-rst.pcap 2>/tmp/br-dumpcap.log &
-cap=$!
-for _ in $(seq 300); do
-	grep -q 'Capturing on' /tmp/br-dumpcap.log && break
-	sleep 0.1
-done
+cap_start $a veth0 'ip proto 253'
 result=$(ip netns exec $a timeout 20 python3 -c '
 import errno, socket
 try:
@@ -117,7 +94,9 @@ try:
 except OSError as e:
     print(errno.errorcode.get(e.errno, e))
 ')
-wait $cap
+# Both segments of the exchange are in once the reset came back.
+cap_stop
+cap_decode
 [ "$result" = ECONNREFUSED ]
 ok $? "Linux TCP's connect() to XTCP with no socket there: ECONNREFUSED ($result)"
 segs=$(( $(counter XtcpInSegs) - segs0 ))
@@ -128,17 +107,12 @@ ok $? "XTCP finds every translated checksum and header valid"
 [ $(( $(counter XtcpInNoSocket) - nosock0 )) = "$segs" ] &&
 	[ $(( $(counter XtcpOutRsts) - rsts0 )) = "$segs" ]
 ok $? "... counts it as having no socket and answers it with a reset"
-ladder=$(tshark -r /tmp/br-rst.pcap -d ip.proto==253,tcp -T fields \
-	-e tcp.flags.str -e tcp.seq_raw -e tcp.ack_raw 2>/dev/null)
-echo "$ladder" | sed 's/^/# captured: /'
-echo "$ladder" | awk '
-	NR == 1 && $1 ~ /S/ { syn = $2 }
-	NR == 2 && $1 ~ /R/ && $1 ~ /A/ && $2 == 0 && $3 == (syn + 1) % 4294967296 { ok = 1 }
-	END { exit !ok }'
+# TIME SPORT DPORT FLAGS SEQ ACK LEN (lib.bash), absolute numbers.
+diag "$tmp/segs.txt"
+awk '
+	NR == 1 && $4 ~ /S/ { syn = $5 }
+	NR == 2 && $4 ~ /R/ && $4 ~ /A/ && $5 == 0 && $6 == (syn + 1) % 4294967296 { ok = 1 }
+	END { exit !ok }' "$tmp/segs.txt"
 ok $? "captured: SYN seq=x answered by RST|ACK seq=0 ack=x+1"
 
-ip netns exec $a "$bridge" detach veth0
-ip netns del $a
-ip netns del $b
-rm -f /tmp/br-data /tmp/br.pcap /tmp/br-rst.pcap
 tap_end
