@@ -10,12 +10,19 @@
 # harness's kmemleak and report scan then check.
 #
 # Expects xtcp loaded on entry ($XTCP_MODDIR/xtcp.ko) and leaves it loaded.
+#
+# Cannot share a guest with any other XTCP test: it unloads and reloads
+# the module (with other parameters), which another test's sockets would
+# refuse and which would pull XTCP from under them; it reads the module's
+# reference count; and on the debug kernel it sets the global failslab
+# knobs.
 
-set -u
 # shellcheck source=userspace-tests/lib.bash
 . "$(dirname "$0")/lib.bash"
 ko=$XTCP_MODDIR/xtcp.ko
-
+test_init module_lifecycle
+# Leave the module loaded, also when a check fails with it unloaded.
+on_exit 'loaded || insmod "$ko"'
 
 loaded() { [ -d /sys/module/xtcp ]; }
 refcnt() { cat /sys/module/xtcp/refcnt 2>/dev/null || echo -1; }
@@ -27,13 +34,11 @@ try_socket() { "$helper" "$1"; }
 
 # Hold a socket open in the background (optionally in a namespace).
 hold_socket() {
-	rm -f /tmp/xtcp-holder
-	"$@" "$helper" 0 hold /tmp/xtcp-holder >/dev/null &
+	rm -f "$tmp/holder"
+	"$@" "$helper" 0 hold "$tmp/holder" >/dev/null &
 	holder=$!
-	for _ in $(seq 100); do
-		[ -f /tmp/xtcp-holder ] && break
-		sleep 0.1
-	done
+	bg_pids+=("$holder")
+	waitfile "$tmp/holder" $holder
 }
 
 loaded
@@ -54,9 +59,10 @@ refused_while_held() {
 }
 
 refused_while_held "here"
-ip netns add xtcp-lc
-refused_while_held "in another namespace" ip netns exec xtcp-lc
-ip netns del xtcp-lc
+ns_name lc
+ns_add $ns
+refused_while_held "in another namespace" ip netns exec $ns
+ns_del $ns
 
 [ "$(refcnt)" = 0 ]
 ok $? "closing the last socket drops the reference count to 0"
@@ -111,6 +117,8 @@ if [ -d $fs ] && [ -w /proc/self/fail-nth ]; then
 	# The failslab hook only runs while probability is non-zero; the task
 	# filter (no task is marked) keeps it from failing anything but the
 	# fail-nth allocation.
+	# Put back even when the test stops half-way.
+	on_exit "echo 0 >$fs/probability; echo Y >$fs/ignore-gfp-wait; dmesg -n 5"
 	echo Y > $fs/task-filter
 	echo 100 > $fs/probability
 	echo -1 > $fs/times
@@ -123,8 +131,8 @@ if [ -d $fs ] && [ -w /proc/self/fail-nth ]; then
 	# it, so only the load's own allocations are counted.  The module is
 	# read from tmpfs: read over 9p, an injected failure trips a refcount
 	# underflow in 6.12's netfs read path, not our code.
-	cp "$ko" /tmp/xtcp-fi.ko
-	failed=$(python3 - /tmp/xtcp-fi.ko <<'EOF'
+	cp "$ko" "$tmp/xtcp-fi.ko"
+	failed=$(python3 - "$tmp/xtcp-fi.ko" <<'EOF'
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 SYS_finit_module = 313
