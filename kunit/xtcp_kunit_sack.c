@@ -12,6 +12,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/ip.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -659,6 +660,12 @@ static int paws_setup(struct tsk *t, u32 age)
 	if (err)
 		return err;
 	xsk = xtcp_sk(t->sk);
+	/*
+	 * A stamp of 0 means "no TS.Recent": at an uptime of exactly @age
+	 * seconds the stamp would be that.  Let that second pass.
+	 */
+	while ((u32)ktime_get_seconds() == age)
+		msleep(100);
 	lock_sock(t->sk);
 	xsk->tstamp_ok = 1;
 	xsk->ts_recent = TSX;
