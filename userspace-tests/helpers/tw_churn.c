@@ -201,6 +201,26 @@ static void give_back(int k, bool failed)
 		exit(1);
 }
 
+/*
+ * The reaper's end of slot @k: out of eof_ep, closed, given back.  The
+ * epoll_ctl(EPOLL_CTL_DEL) comes first because close() alone does not
+ * take a socket out of an epoll set while another reference to its file
+ * is held: the main thread's epoll_ctl(EPOLL_CTL_ADD) of it holds one
+ * until that call returns, and its FIN may have come already, so that
+ * the reaper can see it, read the EOF and close before then (a guest
+ * whose vCPUs the host holds back widens that window).  The entry, still
+ * ready, then came back from the next epoll_wait() with tag @k: a read
+ * of the closed descriptor (EBADF), and @k given back a second time, two
+ * connections sharing one slot from then on, sockets left open until
+ * socket() failed with EMFILE.
+ */
+static void reap(int k, bool failed)
+{
+	epoll_ctl(eof_ep, EPOLL_CTL_DEL, conns[k].fd, NULL);
+	close(conns[k].fd);
+	give_back(k, failed);
+}
+
 static void *reaper(void *arg)
 {
 	struct epoll_event ev[256];
@@ -222,8 +242,7 @@ static void *reaper(void *arg)
 			if (r != 0) {
 				printf("fail %d eof: %s\n", conns[k].idx,
 				       r < 0 ? strerror(errno) : "data");
-				close(conns[k].fd);
-				give_back(k, true);
+				reap(k, true);
 				continue;
 			}
 			fprintf(times_out, "%lld %d %d\n", now, conns[k].lport,
@@ -231,8 +250,7 @@ static void *reaper(void *arg)
 			if (!first_eof)
 				first_eof = now;
 			last_eof = now;
-			close(conns[k].fd);
-			give_back(k, false);
+			reap(k, false);
 		}
 	}
 	return NULL;
