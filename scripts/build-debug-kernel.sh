@@ -9,7 +9,8 @@
 # not rebuild.  The cache root is $XTCP_CACHE_DIR, else
 # $XDG_CACHE_HOME/xtcp, else ~/.cache/xtcp.
 #
-# With --source, only extract the tree (checkpatch needs no build).
+# With --source, only extract the tree (checkpatch needs no build); with
+# --built, only say whether it is built (status 0) or not (status 1).
 
 set -euo pipefail
 
@@ -35,6 +36,7 @@ if [ -f "$stamp" ]; then
 	echo "$tree"
 	exit 0
 fi
+[ "${1:-}" = --built ] && exit 1
 
 # One builder at a time per cache.
 exec 9>"$cache/.lock"
