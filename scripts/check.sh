@@ -3,7 +3,7 @@
 #
 # make check: build, lint, KUnit, and the user-space tests on both kernels.
 #
-# The work is a set of jobs run side by side, up to $XTCP_CHECK_JOBS (3)
+# The work is a set of jobs run side by side, up to $XTCP_CHECK_JOBS (2)
 # at once: the debug kernel's build (cached after the first), the lint,
 # and the guests of scripts/check-plan, each a boot of one kernel running
 # some of the tests.  Jobs that need the debug kernel wait for its build;
@@ -21,7 +21,7 @@ cd "$top"
 logs=$top/build/check
 summary=$top/build/check-summary
 plan=$top/scripts/check-plan
-slots=${XTCP_CHECK_JOBS:-3}
+slots=${XTCP_CHECK_JOBS:-2}
 rm -rf "$logs" "$summary"
 mkdir -p "$logs"
 pass=0 fail=0 skip=0
