@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tw_churn [-t] serve ADDR PORT NPORTS [FILE]
+ * tw_churn [-t] [-o CLOSES] serve ADDR PORT NPORTS [FILE]
  * tw_churn [-t] [-c CONC] [-w SECS] churn ADDR PORT NPORTS N TIMES
- * tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S
+ * tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S [BIRTHS]
  * tw_churn [-t] rst PEER PORT [GOFILE]
  * tw_churn [-t] sniff IFACE FILE
  *
@@ -11,7 +11,14 @@
  *
  * "serve" listens on ADDR, ports PORT to PORT + NPORTS - 1, creates FILE
  * (when given) once listening, and for every connection reads until EOF,
- * then closes; until SIGTERM, when it prints "served N".
+ * then closes; until SIGTERM, when it prints "served N".  With -o, it
+ * notes the realtime clock in microseconds just before each close(),
+ * before its FIN can leave, so before the client's TIME_WAIT entry can
+ * be made: a lower bound of the entry's making, where the client's EOF
+ * (TIMES below) is an upper one, late by as long as a loaded host keeps
+ * the client from running.  On SIGTERM it writes them to CLOSES, one
+ * line per connection in the order they closed, in the format of TIMES:
+ * "US CLIENT_PORT SERVER_PORT".
  *
  * "churn" opens N connections, to the ports PORT ... PORT + NPORTS - 1 in
  * turn, CONC (default 64) at a time, each from an ephemeral port: connect,
@@ -36,7 +43,12 @@
  * at least N - c are gone, so one of them is at least as young as the
  * (N - c)-th oldest: it ended at least that one's time + TW_MS - t early;
  * and one of the c left is at least as old as the c-th youngest: it is at
- * least t - (that one's time + TW_MS) late.  Prints a line per second
+ * least t - (that one's time + TW_MS) late.  The early bound takes t
+ * after the reading and, given BIRTHS (lower bounds of the same
+ * entries' making, one a line as in TIMES: serve's CLOSES), those times;
+ * the late bound takes t before the reading and the times of TIMES
+ * (upper bounds): both hold however long the host keeps either side
+ * from running.  Prints a line per second
  * ("at T ms: C left") and at the end
  * "watch N start S end E early_ms X late_ms Y first_gone_ms F all_gone_ms G"
  * with S and E the counts at the first and the last reading, X and Y the
@@ -109,6 +121,45 @@ static void epoll_set(int ep, int op, int fd, unsigned int events, long tag)
 		fail("epoll_ctl: %s", strerror(errno));
 }
 
+/* serve's close times (-o), in the order of the closes. */
+struct closed {
+	long long us;
+	unsigned short cport, sport;
+};
+
+static const char *closes_file;	/* -o */
+static struct closed *closes;
+static size_t n_closes, cap_closes;
+
+static void note_close(int cport, int sport)
+{
+	if (n_closes == cap_closes) {
+		cap_closes = cap_closes ? 2 * cap_closes : 65536;
+		closes = realloc(closes, cap_closes * sizeof(*closes));
+		if (!closes)
+			fail("realloc: %s", strerror(errno));
+	}
+	closes[n_closes].us = clock_us(CLOCK_REALTIME);
+	closes[n_closes].cport = cport;
+	closes[n_closes].sport = sport;
+	n_closes++;
+}
+
+static int write_closes(void)
+{
+	FILE *f = fopen(closes_file, "w");
+	size_t i;
+
+	for (i = 0; f && i < n_closes; i++)
+		fprintf(f, "%lld %d %d\n", closes[i].us, closes[i].cport,
+			closes[i].sport);
+	if (!f || fclose(f)) {
+		printf("fail %s: %s\n", closes_file, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 /* Listener tags are -1 - index; connections are their fd. */
 static int serve(struct sockaddr_in *sin, int nports, const char *file)
 {
@@ -117,7 +168,10 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 	int lfd[MAX_PORTS], ep, i, n, fd;
 	int base = ntohs(sin->sin_port);
 	static int got[MAX_FDS];	/* bytes read, by fd */
+	static unsigned short cport[MAX_FDS], sport[MAX_FDS];	/* by fd */
 	unsigned long served = 0, odd = 0;
+	struct sockaddr_in from;
+	socklen_t flen;
 	char buf[512];
 	ssize_t r;
 
@@ -141,11 +195,21 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 			long tag = (long)ev[i].data.u64;
 
 			if (tag < 0) {
-				while ((fd = accept4(lfd[-1 - tag], NULL, NULL,
-						     SOCK_NONBLOCK |
-						     SOCK_CLOEXEC)) >= 0)
+				for (;;) {
+					flen = sizeof(from);
+					fd = accept4(lfd[-1 - tag],
+						     (struct sockaddr *)&from,
+						     &flen, SOCK_NONBLOCK |
+						     SOCK_CLOEXEC);
+					if (fd < 0)
+						break;
+					if (fd < MAX_FDS) {
+						cport[fd] = ntohs(from.sin_port);
+						sport[fd] = base - 1 - tag;
+					}
 					epoll_set(ep, EPOLL_CTL_ADD, fd,
 						  EPOLLIN | EPOLLRDHUP, fd);
+				}
 				continue;
 			}
 			fd = tag;
@@ -164,12 +228,15 @@ static int serve(struct sockaddr_in *sin, int nports, const char *file)
 				       fd < MAX_FDS ? got[fd] : -1);
 			if (fd < MAX_FDS)
 				got[fd] = 0;
+			/* Before the FIN can leave: a lower bound. */
+			if (closes_file && fd < MAX_FDS)
+				note_close(cport[fd], sport[fd]);
 			close(fd);
 			served++;
 		}
 	}
 	printf("served %lu, %lu odd\n", served, odd);
-	return 0;
+	return closes_file ? write_closes() : 0;
 }
 
 /*
@@ -399,37 +466,58 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int watch(const char *times, long long tw_ms, int interval_ms,
-		 int limit_s)
+/*
+ * The first column of @file's lines, sorted, in *@t; their number, 0 on
+ * an error (said).
+ */
+static size_t read_times(const char *file, long long **t)
 {
-	long long *t = NULL, tu, now, end, early = LLONG_MIN, late = LLONG_MIN;
-	long long first_gone = LLONG_MIN, all_gone = LLONG_MIN, next_say = 0;
-	long long tw = tw_ms * 1000;
-	long start = -1, c = -1;
 	size_t n = 0, cap = 0;
-	FILE *f = fopen(times, "r");
+	FILE *f = fopen(file, "r");
+	long long tu;
 
+	*t = NULL;
 	if (!f) {
-		printf("fail %s: %s\n", times, strerror(errno));
-		return 1;
+		printf("fail %s: %s\n", file, strerror(errno));
+		return 0;
 	}
 	while (fscanf(f, "%lld %*d %*d", &tu) == 1) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 4096;
-			t = realloc(t, cap * sizeof(*t));
-			if (!t)
-				return 1;
+			*t = realloc(*t, cap * sizeof(**t));
+			if (!*t)
+				exit(1);
 		}
-		t[n++] = tu;
+		(*t)[n++] = tu;
 	}
 	fclose(f);
-	if (!n) {
-		printf("fail %s: no times\n", times);
+	if (!n)
+		printf("fail %s: no times\n", file);
+	else
+		qsort(*t, n, sizeof(**t), cmp_ll);
+	return n;
+}
+
+static int watch(const char *times, long long tw_ms, int interval_ms,
+		 int limit_s, const char *births)
+{
+	long long *t, *lo, now, before, end, early = LLONG_MIN;
+	long long late = LLONG_MIN, first_gone = LLONG_MIN;
+	long long all_gone = LLONG_MIN, next_say = 0, tw = tw_ms * 1000;
+	long start = -1, c = -1;
+	size_t n = read_times(times, &t);
+
+	if (!n)
+		return 1;
+	lo = t;
+	if (births && read_times(births, &lo) != n) {
+		printf("fail %s: not one time per entry of %s\n", births,
+		       times);
 		return 1;
 	}
-	qsort(t, n, sizeof(*t), cmp_ll);
 	end = clock_us(CLOCK_MONOTONIC) + limit_s * 1000000LL;
 	for (;;) {
+		before = clock_us(CLOCK_REALTIME);
 		c = tw_count();
 		now = clock_us(CLOCK_REALTIME);
 		if (c < 0) {
@@ -440,15 +528,15 @@ static int watch(const char *times, long long tw_ms, int interval_ms,
 			start = c;
 		if (c < (long)n) {
 			/* The (n - c)-th oldest, or one younger, is gone. */
-			if (t[n - c - 1] + tw - now > early)
-				early = t[n - c - 1] + tw - now;
+			if (lo[n - c - 1] + tw - now > early)
+				early = lo[n - c - 1] + tw - now;
 			if (first_gone == LLONG_MIN && c < start)
 				first_gone = now - (t[0] + tw);
 		}
 		if (c > 0 && c <= (long)n) {
 			/* The c-th youngest, or one older, is still there. */
-			if (now - (t[n - c] + tw) > late)
-				late = now - (t[n - c] + tw);
+			if (before - (t[n - c] + tw) > late)
+				late = before - (t[n - c] + tw);
 		}
 		if (now >= next_say) {
 			printf("at %lld ms: %ld left\n",
@@ -471,6 +559,8 @@ static int watch(const char *times, long long tw_ms, int interval_ms,
 		printf("none\n");
 	else
 		printf("%lld\n", all_gone / 1000);
+	if (lo != t)
+		free(lo);
 	free(t);
 	return c == 0 ? 0 : 1;
 }
@@ -676,9 +766,9 @@ static int sniff(const char *iface, const char *file)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: tw_churn [-t] serve ADDR PORT NPORTS [FILE]\n"
+		"usage: tw_churn [-t] [-o CLOSES] serve ADDR PORT NPORTS [FILE]\n"
 		"       tw_churn [-t] [-c CONC] [-w SECS] churn ADDR PORT NPORTS N TIMES\n"
-		"       tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S\n"
+		"       tw_churn [-t] watch TIMES TW_MS INTERVAL_MS LIMIT_S [BIRTHS]\n"
 		"       tw_churn [-t] rst PEER PORT [GOFILE]\n"
 		"       tw_churn [-t] sniff IFACE FILE\n");
 	return 2;
@@ -700,6 +790,9 @@ static bool own_opt(int opt, char *arg)
 	case 'w':
 		secs = atoi(arg);
 		return true;
+	case 'o':
+		closes_file = arg;
+		return true;
 	}
 	return false;
 }
@@ -711,13 +804,13 @@ int main(int argc, char **argv)
 	int nports;
 
 	helper_begin(&ho);
-	optind = helper_getopt(argc, argv, "+tc:w:", &ho, own_opt, usage_exit);
+	optind = helper_getopt(argc, argv, "+tc:w:o:", &ho, own_opt, usage_exit);
 	argc -= optind;
 	argv += optind;
 	family = ho.tcp ? AF_INET : AF_XTCP;
-	if (argc == 5 && !strcmp(argv[0], "watch"))
+	if ((argc == 5 || argc == 6) && !strcmp(argv[0], "watch"))
 		return watch(argv[1], atoll(argv[2]), atoi(argv[3]),
-			     atoi(argv[4]));
+			     atoi(argv[4]), argc == 6 ? argv[5] : NULL);
 	if (argc == 3 && !strcmp(argv[0], "sniff"))
 		return sniff(argv[1], argv[2]);
 	if ((argc == 3 || argc == 4) && !strcmp(argv[0], "rst"))
