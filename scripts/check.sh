@@ -181,7 +181,7 @@ while read -r kind name tests; do
 	needs=- opt=()
 	[ "$kind" = debug ] && needs=kernel opt=(--debug)
 	# shellcheck disable=SC2086 # the tests are words
-	add_job "$name" $needs scripts/xtcp-vm "${opt[@]}" --timeout 2400 \
+	add_job "$name" $needs scripts/xtcp-vm "${opt[@]}" --timeout 3600 \
 		--out "$top/build/vm/check-$name" -- scripts/guest-all $tests
 	job_kind[$name]=$kind
 done <"$plan"
