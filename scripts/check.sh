@@ -115,7 +115,9 @@ start_job() {
 	echo "check: $(stamp) start $1"
 	(
 		eval "${job_cmd[$1]}" >"$logs/$1.log" 2>&1
-		echo $? >"$logs/$1.rc"
+		# Whole or not at all: the loop polls for it.
+		echo $? >"$logs/$1.rc.tmp"
+		mv "$logs/$1.rc.tmp" "$logs/$1.rc"
 	) &
 }
 
