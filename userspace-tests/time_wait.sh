@@ -327,7 +327,7 @@ section "1: $N1 connections closed by the client"
 	echo "# $kind kernel: $N1 connections instead of 50000 (too slow)"
 P1=7101
 sysctl_ns $C $k_reuse=0
-serve s1 $P1 $NP1
+serve srv1 $P1 $NP1
 srv1=$last
 if [ $fam = xtcp ]; then
 	# The rate, to choose a tw_timeout outliving the whole run.
@@ -402,12 +402,12 @@ echo "# 1: /proc/net/$proc read in $(((e - b) / 1000)) ms"
 # The server's close times: written once it ends.
 kill $srv1
 wait $srv1
-grep -v '^served ' "$tmp/s1.log" | diag
+grep -v '^served ' "$tmp/srv1.log" | diag
 # For the watch below: each entry's close time, in the order of TIMES
 # (the last close of its ports: the first run's came before).
 awk 'FNR == NR { c[$2 ":" $3] = $1; next }
 	{ k = $2 ":" $3; if (k in c) print c[k], $2, $3 }' \
-	"$tmp/s1.closes" "$tmp/s1.times" >"$tmp/s1.births"
+	"$tmp/srv1.closes" "$tmp/s1.times" >"$tmp/s1.births"
 count_lines "$tmp/s1.births"
 births=$n
 awk -v tw=$((TW1 * 1000000)) -v b="$b" -v e="$e" \
@@ -451,7 +451,7 @@ awk -v tw=$((TW1 * 1000000)) -v b="$b" -v e="$e" \
 			found, n, bad, dup, other, unborn, minhi / 1000, maxlo / 1000
 		exit !(found == n && !bad && !dup && !unborn && !early_n &&
 		       !late_n)
-	}' f=1 "$tmp/s1.closes" f=2 "$tmp/s1.times" f=3 "$tmp/proc1.txt" \
+	}' f=1 "$tmp/srv1.closes" f=2 "$tmp/s1.times" f=3 "$tmp/proc1.txt" \
 	>"$tmp/proc1-check.txt" 2>&1
 r=$?
 diag "$tmp/proc1-check.txt"
@@ -773,7 +773,7 @@ section "5: max_tw_buckets 100, 150 connections"
 mkpair 5
 tw_timeout $C 60
 sysctl_ns $C $k_max=100
-serve s5 7501 1
+serve srv5 7501 1
 srv5=$last
 snap $hC 5a
 churn s5 7501 1 150 16
@@ -899,7 +899,7 @@ if [ $fam = xtcp ]; then
 	section "7: $N7 entries: their namespace deleted, then the module unloaded"
 	mkpair 7
 	tw_timeout $C 600
-	serve s7 7701 4
+	serve srv7 7701 4
 	srv7=$last
 	slab 7a shrink
 	churn s7 7701 4 $N7
@@ -923,7 +923,7 @@ if [ $fam = xtcp ]; then
 
 	mkpair 7
 	tw_timeout $C 600
-	serve s7 7701 4
+	serve srv7 7701 4
 	srv7=$last
 	# A capture, to see that rmmod sends nothing (and that it works: it
 	# sees the connections' segments).
