@@ -188,6 +188,8 @@ peer() { spawn "$1" "$2" 120 "$peer_bin" $popt -n "$2" "${@:3}"; }
 # serve NAME PORT NPORTS: tw_churn's server in S on SA, the times it
 # closes its connections in $tmp/NAME.closes once it ends; pid in $last.
 serve() {
+	# A name served before left its file: wait for this server's.
+	rm -f "$tmp/$1.ready"
 	# shellcheck disable=SC2086
 	ip netns exec $S "$churn" $popt -o "$tmp/$1.closes" serve $SA "$2" \
 		"$3" "$tmp/$1.ready" >"$tmp/$1.log" 2>&1 &
@@ -200,6 +202,7 @@ serve() {
 # dumpcap and tshark: tshark takes many minutes to start on the debug
 # kernel); pid in $last.
 sniff() {
+	rm -f "$1.ready"
 	# shellcheck disable=SC2086
 	ip netns exec $S "$churn" $popt sniff veth0 "$1" >"$1.log" 2>&1 &
 	last=$!
