@@ -11,7 +11,9 @@
  * work run at a chosen clock; a full accept queue dropping the final ACK;
  * cookies answering every SYN (syncookies 2) or only an overflow (1),
  * their options carried in the TSval, and forged, tuple-mismatched or
- * unsolicited cookie ACKs reset and counted.
+ * unsolicited cookie ACKs reset and counted; a connection's segments
+ * that waited behind its final ACK given to it, and a connection reset
+ * before accept() handed out closed, with its error.
  */
 
 #include <kunit/test.h>
@@ -312,6 +314,78 @@ static void xtcp_synq_accept_full(struct kunit *test)
 	lst_close(&l);
 }
 
+/*
+ * Segments of a connection that reach the listener after its final ACK
+ * made it (they waited in the listener's backlog behind that ACK) go to
+ * the connection, not to a reset.  A connection reset before accept()
+ * stays in the accept queue, closed, as in TCP: accept() hands it out and
+ * its error is ECONNRESET.  A closed child left in the queue when the
+ * listener closes gets no reset.
+ */
+static void xtcp_synq_child_reset(struct kunit *test)
+{
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned long resets = C(ESTABRESETS);
+	struct socket *newsock = NULL;
+	static const u8 byte = 'x';
+	struct lst l = {};
+	struct sk_buff *skb;
+	unsigned int i, n;
+	struct sock *c;
+	u32 iss[2];
+
+	WRITE_ONCE(xtcp_pernet(&init_net)->sysctl.syncookies, 0);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+		feed(test, &l, i, ACK, IRS + i + 1, iss[i] + 1, NULL, NULL);
+	}
+	KUNIT_ASSERT_EQ(test, accepted(&l), 2UL);
+	c = xtcp_kt_first_child(l.sk);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+
+	/* Peer 0's byte, through the listener. */
+	skb = xtcp_kt_make_skb(PPORT, l.lport, ACK, IRS + 1, iss[0] + 1,
+			       PEER_WND, NULL, &byte, 1);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	lock_sock(l.sk);
+	xtcp_v4_do_rcv(l.sk, skb);
+	n = xtcp_kt_rec_take(r);
+	release_sock(l.sk);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_FALSE(test, r[i].flags & RST);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->rcv_nxt, IRS + 2);
+
+	/* Peer 0 resets at RCV.NXT, through the listener too. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 0, RST, IRS + 2, 0, NULL, NULL),
+			0U);
+	KUNIT_EXPECT_EQ(test, c->sk_state, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->sk_err), ECONNRESET);
+	KUNIT_EXPECT_EQ(test, C(ESTABRESETS) - resets, 1UL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
+
+	/* accept() gives it, first, with its error. */
+	KUNIT_ASSERT_EQ(test, kernel_accept(l.sock, &newsock, O_NONBLOCK), 0);
+	KUNIT_EXPECT_PTR_EQ(test, newsock->sk, c);
+	sock_put(c);
+	KUNIT_EXPECT_EQ(test, newsock->sk->sk_state, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(newsock->sk), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 1UL);
+	sock_release(newsock);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(r), 0U);
+
+	/* Peer 1's, reset too, is freed with the listener, silently. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, RST, IRS + 2, 0, NULL, NULL),
+			0U);
+	c = xtcp_kt_first_child(l.sk);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c->sk_state, TCP_CLOSE);
+	sock_put(c);
+	sock_release(l.sock);
+	l.sock = NULL;
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(r), 0U);
+}
+
 /* The options of a Linux client's SYN. */
 static void client_opts(struct xtcp_opts *o, u16 mss, bool ts)
 {
@@ -562,6 +636,7 @@ static struct kunit_case xtcp_synq_cases[] = {
 	KUNIT_CASE(xtcp_synq_bound),
 	KUNIT_CASE(xtcp_synq_prune_order),
 	KUNIT_CASE(xtcp_synq_accept_full),
+	KUNIT_CASE(xtcp_synq_child_reset),
 	KUNIT_CASE(xtcp_synq_cookie_always),
 	KUNIT_CASE(xtcp_synq_cookie_rejected),
 	KUNIT_CASE(xtcp_synq_cookie_on_overflow),

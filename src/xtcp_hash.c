@@ -110,6 +110,52 @@ static struct xtcp_tw *xtcp_tw_find(const struct xtcp_hbucket *b,
 	return NULL;
 }
 
+/* The connection of an arriving segment's 4-tuple, referenced, or NULL. */
+static struct sock *__xtcp_lookup_established(struct xtcp_hbucket *b,
+					      const struct net *net,
+					      __be32 saddr, __be16 sport,
+					      __be32 daddr, u16 lport)
+{
+	struct sock *sk;
+
+	lockdep_assert_held(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (xtcp_match_established(sk, net, saddr, sport, daddr,
+					   lport)) {
+			sock_hold(sk);
+			return sk;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * xtcp_lookup_established - the connection an arriving segment belongs to
+ * @net: the namespace it arrived in
+ * @skb: the segment, validated
+ *
+ * Only a connection matching the 4-tuple exactly: no TIME_WAIT entry, no
+ * listener.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_established(struct net *net,
+				     const struct sk_buff *skb)
+{
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	u16 lport = ntohs(th->dest);
+	struct xtcp_hbucket *b;
+	struct sock *sk;
+
+	b = xtcp_ehash_bucket(net, iph->daddr, lport, iph->saddr, th->source);
+	spin_lock_bh(&b->lock);
+	sk = __xtcp_lookup_established(b, net, iph->saddr, th->source,
+				       iph->daddr, lport);
+	spin_unlock_bh(&b->lock);
+	return sk;
+}
+
 /**
  * xtcp_lookup - the socket an arriving segment belongs to
  * @net: the namespace it arrived in
@@ -146,13 +192,10 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	*twv = 0;
 	b = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
 	spin_lock_bh(&b->lock);
-	sk_for_each(sk, &b->chain) {
-		if (xtcp_match_established(sk, net, saddr, sport, daddr,
-					   lport)) {
-			sock_hold(sk);
-			spin_unlock_bh(&b->lock);
-			return sk;
-		}
+	sk = __xtcp_lookup_established(b, net, saddr, sport, daddr, lport);
+	if (sk) {
+		spin_unlock_bh(&b->lock);
+		return sk;
 	}
 	tw = xtcp_tw_find(b, net, saddr, sport, daddr, lport);
 	if (tw) {

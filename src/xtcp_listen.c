@@ -904,16 +904,43 @@ bad:
 	return -1;
 }
 
+/*
+ * A segment that reached the listener though its connection exists: it
+ * waited in the listener's backlog behind the final ACK that made the
+ * connection, or met the listener while another CPU made it.  The
+ * connection takes it, as TCP looks up again after another CPU took the
+ * request; answered as if there were none, with a reset, it would kill a
+ * connection the peer has just opened.  Returns true when it took @skb.
+ */
+static bool xtcp_listen_to_child(struct sock *sk, struct sk_buff *skb)
+{
+	struct sock *child = xtcp_lookup_established(sock_net(sk), skb);
+
+	if (!child)
+		return false;
+	/* Softirqs are off: the listener's lock nests the child's. */
+	bh_lock_sock_nested(child);
+	if (!sock_owned_by_user(child))
+		xtcp_v4_do_rcv(child, skb);
+	else if (sk_add_backlog(child, skb, READ_ONCE(child->sk_rcvbuf) +
+				READ_ONCE(child->sk_sndbuf)))
+		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+	bh_unlock_sock(child);
+	sock_put(child);
+	return true;
+}
+
 /**
  * xtcp_listen_rcv - a segment for a listener, RFC 9293 3.10.7.2
  * @sk: the listener, locked (bh_lock_sock() or owned), softirqs off
  * @skb: the segment
  * @opts: its options
  *
- * A segment of a half-open connection goes to its request; else a SYN
- * opens one, an ACK is answered with a reset and the rest dropped.
+ * A segment of a half-open connection goes to its request; else one of
+ * a connection made meanwhile goes to it; else a SYN opens one, an ACK is
+ * answered with a reset and the rest dropped.
  *
- * Return: true when a new connection took @skb.
+ * Return: true when a connection took @skb.
  */
 bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		     const struct xtcp_opts *opts)
@@ -929,6 +956,8 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	req = xtcp_req_lookup(q, iph->saddr, th->source, iph->daddr);
 	if (req)
 		return xtcp_req_rcv(sk, req, skb);
+	if (!(th->flags & XTCP_FLAG_SYN) && xtcp_listen_to_child(sk, skb))
+		return true;
 
 	if (th->flags & XTCP_FLAG_RST)
 		return false;

@@ -152,41 +152,16 @@ void xtcp_destroy_sock(struct sock *sk)
 	sock_put(sk);
 }
 
-/*
- * Take a listener's child out of the listener's lists.  Returns true when
- * the caller now owns the child (and must destroy it); false when accept()
- * has already taken it, or the listener is closing and will.
- */
-static bool __xtcp_child_unlink(struct sock *child)
-{
-	struct xtcp_sock *xsk = xtcp_sk(child);
-	struct sock *parent = xsk->parent;
-	struct xtcp_sock *pxsk = xtcp_sk(parent);
-	bool mine;
-
-	spin_lock_bh(&pxsk->accept_lock);
-	mine = parent->sk_state == TCP_LISTEN &&
-	       !list_empty(&xsk->child_node);
-	if (mine) {
-		list_del_init(&xsk->child_node);
-		pxsk->accept_qlen--;
-		sk_acceptq_removed(parent);
-	}
-	spin_unlock_bh(&pxsk->accept_lock);
-
-	if (mine) {
-		xsk->parent = NULL;
-		sock_put(parent);
-	}
-	return mine;
-}
-
 /**
  * xtcp_done - a connection ends (reset, timeout, last ACK, TIME_WAIT over)
  * @sk: the socket, locked
  *
  * An orphan is destroyed; a socket the user still holds is left in
- * TCP_CLOSE for its owner to see, and woken.
+ * TCP_CLOSE for its owner to see, and woken.  So is a child not yet
+ * accepted: as in TCP, it stays in the accept queue, and accept() hands
+ * it out with its error (a reset before accept() is ECONNRESET on the
+ * first recv(), not a connection that never arrived); a listener that
+ * closes first frees it (xtcp_listen_stop()).
  */
 void xtcp_done(struct sock *sk)
 {
@@ -197,13 +172,8 @@ void xtcp_done(struct sock *sk)
 	xtcp_stop_timers(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
-	if (xtcp_sk(sk)->parent) {
-		if (__xtcp_child_unlink(sk)) {
-			sock_orphan(sk);
-			xtcp_destroy_sock(sk);
-		}
+	if (xtcp_sk(sk)->parent)
 		return;
-	}
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
 	else
@@ -222,7 +192,7 @@ static void xtcp_abort(struct sock *sk)
  * Close what a closing listener holds: its half-open requests silently,
  * the connections not yet accepted with a reset.  The listener is in
  * TCP_CLOSE already, so no child joins or leaves the accept queue after
- * the splice (see __xtcp_child_unlink() and xtcp_create_child()).
+ * the splice (see xtcp_create_child()).
  */
 static void xtcp_listen_stop(struct sock *sk)
 {

@@ -534,6 +534,8 @@ unsigned int xtcp_tw_size(void);
 struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 			 const struct xtcp_opts *opts, int dif,
 			 unsigned int *twv, struct xtcp_tw_reply *reply);
+struct sock *xtcp_lookup_established(struct net *net,
+				     const struct sk_buff *skb);
 int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);
 void xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
