@@ -7,7 +7,8 @@
  * The queue's bound (min(backlog, max_syn_backlog)) and its counters; the
  * order requests give way in (a full queue without cookies evicts the
  * oldest retried one; over half full, a retried request is dropped at its
- * expiry; after synack_retries it is dropped anyway), with the timer's
+ * expiry, unless its final ACK met a full accept queue; after
+ * synack_retries it is dropped anyway), with the timer's
  * work run at a chosen clock; a full accept queue dropping the final ACK;
  * cookies answering every SYN (syncookies 2) or only an overflow (1),
  * their options carried in the TSval, and forged, tuple-mismatched or
@@ -311,6 +312,74 @@ static void xtcp_synq_accept_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, feed(test, &l, 4, SYN, IRS + 4, 0, NULL, NULL),
 			0U);
 	KUNIT_EXPECT_EQ(test, C(LISTENOVERFLOWS) - over, 2UL);
+	lst_close(&l);
+}
+
+/*
+ * A request whose final ACK met a full accept queue is not dropped early
+ * while the SYN queue is over half full, as retried ones are: its peer is
+ * ESTABLISHED and would meet a reset.  Its SYN-ACK goes again, and the
+ * peer's next ACK completes it once accept() made room.
+ */
+static void xtcp_synq_acked_kept(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long pruned = C(SYNQPRUNED), rtx;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct socket *newsock = NULL;
+	struct lst l = {};
+	unsigned int i, n;
+	u32 iss[8];
+	u64 t1;
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	WRITE_ONCE(xn->sysctl.synack_retries, 5);
+	/* Backlog 4: four requests at most, five children. */
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 4), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	for (i = 0; i < 4; i++) {
+		feed(test, &l, i, ACK, IRS + i + 1, iss[i] + 1, NULL, NULL);
+		KUNIT_ASSERT_TRUE(test, syn(test, &l, i + 4, NULL,
+					    &iss[i + 4]));
+	}
+	feed(test, &l, 4, ACK, IRS + 5, iss[4] + 1, NULL, NULL);
+	KUNIT_ASSERT_EQ(test, accepted(&l), 5UL);
+	/* Peer 5's final ACK meets the full queue; 6 and 7 send none. */
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 5, ACK, IRS + 6, iss[5] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 5UL);
+	KUNIT_ASSERT_EQ(test, xtcp_synq_len(l.sk), 3U);
+
+	/*
+	 * Each retried once at 1 s.  At 2 s more, over half full (3 of 4):
+	 * peer 5's goes again, peer 6's is dropped (then 2 of 4: peer 7's
+	 * goes again).
+	 */
+	t1 = max(due(test, &l, 2), due(test, &l, 1));
+	t1 = max(t1, due(test, &l, 0));
+	KUNIT_EXPECT_EQ(test, expire(&l, t1, r), 3U);
+	rtx = C(SYNACKRETRANS);
+	n = expire(&l, t1 + 2 * NSEC_PER_SEC, r);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	if (n == 2) {
+		KUNIT_EXPECT_EQ(test, r[0].flags, SYN | ACK);
+		KUNIT_EXPECT_EQ(test, r[0].seq, iss[5]);
+		KUNIT_EXPECT_EQ(test, r[1].seq, iss[7]);
+	}
+	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 1UL);
+	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 2UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 2U);
+
+	/* accept() makes room; the peer's ACK again completes it. */
+	KUNIT_ASSERT_EQ(test, kernel_accept(l.sock, &newsock, O_NONBLOCK), 0);
+	sock_release(newsock);
+	/* Its FIN. */
+	xtcp_kt_rec_take(NULL);
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 5, ACK, IRS + 6, iss[5] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 5UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 1U);
 	lst_close(&l);
 }
 
@@ -636,6 +705,7 @@ static struct kunit_case xtcp_synq_cases[] = {
 	KUNIT_CASE(xtcp_synq_bound),
 	KUNIT_CASE(xtcp_synq_prune_order),
 	KUNIT_CASE(xtcp_synq_accept_full),
+	KUNIT_CASE(xtcp_synq_acked_kept),
 	KUNIT_CASE(xtcp_synq_child_reset),
 	KUNIT_CASE(xtcp_synq_cookie_always),
 	KUNIT_CASE(xtcp_synq_cookie_rejected),

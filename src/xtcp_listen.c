@@ -21,7 +21,9 @@
  * SYN-ACK already went unanswered once is dropped at its next expiry
  * instead of being tried again.  A SYN or final ACK meeting a full accept
  * queue is dropped; the peer's retransmission, or our SYN-ACK's, brings
- * it again.
+ * it again.  A request whose final ACK was so dropped is never dropped
+ * early: its peer holds an open connection, which would meet a reset
+ * (TCP's inet_rsk(req)->acked); it lives its synack_retries.
  *
  * Locking: the SYN queue, its requests and their lists change only under
  * the listener's socket lock: bh_lock_sock() with the socket not owned
@@ -72,7 +74,8 @@ struct xtcp_request {
 	u8			wscale_ok:1,
 				tstamp_ok:1,
 				sack_ok:1,
-				resent:1;	/* sent again for a SYN: no RTT */
+				resent:1,	/* sent again for a SYN: no RTT */
+				acked:1;	/* final ACK dropped: queue full */
 };
 
 struct xtcp_synq {
@@ -393,7 +396,8 @@ static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
 /*
  * The requests due at @now: each sends its SYN-ACK again and waits twice
  * as long, up to synack_retries times; then it is dropped.  While the
- * queue is over half full, a request already retried is dropped instead.
+ * queue is over half full, a request already retried is dropped instead,
+ * unless its peer's final ACK came (and met a full accept queue).
  */
 VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 {
@@ -419,7 +423,7 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 				xtcp_req_drop(sk, req);
 				continue;
 			}
-			if (req->retrans && q->qlen > half) {
+			if (req->retrans && q->qlen > half && !req->acked) {
 				xtcp_req_drop(sk, req);
 				XTCP_INC_STATS(net, XTCP_MIB_SYNQPRUNED);
 				continue;
@@ -499,6 +503,7 @@ static void xtcp_req_init(struct sock *sk, struct xtcp_request *req,
 	req->rcv_wnd = xtcp_req_window(sk);
 	req->retrans = 0;
 	req->resent = 0;
+	req->acked = 0;
 	req->oow_stamp = (u32)jiffies - HZ;
 	xtcp_req_options(sk, req, opts);
 }
@@ -740,6 +745,8 @@ static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
 	if (sk_acceptq_is_full(sk)) {
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENOVERFLOWS);
 		XTCP_INC_STATS(net, XTCP_MIB_LISTENDROPS);
+		if (!cookie)
+			req->acked = 1;
 		return false;
 	}
 	if (!xtcp_create_child(sk, req, skb)) {
