@@ -447,7 +447,10 @@ cap_stop
 cap_decode
 diag "$tmp/segs.txt"
 # SYN-ACKs to LONE: 1 + RETRIES of them, the same sequence number, gaps
-# 1 s, 2 s, ... each within [0.9, 1.5] of it plus 0.3 s.
+# 1 s, 2 s, ...: none early (at least 0.9 of it), none later than 1.5
+# of it plus 1 s (a timer is late by as long as a loaded host keeps the
+# guest's vCPU from running; KUnit checks the exact times, with a chosen
+# clock).
 awk -v retries=$RETRIES '
 	$4 == "SA" { t[++n] = $1; seq[n] = $5 }
 	END {
@@ -458,7 +461,7 @@ awk -v retries=$RETRIES '
 			g = t[i] - t[i - 1]
 			want = 2 ^ (i - 2)
 			printf "gap %d: %.3f s (want %d s)\n", i - 1, g, want
-			if (g < 0.9 * want || g > 1.5 * want + 0.3)
+			if (g < 0.9 * want || g > 1.5 * want + 1)
 				bad = bad " gap " i - 1
 			if (seq[i] != seq[1])
 				bad = bad " seq " i
