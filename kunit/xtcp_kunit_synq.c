@@ -317,9 +317,10 @@ static void xtcp_synq_accept_full(struct kunit *test)
 
 /*
  * A request whose final ACK met a full accept queue is not dropped early
- * while the SYN queue is over half full, as retried ones are: its peer is
- * ESTABLISHED and would meet a reset.  Its SYN-ACK goes again, and the
- * peer's next ACK completes it once accept() made room.
+ * while the SYN queue is over half full, as retried ones are, nor evicted
+ * by a SYN finding it full: its peer is ESTABLISHED and would meet a
+ * reset.  Its SYN-ACK goes again, and the peer's next ACK completes it
+ * once accept() made room.
  */
 static void xtcp_synq_acked_kept(struct kunit *test)
 {
@@ -329,7 +330,7 @@ static void xtcp_synq_acked_kept(struct kunit *test)
 	struct socket *newsock = NULL;
 	struct lst l = {};
 	unsigned int i, n;
-	u32 iss[8];
+	u32 iss[11];
 	u64 t1;
 
 	WRITE_ONCE(xn->sysctl.syncookies, 0);
@@ -371,15 +372,29 @@ static void xtcp_synq_acked_kept(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 2UL);
 	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 2U);
 
-	/* accept() makes room; the peer's ACK again completes it. */
+	/*
+	 * accept() makes room; two SYNs fill the SYN queue.  A third takes
+	 * the place of the most retried request, the oldest of them, but
+	 * not of peer 5's: peer 7's gives way, and its ACK meets a reset.
+	 */
 	KUNIT_ASSERT_EQ(test, kernel_accept(l.sock, &newsock, O_NONBLOCK), 0);
 	sock_release(newsock);
 	/* Its FIN. */
 	xtcp_kt_rec_take(NULL);
+	for (i = 8; i < 11; i++)
+		KUNIT_EXPECT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 2UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 4U);
+	n = feed(test, &l, 7, ACK, IRS + 8, iss[7] + 1, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1)
+		KUNIT_EXPECT_EQ(test, r[0].flags, RST);
+
+	/* The peer's ACK again completes peer 5's. */
 	KUNIT_EXPECT_EQ(test, feed(test, &l, 5, ACK, IRS + 6, iss[5] + 1,
 				   NULL, NULL), 0U);
 	KUNIT_EXPECT_EQ(test, accepted(&l), 5UL);
-	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 3U);
 	lst_close(&l);
 }
 
@@ -421,7 +436,7 @@ static void xtcp_synq_child_reset(struct kunit *test)
 	xtcp_v4_do_rcv(l.sk, skb);
 	n = xtcp_kt_rec_take(r);
 	release_sock(l.sk);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < min_t(unsigned int, n, XTCP_KT_MAX_RECS); i++)
 		KUNIT_EXPECT_FALSE(test, r[i].flags & RST);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(c)->rcv_nxt, IRS + 2);
 

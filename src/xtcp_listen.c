@@ -21,9 +21,10 @@
  * SYN-ACK already went unanswered once is dropped at its next expiry
  * instead of being tried again.  A SYN or final ACK meeting a full accept
  * queue is dropped; the peer's retransmission, or our SYN-ACK's, brings
- * it again.  A request whose final ACK was so dropped is never dropped
- * early: its peer holds an open connection, which would meet a reset
- * (TCP's inet_rsk(req)->acked); it lives its synack_retries.
+ * it again.  A request whose final ACK was so dropped never gives way
+ * early, at its expiry or to a SYN: its peer holds an open connection,
+ * which would meet a reset (TCP's inet_rsk(req)->acked); it lives its
+ * synack_retries.
  *
  * Locking: the SYN queue, its requests and their lists change only under
  * the listener's socket lock: bh_lock_sock() with the socket not owned
@@ -374,7 +375,9 @@ static void xtcp_req_drop(struct sock *sk, struct xtcp_request *req)
 /*
  * Without cookies, a SYN finding the queue full takes the place of the
  * request whose SYN-ACK was sent again most often, the oldest of them;
- * requests never retransmitted stay.  Returns whether one gave way.
+ * requests never retransmitted stay, and so do those whose final ACK met
+ * a full accept queue (their peers hold open connections).  Returns
+ * whether one gave way.
  */
 static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
 {
@@ -382,9 +385,9 @@ static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
 	int i;
 
 	for (i = XTCP_SYNQ_LEVELS - 1; i > 0; i--) {
-		req = list_first_entry_or_null(&q->levels[i],
-					       struct xtcp_request, lnode);
-		if (req) {
+		list_for_each_entry(req, &q->levels[i], lnode) {
+			if (req->acked)
+				continue;
 			xtcp_req_free(sk, q, req);
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNQPRUNED);
 			return true;
@@ -926,6 +929,7 @@ static bool xtcp_listen_to_child(struct sock *sk, struct sk_buff *skb)
 	if (!child)
 		return false;
 	/* Softirqs are off: the listener's lock nests the child's. */
+	lockdep_assert_in_softirq();
 	bh_lock_sock_nested(child);
 	if (!sock_owned_by_user(child))
 		xtcp_v4_do_rcv(child, skb);

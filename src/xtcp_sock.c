@@ -157,9 +157,9 @@ void xtcp_destroy_sock(struct sock *sk)
  * @sk: the socket, locked
  *
  * An orphan is destroyed; a socket the user still holds is left in
- * TCP_CLOSE for its owner to see, and woken.  So is a child not yet
- * accepted: as in TCP, it stays in the accept queue, and accept() hands
- * it out with its error (a reset before accept() is ECONNRESET on the
+ * TCP_CLOSE for its owner to see, and woken.  A child not yet accepted
+ * is left in TCP_CLOSE too: as in TCP, it stays in the accept queue, and
+ * accept() hands it out with its error (a reset before accept() is ECONNRESET on the
  * first recv(), not a connection that never arrived); a listener that
  * closes first frees it (xtcp_listen_stop()).
  */
