@@ -619,9 +619,10 @@ wait_st() {
 # cap_start NS DEV FILTER [FIELD...]: dumpcap on DEV in NS, headers only
 # (snaplen 128), into $tmp/cap.pcapng; tshark decodes it as it is made
 # (it takes long to start in the emulated guest: minutes on the debug
-# kernel), fed by tail through a FIFO until dumpcap ends, so that a
-# tshark still starting never holds dumpcap up.  Each segment becomes a
-# line of $tmp/fields.txt: TIME SPORT DPORT SYN ACK FIN RST SEQ ACK LEN
+# kernel), fed by helpers/follow through a FIFO until cap_stop says
+# dumpcap has ended, so that a tshark still starting never holds dumpcap
+# up.  Each segment becomes a line of $tmp/fields.txt: TIME SPORT DPORT
+# SYN ACK FIN RST SEQ ACK LEN
 # and the FIELDs, separated by "|" (repeated fields joined by ",").
 # cap_buf (MiB) sets dumpcap's buffer.  Returns once dumpcap captures.
 cap_start() {
@@ -633,7 +634,7 @@ cap_start() {
 		tcp.len "$@"; do
 		fields+=(-e "$f")
 	done
-	rm -f "$tmp/dec.fifo"
+	rm -f "$tmp/dec.fifo" "$tmp/cap.done" "$tmp/dec.done"
 	mkfifo "$tmp/dec.fifo"
 	: >"$tmp/cap.pcapng"
 	ip netns exec "$ns" timeout 1200 dumpcap -i "$dev" -s 128 \
@@ -641,14 +642,22 @@ cap_start() {
 		2>"$tmp/dumpcap.log" &
 	cap=$!
 	bg_pids+=("$cap")
-	tail -c +1 --pid=$cap -f "$tmp/cap.pcapng" >"$tmp/dec.fifo" &
-	bg_pids+=($!)
-	tshark -r - -o tcp.relative_sequence_numbers:FALSE \
-		-o tcp.analyze_sequence_numbers:FALSE \
-		-o tcp.calculate_timestamps:FALSE -d ip.proto==253,tcp \
-		-T fields -E separator='|' -E occurrence=a -E aggregator=, \
-		"${fields[@]}" <"$tmp/dec.fifo" >"$tmp/fields.txt" \
-		2>"$tmp/tshark.log" &
+	"$XTCP_TOP/build/userspace/helpers/follow" "$tmp/cap.pcapng" \
+		"$tmp/cap.done" >"$tmp/dec.fifo" &
+	follower=$!
+	bg_pids+=("$follower")
+	# The decoder says it has ended in a file: its PID alone has misled
+	# (cap_stop waited out its bound now and then on the debug kernel
+	# after tshark had ended).
+	{
+		tshark -r - -o tcp.relative_sequence_numbers:FALSE \
+			-o tcp.analyze_sequence_numbers:FALSE \
+			-o tcp.calculate_timestamps:FALSE -d ip.proto==253,tcp \
+			-T fields -E separator='|' -E occurrence=a \
+			-E aggregator=, "${fields[@]}" <"$tmp/dec.fifo" \
+			>"$tmp/fields.txt" 2>"$tmp/tshark.log"
+		echo $? >"$tmp/dec.done"
+	} &
 	decoder=$!
 	bg_pids+=("$decoder")
 	if ! wait_until 60 cap_started; then
@@ -689,8 +698,33 @@ cap_stop() {
 	[[ $caplog =~ received/dropped\ on\ interface[^:]*:\ [0-9]+/([0-9]+) ]] &&
 		cap_drops=${BASH_REMATCH[1]}
 	echo "# captured $cap_n segments, $cap_drops dropped"
-	WAIT_STEP=0.5 wait_until 600 eval '! kill -0 $decoder 2>/dev/null'
-	wait $decoder
+	: >"$tmp/cap.done"
+	if ! WAIT_STEP=0.5 wait_until 120 test -e "$tmp/dec.done"; then
+		# Not seen in a normal run: say where it waits.
+		echo "# decoder still running 120 s after the capture ended"
+		cap_show_proc follow "$follower"
+		cap_show_proc decoder "$decoder"
+		readfile "/proc/$decoder/task/$decoder/children"
+		for i in $content; do
+			cap_show_proc tshark "$i"
+		done
+		WAIT_STEP=0.5 wait_until 480 test -e "$tmp/dec.done"
+	fi
+	wait "$decoder"
+}
+
+# cap_show_proc NAME PID: a process's state, where it sleeps, its files.
+cap_show_proc() {
+	local f
+
+	[ -d "/proc/$2" ] || { echo "# $1 ($2): gone"; return; }
+	readfile "/proc/$2/stat"
+	echo "# $1 ($2) stat: $content"
+	readfile "/proc/$2/wchan"
+	echo "# $1 ($2) wchan: $content"
+	for f in /proc/$2/fd/*; do
+		echo "# $1 ($2) fd ${f##*/} -> $(readlink "$f")"
+	done
 }
 
 # cap_decode [AWK]: $tmp/fields.txt into $tmp/segs.txt, one line a
