@@ -680,7 +680,8 @@ cap_count() {
 
 # cap_stop: stop dumpcap once its count has settled (the kernel hands it
 # packets in blocks, after a time-out: stopped earlier, it loses the last
-# ones), then wait for tshark (10 minutes at most).  Sets cap_n and
+# ones), then wait for tshark (10 minutes at most, then it is stopped:
+# the check of what it decoded fails).  Sets cap_n and
 # cap_drops (what dumpcap says it dropped, "?" unknown).
 cap_stop() {
 	local prev=-1 i
@@ -708,7 +709,8 @@ cap_stop() {
 		for i in $content; do
 			cap_show_proc tshark "$i"
 		done
-		WAIT_STEP=0.5 wait_until 480 test -e "$tmp/dec.done"
+		WAIT_STEP=0.5 wait_until 480 test -e "$tmp/dec.done" ||
+			kill "$follower" "$decoder" 2>/dev/null
 	fi
 	wait "$decoder"
 }
