@@ -646,9 +646,9 @@ cap_start() {
 		"$tmp/cap.done" >"$tmp/dec.fifo" &
 	follower=$!
 	bg_pids+=("$follower")
-	# The decoder says it has ended in a file: its PID alone has misled
-	# (cap_stop waited out its bound now and then on the debug kernel
-	# after tshark had ended).
+	# The decoder says in a file that it has ended: waiting on its PID,
+	# cap_stop now and then waited out its bound on the debug kernel
+	# although tshark had, by every sign, finished.
 	{
 		tshark -r - -o tcp.relative_sequence_numbers:FALSE \
 			-o tcp.analyze_sequence_numbers:FALSE \

@@ -7,11 +7,10 @@
  * 0.  The capture of lib.bash feeds tshark with it while dumpcap writes
  * FILE, and creates DONE once dumpcap has ended.
  *
- * "tail --pid" did this before, and waited for the wrong process now and
- * then: the debug kernel (CONFIG_BASE_SMALL) has 4096 process IDs, so
- * dumpcap's was at times reused before tail looked again, and tail then
- * followed the file until cap_stop's bound of ten minutes.  A file that
- * the test creates cannot be mistaken.
+ * "tail --pid" did this before, ending when dumpcap's process had gone;
+ * now and then on the debug kernel the capture's decoding then waited
+ * out cap_stop's bound of ten minutes, for reasons not found.  A file
+ * that the test creates does not depend on any process's ID.
  *
  * Exits 1 on a read or write error (a reader that went away included).
  */
