@@ -753,10 +753,14 @@ static void xtcp_sack_paws_disordered_ack(struct kunit *test)
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct xtcp_opts o;
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	int saved = xn->sysctl.invalid_ratelimit;
 	struct tsk t = {};
 	unsigned int n;
 
 	KUNIT_ASSERT_EQ(test, paws_setup(&t, 100), 0);
+	/* Every PAWS drop answered: the rate limit has its own case. */
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, 0);
 	xsk = xtcp_sk(t.sk);
 	lock_sock(t.sk);
 	xsk->rto_ns = 200 * NSEC_PER_MSEC;
@@ -794,6 +798,7 @@ static void xtcp_sack_paws_disordered_ack(struct kunit *test)
 	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, r);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 3);
 	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, saved);
 	sack_teardown(&t);
 	xtcp_kt_rec_take(NULL);
 }
@@ -1202,6 +1207,443 @@ static void xtcp_sack_scoreboard(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
+/* ---- 6. Hostile peers, odd timings ------------------------------------- */
+
+/*
+ * A SYN announcing a tiny MSS: the MSS we send with is never below
+ * net.xtcp.min_snd_mss, less the timestamps' room; it once wrapped below
+ * zero to nearly 64 KB.
+ */
+static void xtcp_sack_tiny_mss(struct kunit *test)
+{
+	static const struct {
+		u16 mss;
+		bool ts;
+		int floor;	/* net.xtcp.min_snd_mss */
+		u16 want;	/* mss_cache */
+	} cases[] = {
+		{ 1, true, 48, 36 },
+		{ 11, true, 48, 36 },
+		{ 8, false, 48, 48 },
+		{ 60, true, 48, 48 },
+		{ 4, true, 100, 88 },
+		{ 1460, true, 48, 1448 },
+	};
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	int saved = xn->sysctl.min_snd_mss;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_opts o;
+	unsigned int i, n;
+
+	if (!xtcp_kt_lo_up())
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct child_view v;
+		struct tsk t = {};
+		int err;
+
+		memset(&o, 0, sizeof(o));
+		o.has_mss = 1;
+		o.mss = cases[i].mss;
+		o.has_tstamp = cases[i].ts;
+		o.tsval = TSX;
+		WRITE_ONCE(xn->sysctl.min_snd_mss, cases[i].floor);
+		err = listen_child(&t, 0, &o, r, &n);
+		WRITE_ONCE(xn->sysctl.min_snd_mss, saved);
+		if (err) {
+			KUNIT_FAIL(test, "MSS %u: set-up failed: %d",
+				   cases[i].mss, err);
+		} else {
+			child_read(&t, &v);
+			KUNIT_EXPECT_EQ_MSG(test, v.tstamp_ok, cases[i].ts,
+					    "MSS %u", cases[i].mss);
+			KUNIT_EXPECT_EQ_MSG(test, v.mss_cache, cases[i].want,
+					    "MSS %u, min_snd_mss %d",
+					    cases[i].mss, cases[i].floor);
+		}
+		sack_teardown(&t);
+		xtcp_kt_rec_take(NULL);
+	}
+}
+
+/*
+ * RFC 7323 4.3: TS.Recent takes the TSval of acceptable segments only.
+ * One forged segment, its ACK of data never sent or far too old, or no
+ * ACK at all, must not move it, or PAWS would drop all that follow.
+ */
+static void xtcp_sack_ts_recent_acceptable(struct kunit *test)
+{
+	const u32 far = TSX + 0x40000000U;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	int saved = xn->sysctl.invalid_ratelimit;
+	struct xtcp_sock *xsk;
+	struct xtcp_opts o;
+	struct tsk t = {};
+	unsigned int n;
+
+	KUNIT_ASSERT_EQ(test, paws_setup(&t, 100), 0);
+	xsk = xtcp_sk(t.sk);
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, 0);
+	ts_opts(&o, far);
+
+	/* Acknowledges what was never sent: a challenge ACK, no more. */
+	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1 + DLEN + 100, DLEN,
+		 PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
+
+	/* Acknowledges what is older than the largest window. */
+	n = feed(test, &t, ACK, IRS + 1, ISS + 1 - PEER_WND - 10, 0,
+		 PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX);
+
+	/* No ACK at all. */
+	n = feed(test, &t, PSH, IRS + 1, 0, DLEN, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
+
+	/* The real peer carries on, and is heard. */
+	ts_opts(&o, TSX + 1);
+	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, r);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1 + DLEN);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, TSX + 1);
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, saved);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * PAWS applies to a request too (TCP's tcp_check_req()): a final ACK
+ * whose TSval is older than the SYN's is an old duplicate; it makes no
+ * connection, is counted and answered.  The real final ACK then does.
+ */
+static void xtcp_sack_paws_request(struct kunit *test)
+{
+	unsigned long paws = xtcp_kt_counter(XTCP_MIB_PAWSESTAB);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_opts o, ao = {};
+	struct sock *lsk, *csk;
+	struct tsk t = {};
+	unsigned int n;
+	u32 iss;
+
+	if (!xtcp_kt_lo_up())
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM,
+					       0, &t.sock), 0);
+	lsk = t.sock->sk;
+	t.sk = lsk;
+	KUNIT_ASSERT_EQ(test, kernel_listen(t.sock, 8), 0);
+	t.lport = inet_sk(lsk)->inet_num;
+
+	syn_opts(&o, TSX, 7);
+	n = feed(test, &t, SYN, IRS, 0, 0, PEER_WND, &o, r);
+	KUNIT_ASSERT_EQ(test, n, 1U);
+	iss = r[0].seq;
+
+	ao.has_tstamp = 1;
+	ao.tsecr = r[0].opts.tsval;
+	ao.tsval = TSX - 1;
+	n = feed(test, &t, ACK, IRS + 1, iss + 1, 0, PEER_WND, &ao, r);
+	csk = xtcp_kt_first_child(lsk);
+	KUNIT_EXPECT_NULL(test, csk);
+	if (csk)
+		sock_put(csk);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_PAWSESTAB), paws + 1);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, r[0].flags & (SYN | ACK | RST), ACK);
+		KUNIT_EXPECT_EQ(test, r[0].ack, IRS + 1);
+	}
+
+	ao.tsval = TSX;
+	feed(test, &t, ACK, IRS + 1, iss + 1, 0, PEER_WND, &ao, NULL);
+	csk = xtcp_kt_first_child(lsk);
+	KUNIT_EXPECT_NOT_NULL(test, csk);
+	if (csk) {
+		t.sk = csk;
+		t.child = true;
+	}
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * The window offered from RCV.NXT: @wnd bytes, and a receive buffer of
+ * @rcvbuf (0 keeps it closed when the next ACK chooses a window).
+ */
+static void set_rcv_wnd(struct tsk *t, u32 wnd, int rcvbuf)
+{
+	lock_sock(t->sk);
+	WRITE_ONCE(t->sk->sk_rcvbuf, rcvbuf);
+	xtcp_kt_open_rcv(t->sk, wnd);
+	release_sock(t->sk);
+}
+
+/*
+ * RFC 9293 3.10.7.4: with the receive window closed, a segment at
+ * RCV.NXT carrying data still has its ACK processed (the text dropped
+ * and counted, an ACK sent), and a RST there still resets.  Text past
+ * the right edge of an open window is trimmed, a FIN with it.
+ */
+static void xtcp_sack_zero_window(struct kunit *test)
+{
+	unsigned long zwin = xtcp_kt_counter(XTCP_MIB_ZEROWINDOWDROP);
+	unsigned long oow = xtcp_kt_counter(XTCP_MIB_OUTOFWINDOW);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sock *xsk;
+	struct tsk t = {};
+	unsigned int n;
+	int rcvbuf;
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 1, SEG),
+			0);
+	xsk = xtcp_sk(t.sk);
+	rcvbuf = READ_ONCE(t.sk->sk_rcvbuf);
+	set_rcv_wnd(&t, 0, 0);
+
+	/* Data at RCV.NXT acknowledging our segment: the ACK counts. */
+	n = feed(test, &t, ACK | PSH, IRS + 1, ISS + 1 + SEG, DLEN, PEER_WND,
+		 NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->snd_una, ISS + 1 + SEG);
+	KUNIT_EXPECT_EQ(test, xsk->packets_out, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&t.sk->sk_receive_queue));
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ZEROWINDOWDROP),
+			zwin + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OUTOFWINDOW), oow);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, r[0].flags, ACK);
+		KUNIT_EXPECT_EQ(test, r[0].ack, IRS + 1);
+		KUNIT_EXPECT_EQ(test, r[0].window, 0);
+	}
+
+	/* Past RCV.NXT: unacceptable, and its ACK field is not read. */
+	n = feed(test, &t, ACK | PSH, IRS + 2, ISS + 1 + SEG, DLEN,
+		 PEER_WND - 100, NULL, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OUTOFWINDOW), oow + 1);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, (u32)PEER_WND);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+
+	/* Four bytes of window: ten bytes and a FIN come, four are taken. */
+	set_rcv_wnd(&t, 4, rcvbuf);
+	n = feed(test, &t, ACK | PSH | FIN, IRS + 1, ISS + 1 + SEG, DLEN,
+		 PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1 + 4);
+	KUNIT_EXPECT_EQ(test, t.sk->sk_state, TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue), 1U);
+	if (!skb_queue_empty(&t.sk->sk_receive_queue))
+		KUNIT_EXPECT_EQ(test,
+				skb_peek(&t.sk->sk_receive_queue)->len, 4U);
+	KUNIT_EXPECT_GE(test, n, 1U);
+	if (n >= 1)
+		KUNIT_EXPECT_EQ(test, r[n - 1].ack, IRS + 1 + 4);
+
+	/* A RST at RCV.NXT with the window closed still resets. */
+	set_rcv_wnd(&t, 0, 0);
+	n = feed(test, &t, RST, IRS + 1 + 4, 0, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_EQ(test, t.sk->sk_state, TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(t.sk->sk_err), ECONNRESET);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * Answers to bad segments: at most one per invalid_ratelimit for a
+ * connection, but data is always answered; challenge ACKs within the
+ * socket's limit and a budget drawn each second between half and one
+ * and a half times challenge_ack_limit.
+ */
+static void xtcp_sack_invalid_ratelimit(struct kunit *test)
+{
+	unsigned long skipped = xtcp_kt_counter(XTCP_MIB_ACKSKIPPED);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_sysctl saved = xn->sysctl;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	const u32 away = IRS + 1 + (1U << 30);	/* past any window */
+	unsigned long ch, lim, j0;
+	unsigned int i, n, sent;
+	struct tsk t = {};
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 1, DLEN),
+			0);
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, 60000);
+
+	n = feed(test, &t, ACK, away, ISS + 1, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	n = feed(test, &t, ACK, away, ISS + 1, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ACKSKIPPED),
+			skipped + 1);
+	/* Data: the peer may have lost our ACK; always answered. */
+	n = feed(test, &t, ACK | PSH, away, ISS + 1, DLEN, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	/* A SYN's challenge ACK falls under the same limit. */
+	n = feed(test, &t, SYN, IRS + 1, 0, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ACKSKIPPED),
+			skipped + 2);
+
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, 0);
+	n = feed(test, &t, ACK, away, ISS + 1, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+
+	/* A budget of 2: one or two a second, the draw's. */
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 2);
+	spin_lock_bh(&xn->challenge_lock);
+	xn->challenge_stamp = jiffies - 2 * HZ;	/* draw anew */
+	spin_unlock_bh(&xn->challenge_lock);
+	ch = xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS);
+	lim = xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED);
+	sent = 0;
+	j0 = jiffies;
+	for (i = 0; i < 8; i++)
+		sent += feed(test, &t, SYN, IRS + 1, 0, 0, PEER_WND, NULL, r);
+	/* Each second begun may draw another budget. */
+	KUNIT_EXPECT_GE(test, sent, 1U);
+	KUNIT_EXPECT_LE(test, sent, 2 * ((jiffies - j0) / HZ + 1));
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS),
+			ch + sent);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED),
+			lim + 8 - sent);
+
+	/* No budget: none. */
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 0);
+	spin_lock_bh(&xn->challenge_lock);
+	xn->challenge_stamp = jiffies - 2 * HZ;
+	spin_unlock_bh(&xn->challenge_lock);
+	n = feed(test, &t, SYN, IRS + 1, 0, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	spin_lock_bh(&xn->challenge_lock);
+	xn->challenge_stamp = jiffies - 2 * HZ;
+	spin_unlock_bh(&xn->challenge_lock);
+
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, saved.invalid_ratelimit);
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, saved.challenge_ack_limit);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * Karn (RFC 6298 5.7): an ACK of retransmitted data, without timestamps,
+ * gives no sample and leaves the backed-off RTO; the next ACK of data
+ * sent once does, and the backoff is gone.
+ */
+static void xtcp_sack_karn(struct kunit *test)
+{
+	const u64 backed = 4ULL * NSEC_PER_SEC;
+	struct xtcp_sock *xsk;
+	struct tsk t = {};
+	u32 samples;
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 2, SEG),
+			0);
+	xsk = xtcp_sk(t.sk);
+	lock_sock(t.sk);
+	XTCP_SKB_CB(skb_peek(&t.sk->sk_write_queue))->sacked |=
+		XTCP_SKB_RETRANS;
+	xsk->retransmits = 2;
+	xsk->rto_ns = backed;
+	samples = xsk->rtt_samples;
+	release_sock(t.sk);
+
+	feed(test, &t, ACK, IRS + 1, ISS + 1 + SEG, 0, PEER_WND, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, xsk->snd_una, ISS + 1 + SEG);
+	KUNIT_EXPECT_EQ(test, xsk->retransmits, 0);
+	KUNIT_EXPECT_EQ(test, xsk->rtt_samples, samples);
+	KUNIT_EXPECT_EQ(test, xsk->rto_ns, backed);
+
+	feed(test, &t, ACK, IRS + 1, ISS + 1 + 2 * SEG, 0, PEER_WND, NULL,
+	     NULL);
+	KUNIT_EXPECT_EQ(test, xsk->rtt_samples, samples + 1);
+	KUNIT_EXPECT_LT(test, xsk->rto_ns, backed);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * A connection born from a listener loses a segment of its very first
+ * flight: three duplicate ACKs start NewReno's fast retransmit (recover
+ * starts at the ISS, not at SND.UNA, RFC 6582 3.2).
+ */
+static void xtcp_sack_first_flight(struct kunit *test)
+{
+	unsigned long fast = xtcp_kt_counter(XTCP_MIB_FASTRETRANS);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sock *xsk;
+	struct xtcp_opts o = {};
+	struct tsk t = {};
+	unsigned int i, n = 0;
+	u32 una;
+	int err = 0;
+
+	if (!xtcp_kt_lo_up())
+		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");
+	o.has_mss = 1;
+	o.mss = SEG;
+	KUNIT_ASSERT_EQ(test, listen_child(&t, 0, &o, r, &n), 0);
+	xsk = xtcp_sk(t.sk);
+
+	lock_sock(t.sk);
+	una = xsk->snd_una;
+	for (i = 0; i < 5 && !err; i++)
+		err = xtcp_kt_queue_sent(t.sk, una + i * SEG, SEG, 0);
+	xsk->snd_nxt = una + 5 * SEG;
+	xsk->write_seq = xsk->snd_nxt;
+	release_sock(t.sk);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_FALSE(test, xsk->cc.sack);
+
+	for (i = 0; i < 3; i++)
+		n = feed(test, &t, ACK, IRS + 1, una, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_FASTRETRANS), fast + 1);
+	KUNIT_EXPECT_GE(test, n, 1U);
+	if (n >= 1) {
+		KUNIT_EXPECT_EQ(test, r[0].seq, una);
+		KUNIT_EXPECT_EQ(test, r[0].len, (u32)SEG);
+	}
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
+ * A retransmission timeout deferred while the user held the socket, its
+ * timer armed again before release_sock() ran the deferred work (an ACK
+ * in the backlog moved the deadline): the stale expiry does nothing; the
+ * timer queued now is the one that counts.
+ */
+static void xtcp_sack_stale_expiry(struct kunit *test)
+{
+	unsigned long rto = xtcp_kt_counter(XTCP_MIB_RTOEXPIRED);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sock *xsk;
+	struct tsk t = {};
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 2, SEG),
+			0);
+	xsk = xtcp_sk(t.sk);
+	lock_sock(t.sk);
+	/* The timer fired while we owned the socket: its reference passed. */
+	sock_hold(t.sk);
+	set_bit(XTCP_RTX_DEFERRED, &xsk->deferred);
+	/* Then the deadline moved on. */
+	xtcp_rtx_timer_arm(t.sk);
+	release_sock(t.sk);
+
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_RTOEXPIRED), rto);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(r), 0U);
+	KUNIT_EXPECT_EQ(test, xsk->retransmits, 0);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xsk->rtx_timer));
+	KUNIT_EXPECT_FALSE(test, test_bit(XTCP_RTX_DEFERRED, &xsk->deferred));
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
 static int xtcp_sack_init(struct kunit *test)
 {
 	xtcp_kt_rec_start(test);
@@ -1225,6 +1667,14 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_sack_blocks_sent, sack_ts_gen_params),
 	KUNIT_CASE(xtcp_sack_recovery_entry),
 	KUNIT_CASE(xtcp_sack_scoreboard),
+	KUNIT_CASE(xtcp_sack_tiny_mss),
+	KUNIT_CASE(xtcp_sack_ts_recent_acceptable),
+	KUNIT_CASE(xtcp_sack_paws_request),
+	KUNIT_CASE(xtcp_sack_zero_window),
+	KUNIT_CASE(xtcp_sack_invalid_ratelimit),
+	KUNIT_CASE(xtcp_sack_karn),
+	KUNIT_CASE(xtcp_sack_first_flight),
+	KUNIT_CASE(xtcp_sack_stale_expiry),
 	{}
 };
 

@@ -1143,7 +1143,10 @@ static void xtcp_state_passive_syn_retransmitted(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
-/* Start a fresh one-second window of challenge ACKs at @stamp. */
+/*
+ * A one-second window of challenge ACKs starting at @stamp, @count of
+ * its budget left.
+ */
 static void challenge_window(unsigned long stamp, unsigned int count)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
@@ -1155,16 +1158,19 @@ static void challenge_window(unsigned long stamp, unsigned int count)
 }
 
 /*
- * RFC 5961 section 7: at most net.xtcp.challenge_ack_limit challenge ACKs
- * a second; the others are counted in XtcpChallengeACKsLimited.  The
- * window is started in the future so that it cannot roll over while the
- * test runs.  Acknowledging an unacceptable segment is no challenge ACK
+ * RFC 5961 section 7: at most the budget of challenge ACKs a second; the
+ * others are counted in XtcpChallengeACKsLimited.  The window is started
+ * in the future with 3 left, so that it cannot roll over while the test
+ * runs; a new one draws from half to one and a half times the limit.  The
+ * socket's own limit on answers to bad segments (invalid_ratelimit) is
+ * off here.  Acknowledging an unacceptable segment is no challenge ACK
  * and is not limited.
  */
 static void xtcp_state_challenge_ack_limit(struct kunit *test)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	static const enum kind kinds[] = { K_SYN, K_RST_WIN, K_ACK_BEYOND };
+	struct xtcp_sysctl saved = xn->sysctl;
 	unsigned long sent, limited;
 	struct tsock ts = {};
 	struct after a = {};
@@ -1177,8 +1183,9 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 		goto out;
 	}
 
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, 0);
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 3);
-	challenge_window(jiffies + 60 * HZ, 0);
+	challenge_window(jiffies + 60 * HZ, 3);
 	sent = xtcp_kt_counter(XTCP_MIB_CHALLENGEACKS);
 	limited = xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED);
 	for (i = 0; i < 9; i++) {
@@ -1206,8 +1213,8 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED) - limited,
 			6UL);
 
-	/* The next second starts afresh. */
-	challenge_window(jiffies - 2 * HZ, 3);
+	/* The next second starts afresh: a budget of 2 to 4. */
+	challenge_window(jiffies - 2 * HZ, 0);
 	make_seg(&ts, R_ESTABLISHED, K_SYN, &s);
 	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
 	if (!skb)
@@ -1218,7 +1225,7 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 
 	/* A limit of 0: none at all. */
 	WRITE_ONCE(xn->sysctl.challenge_ack_limit, 0);
-	challenge_window(jiffies + 60 * HZ, 0);
+	challenge_window(jiffies - 2 * HZ, 5);
 	make_seg(&ts, R_ESTABLISHED, K_RST_WIN, &s);
 	skb = make_skb(&ts, s.flags, s.seq, s.ack, s.dlen);
 	if (!skb)
@@ -1228,6 +1235,10 @@ static void xtcp_state_challenge_ack_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_CHALLENGELIMITED) - limited,
 			7UL);
 out:
+	WRITE_ONCE(xn->sysctl.invalid_ratelimit, saved.invalid_ratelimit);
+	WRITE_ONCE(xn->sysctl.challenge_ack_limit, saved.challenge_ack_limit);
+	/* The next challenge ACK draws a budget of its own. */
+	challenge_window(jiffies - 2 * HZ, 0);
 	teardown(&ts);
 	xtcp_kt_rec_take(NULL);
 }

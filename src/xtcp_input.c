@@ -96,10 +96,21 @@ static u32 xtcp_cb_len(const struct sk_buff *skb)
 	return XTCP_SKB_CB(skb)->end_seq - XTCP_SKB_CB(skb)->seq;
 }
 
-/* RFC 5961: a challenge ACK, within the namespace's rate limit. */
+/*
+ * RFC 5961: a challenge ACK, within the socket's limit on answers to bad
+ * segments and the namespace's budget of them.
+ */
 static void xtcp_send_challenge_ack(struct sock *sk)
 {
-	if (xtcp_challenge_ack_allowed(sock_net(sk)))
+	if (xtcp_challenge_ack_allowed(sock_net(sk), &xtcp_sk(sk)->oow_stamp))
+		xtcp_send_ack(sk);
+}
+
+/* A duplicate ACK for a bad segment, within invalid_ratelimit. */
+static void xtcp_send_oow_ack(struct sock *sk, const struct sk_buff *skb)
+{
+	if (!xtcp_oow_rate_limited(sock_net(sk), skb,
+				   &xtcp_sk(sk)->oow_stamp))
 		xtcp_send_ack(sk);
 }
 
@@ -129,18 +140,26 @@ static void xtcp_reset(struct sock *sk)
 	xtcp_done(sk);
 }
 
-/* Peer's MSS option, bounded by ours and by TCP_MAXSEG. */
+/*
+ * The MSS we send with: the peer's MSS option (536 without one), bounded
+ * by ours and by TCP_MAXSEG, and from below by net.xtcp.min_snd_mss, so
+ * that a peer announcing a tiny MSS cannot make us send a segment for
+ * every few bytes (TCP's tcp_min_snd_mss).  The MSS counts data and
+ * options alike (RFC 6691): the timestamps' room comes off, which leaves
+ * at least 8 bytes of data whatever else the options carry.
+ */
 void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts)
 {
-	u16 mss = opts->has_mss ? opts->mss : XTCP_DEFAULT_MSS;
+	u32 floor = READ_ONCE(xtcp_sysctl(&xsk->inet.sk)->min_snd_mss);
+	u32 mss = opts->has_mss ? opts->mss : XTCP_DEFAULT_MSS;
 
-	mss = min(mss, xsk->advmss);
+	mss = min_t(u32, mss, xsk->advmss);
 	if (xsk->user_mss)
-		mss = min(mss, xsk->user_mss);
-	/* The MSS counts data and options alike (RFC 6691). */
+		mss = min_t(u32, mss, xsk->user_mss);
+	mss = max_t(u32, mss, max_t(u32, floor, XTCP_MIN_SND_MSS));
 	if (xsk->tstamp_ok)
 		mss -= XTCPOLEN_TSTAMP_ALIGNED;
-	xsk->mss_cache = max_t(u16, mss, 64);
+	xsk->mss_cache = mss;
 }
 
 /* SEG.WND in bytes: scaled, but never on a SYN (RFC 7323 2.2). */
@@ -351,8 +370,8 @@ static void xtcp_sack_update(struct sock *sk)
 /*
  * Free what SEG.ACK acknowledges; SND.UNA moves to @ack.  The oldest
  * segment it acknowledges gives an RTT sample unless any of them was
- * retransmitted (Karn's rule, RFC 6298 section 3); the RTO is computed
- * afresh, its backoff gone (5.7); congestion control grows the window or,
+ * retransmitted (Karn's rule, RFC 6298 section 3); a sample computes the
+ * RTO afresh, its backoff gone (5.7); congestion control grows the window or,
  * on a partial ACK in fast recovery, has the next hole resent.
  */
 static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
@@ -406,14 +425,19 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 		rtt_us = rtt_us < XTCP_RTO_MAX_NS / NSEC_PER_MSEC ?
 			 max(rtt_us, 1U) * USEC_PER_MSEC : 0;
 	}
+	/*
+	 * Only a valid sample clears the backoff (RFC 6298 5.7): an ACK of
+	 * a retransmission without timestamps says nothing of the path, and
+	 * the RTO stays where the timeouts took it.
+	 */
 	if (rtt_us) {
 		xtcp_rtt_sample(&xsk->rtt, rtt_us);
 		xsk->rtt_samples++;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RTTSAMPLES);
+		xsk->rto_ns = xtcp_rto_base(sk);
 	}
 	xsk->retransmits = 0;
 	xsk->rtx_stamp_ns = 0;
-	xsk->rto_ns = xtcp_rto_base(sk);
 
 	if (xtcp_cc_ack(&xsk->cc, ack, acked, in_flight) ==
 	    XTCP_CC_RETRANSMIT) {
@@ -734,23 +758,30 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	unsigned int hdrlen = xtcp_hdrlen(th);
 	u32 datalen = skb->len - hdrlen;
+	u32 ack = cb->ack_seq, fin_seq, right;
 	bool queued = false, fin, had_ofo;
-	u32 ack = cb->ack_seq, fin_seq;
 
 	/* PAWS (RFC 7323 5.3): an old duplicate. */
 	if (xtcp_paws_reject(xsk, skb, opts)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
-		xtcp_send_ack(sk);
+		xtcp_send_oow_ack(sk, skb);
 		return false;
 	}
 
-	/* First: sequence number. */
+	/*
+	 * First: sequence number.  A closed window takes no text, but a
+	 * segment reaching RCV.NXT still has its ACK (and RST) processed,
+	 * or a peer whose ACKs ride on its data would never see them while
+	 * our buffer is full; its text is dropped below.
+	 */
 	if (!xtcp_seq_acceptable(cb->seq, xtcp_cb_len(skb), xsk->rcv_nxt,
-				 xtcp_rcv_wnd_now(xsk))) {
+				 xtcp_rcv_wnd_now(xsk)) &&
+	    (xtcp_rcv_wnd_now(xsk) || xtcp_seq_after(cb->seq, xsk->rcv_nxt) ||
+	     xtcp_seq_before(cb->end_seq, xsk->rcv_nxt))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
 		if (th->flags & XTCP_FLAG_RST)
 			return false;
-		xtcp_send_ack(sk);
+		xtcp_send_oow_ack(sk, skb);
 		return false;
 	}
 
@@ -776,8 +807,6 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
-
-	xtcp_store_ts_recent(xsk, cb->seq, opts);
 
 	/* Fifth: the ACK field. */
 	if (!(th->flags & XTCP_FLAG_ACK))
@@ -808,6 +837,12 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
+	/*
+	 * An acceptable segment: only now may its TSval become TS.Recent
+	 * (RFC 7323 4.3), or one forged segment with a far TSval would have
+	 * PAWS drop all that follow.
+	 */
+	xtcp_store_ts_recent(xsk, cb->seq, opts);
 	/* The peer answers: its probes are accounted for (keepalive too). */
 	xsk->probes_out = 0;
 	xsk->rcv_stamp_ns = ktime_get_ns();
@@ -862,6 +897,25 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_done(sk);
 		return false;
+	}
+
+	/*
+	 * Text past the window's right edge is trimmed, and a FIN with it:
+	 * we never acknowledge beyond what we offered.
+	 */
+	right = xsk->rcv_nxt + xtcp_rcv_wnd_now(xsk);
+	if (xtcp_seq_after(cb->seq + datalen + fin, right)) {
+		if (!xtcp_seq_after(right, cb->seq)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ZEROWINDOWDROP);
+			xtcp_send_ack(sk);
+			return false;
+		}
+		datalen = min(datalen, right - cb->seq);
+		if (pskb_trim_rcsum(skb, hdrlen + datalen))
+			return false;
+		fin = false;
+		cb->flags &= ~XTCP_FLAG_FIN;
+		cb->end_seq = cb->seq + datalen;
 	}
 
 	if (datalen)

@@ -507,7 +507,7 @@ static void xtcp_req_init(struct sock *sk, struct xtcp_request *req,
 	req->retrans = 0;
 	req->resent = 0;
 	req->acked = 0;
-	req->oow_stamp = (u32)jiffies - HZ;
+	req->oow_stamp = 0;
 	xtcp_req_options(sk, req, opts);
 }
 
@@ -694,7 +694,11 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	cxsk->write_seq = req->iss + 1;
 	cxsk->snd_sml = req->iss + 1;
 	cxsk->snd_wl2 = req->iss + 1;
-	xtcp_cc_init(&cxsk->cc, req->iss + 1);
+	/*
+	 * recover starts at the ISS (RFC 6582 section 3.2), below SND.UNA:
+	 * three duplicate ACKs of the very first flight start recovery.
+	 */
+	xtcp_cc_init(&cxsk->cc, req->iss);
 	/* Karn: the SYN-ACK's round trip, if it was sent only once. */
 	rtt_us = xtcp_clock_us() - req->sent_us;
 	if (!req->retrans && !req->resent &&
@@ -763,36 +767,28 @@ static bool xtcp_req_complete(struct sock *sk, struct xtcp_request *req,
 }
 
 /*
- * A request answers unexpected segments (the peer's SYN again, segments
- * out of the window) at most twice a second, as TCP's
- * tcp_oow_rate_limited() has it: a spoofed stream of them must not turn
- * the listener into an amplifier.
- */
-static bool xtcp_req_oow_limited(struct xtcp_request *req)
-{
-	u32 now = (u32)jiffies;
-
-	if (now - req->oow_stamp < HZ / 2)
-		return true;
-	req->oow_stamp = now;
-	return false;
-}
-
-/*
  * SYN_RECV, a segment for a request: RFC 9293 3.10.7.4 for a connection
- * opened passively, with RFC 5961's checks of resets.
+ * opened passively, with RFC 5961's checks of resets, and PAWS against
+ * the TSval of the peer's SYN (as TCP's tcp_check_req()): an old
+ * duplicate, the final ACK of another incarnation among them, is treated
+ * as a segment outside the window.
  */
 static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
-			 struct sk_buff *skb)
+			 struct sk_buff *skb, const struct xtcp_opts *opts)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = xtcp_hdr(skb)->flags;
 	struct net *net = sock_net(sk);
+	bool paws;
+
+	paws = req->tstamp_ok && opts->has_tstamp && req->ts_recent &&
+	       !(flags & XTCP_FLAG_RST) &&
+	       (s32)(opts->tsval - req->ts_recent) < 0;
 
 	/* The peer's SYN again: our SYN-ACK was lost; send it again. */
 	if ((flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
-	    XTCP_FLAG_SYN && cb->seq == req->irs) {
-		if (!xtcp_req_oow_limited(req) &&
+	    XTCP_FLAG_SYN && cb->seq == req->irs && !paws) {
+		if (!xtcp_oow_rate_limited(net, skb, &req->oow_stamp) &&
 		    !xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
 			/* Karn: the final ACK may answer either. */
 			req->resent = 1;
@@ -803,10 +799,12 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	}
 
 	/* First: the sequence number, against the window offered. */
-	if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq, req->irs + 1,
-				 req->rcv_wnd)) {
-		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOW);
-		if (!(flags & XTCP_FLAG_RST) && !xtcp_req_oow_limited(req))
+	if (paws || !xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq,
+					 req->irs + 1, req->rcv_wnd)) {
+		XTCP_INC_STATS(net, paws ? XTCP_MIB_PAWSESTAB :
+					   XTCP_MIB_OUTOFWINDOW);
+		if (!(flags & XTCP_FLAG_RST) &&
+		    !xtcp_oow_rate_limited(net, skb, &req->oow_stamp))
 			xtcp_req_send(sk, req, 0);
 		return false;
 	}
@@ -814,7 +812,7 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	/* Second: a reset, exactly at RCV.NXT (RFC 5961 3.2). */
 	if (flags & XTCP_FLAG_RST) {
 		if (cb->seq != req->irs + 1) {
-			if (xtcp_challenge_ack_allowed(net))
+			if (xtcp_challenge_ack_allowed(net, &req->oow_stamp))
 				xtcp_req_send(sk, req, 0);
 			return false;
 		}
@@ -966,7 +964,7 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		return false;
 	req = xtcp_req_lookup(q, iph->saddr, th->source, iph->daddr);
 	if (req)
-		return xtcp_req_rcv(sk, req, skb);
+		return xtcp_req_rcv(sk, req, skb, opts);
 	if (!(th->flags & XTCP_FLAG_SYN) && xtcp_listen_to_child(sk, skb))
 		return true;
 

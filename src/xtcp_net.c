@@ -79,6 +79,8 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpTWRecycled", XTCP_MIB_TWRECYCLED),
 	SNMP_MIB_ITEM("XtcpTimeWaitOverflow", XTCP_MIB_TIMEWAITOVERFLOW),
 	SNMP_MIB_ITEM("XtcpPAWSTimeWait", XTCP_MIB_PAWSTIMEWAIT),
+	SNMP_MIB_ITEM("XtcpACKSkipped", XTCP_MIB_ACKSKIPPED),
+	SNMP_MIB_ITEM("XtcpZeroWindowDrop", XTCP_MIB_ZEROWINDOWDROP),
 	SNMP_MIB_SENTINEL
 };
 
@@ -138,6 +140,8 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 	spin_lock_init(&xn->challenge_lock);
+	/* A second ago: the first challenge ACK draws a budget. */
+	xn->challenge_stamp = jiffies - HZ;
 	get_random_bytes(&xn->cookie_key, sizeof(xn->cookie_key));
 
 	/* Raw, of XTCP's protocol number, unhashed: it only sends. */

@@ -819,23 +819,85 @@ void xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
- * RFC 5961 section 7: at most challenge_ack_limit challenge ACKs per
- * second in a namespace.
+ * Answers to bad segments, at most one per net.xtcp.invalid_ratelimit for
+ * one connection (@stamp: jiffies of the last, 0 for none), as TCP's
+ * __tcp_oow_rate_limited(): two stacks that each find the other's
+ * segments unacceptable must not ACK each other in a loop.
  */
-bool xtcp_challenge_ack_allowed(struct net *net)
+static bool __xtcp_oow_rate_limited(struct net *net, u32 *stamp)
+{
+	int ms = READ_ONCE(xtcp_pernet(net)->sysctl.invalid_ratelimit);
+	u32 gap = msecs_to_jiffies(ms), now = (u32)jiffies;
+	s32 elapsed = now - *stamp;
+
+	if (*stamp && elapsed >= 0 && elapsed < gap) {
+		XTCP_INC_STATS(net, XTCP_MIB_ACKSKIPPED);
+		return true;
+	}
+	*stamp = now;
+	return false;
+}
+
+/**
+ * xtcp_oow_rate_limited - may a bad segment be answered?
+ * @net: its namespace
+ * @skb: the segment, its control block filled in
+ * @stamp: the connection's time of its last such answer
+ *
+ * Data without a SYN is answered always: a loop carries no data, and the
+ * ACK may be what the peer lost.
+ *
+ * Return: true if the answer must be left out.
+ */
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   u32 *stamp)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->seq != cb->end_seq && !(cb->flags & XTCP_FLAG_SYN))
+		return false;
+	return __xtcp_oow_rate_limited(net, stamp);
+}
+
+/**
+ * xtcp_challenge_ack_allowed - may an RFC 5961 challenge ACK go?
+ * @net: the namespace
+ * @stamp: the connection's time of its last answer to a bad segment
+ *
+ * First the connection's own limit, as for any bad segment; then the
+ * namespace's budget of challenge_ack_limit a second (RFC 5961 section
+ * 7), drawn at random each second between half and one and a half times
+ * the limit, as TCP does since CVE-2016-5696: an off-path attacker that
+ * counts the challenge ACKs of a fixed budget learns whether its guess of
+ * a connection's sequence numbers was in the window.  INT_MAX: no budget.
+ *
+ * Return: true if it may be sent.
+ */
+bool xtcp_challenge_ack_allowed(struct net *net, u32 *stamp)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
+	u32 limit = READ_ONCE(xn->sysctl.challenge_ack_limit);
+	u32 half;
 	bool ok;
 
-	spin_lock_bh(&xn->challenge_lock);
-	if (time_after(jiffies, xn->challenge_stamp + HZ)) {
-		xn->challenge_stamp = jiffies;
-		xn->challenge_count = 0;
+	if (__xtcp_oow_rate_limited(net, stamp))
+		return false;
+	if (limit == INT_MAX) {
+		ok = true;
+		goto out;
 	}
-	ok = xn->challenge_count < READ_ONCE(xn->sysctl.challenge_ack_limit);
+	spin_lock_bh(&xn->challenge_lock);
+	if (time_after_eq(jiffies, xn->challenge_stamp + HZ)) {
+		half = (limit + 1) >> 1;
+		xn->challenge_stamp = jiffies;
+		xn->challenge_count = limit ?
+			get_random_u32_inclusive(half, limit + half - 1) : 0;
+	}
+	ok = xn->challenge_count > 0;
 	if (ok)
-		xn->challenge_count++;
+		xn->challenge_count--;
 	spin_unlock_bh(&xn->challenge_lock);
+out:
 	XTCP_INC_STATS(net, ok ? XTCP_MIB_CHALLENGEACKS :
 				 XTCP_MIB_CHALLENGELIMITED);
 	return ok;

@@ -25,6 +25,8 @@ static int xtcp_rto_max_min = 1000;		/* as tcp_rto_max_ms */
 static int xtcp_rto_max_max = 120000;
 static int xtcp_keep_max = 32767;		/* TCP's MAX_TCP_KEEPIDLE */
 static int xtcp_keepcnt_max = 127;		/* MAX_TCP_KEEPCNT */
+static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
+static int xtcp_min_snd_mss_max = 65535;
 
 /* "low high", low <= high, both in 1..65535. */
 static int xtcp_port_range_handler(const struct ctl_table *table, int write,
@@ -149,6 +151,24 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_INT_MAX,
 	},
 	{
+		.procname	= "invalid_ratelimit",
+		.data		= &init_xtcp_sysctl.invalid_ratelimit,
+		.maxlen		= sizeof(init_xtcp_sysctl.invalid_ratelimit),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "min_snd_mss",
+		.data		= &init_xtcp_sysctl.min_snd_mss,
+		.maxlen		= sizeof(init_xtcp_sysctl.min_snd_mss),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &xtcp_min_snd_mss_min,
+		.extra2		= &xtcp_min_snd_mss_max,
+	},
+	{
 		.procname	= "rto_min_us",
 		.data		= &init_xtcp_sysctl.rto_min_us,
 		.maxlen		= sizeof(init_xtcp_sysctl.rto_min_us),
@@ -256,6 +276,8 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->fin_timeout = 60 * HZ;	/* TCP_FIN_TIMEOUT */
 	ctl->tw_timeout = 60 * HZ;	/* TCP_TIMEWAIT_LEN, 2 MSL */
 	ctl->challenge_ack_limit = 1000;
+	ctl->invalid_ratelimit = 500;	/* ms, as tcp_invalid_ratelimit */
+	ctl->min_snd_mss = XTCP_MIN_SND_MSS;	/* as tcp_min_snd_mss */
 	ctl->port_range[0] = 32768;
 	ctl->port_range[1] = 60999;
 	ctl->rto_min_us = 200000;	/* TCP_RTO_MIN */

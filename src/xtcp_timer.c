@@ -100,6 +100,7 @@ void xtcp_rtx_timer_arm(struct sock *sk)
 	xtcp_timer_arm(sk, &xsk->rtx_timer,
 		       xtcp_clamp_to_user_timeout(sk, xsk->rto_ns));
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_timer_arm);
 
 /*
  * Persist: the next zero-window probe, the RTO backed off by the probes
@@ -521,16 +522,24 @@ void xtcp_release_cb(struct sock *sk)
 	sock_owned_by_me(sk);
 	if (!READ_ONCE(xsk->deferred))
 		return;
+	/*
+	 * An expiry is stale when its timer was armed again since it fired
+	 * (the backlog just run, or the owner, moved the deadline): the new
+	 * expiry is the one to act on, not this one.
+	 */
 	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xsk->deferred)) {
-		xtcp_rtx_timeout(sk);
+		if (!hrtimer_is_queued(&xsk->rtx_timer))
+			xtcp_rtx_timeout(sk);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_STATE_DEFERRED, &xsk->deferred)) {
-		xtcp_state_timeout(sk);
+		if (!hrtimer_is_queued(&xsk->state_timer))
+			xtcp_state_timeout(sk);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xsk->deferred)) {
-		xtcp_delack_timeout(sk);
+		if (!hrtimer_is_queued(&xsk->delack_timer))
+			xtcp_delack_timeout(sk);
 		__sock_put(sk);
 	}
 }

@@ -50,7 +50,6 @@
 
 #define XTCP_TW_BUDGET		128		/* entries a timer run frees */
 #define XTCP_TW_PURGE_BATCH	1024
-#define XTCP_TW_OOW_GAP		(HZ / 2)	/* tcp_invalid_ratelimit */
 
 static struct kmem_cache *xtcp_tw_cache __read_mostly;
 
@@ -370,7 +369,7 @@ void xtcp_time_wait(struct sock *sk)
 			XTCP_PAWS_IDLE_S;
 	tw->bound = !xsk->connect_port;
 	tw->reuse = sk->sk_reuse != SK_NO_REUSE;
-	tw->oow_stamp = (u32)jiffies - XTCP_TW_OOW_GAP;
+	tw->oow_stamp = 0;
 	tw->listed = 0;
 
 	/* Before the socket gives its port back: no gap for bind(). */
@@ -437,14 +436,11 @@ unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 		return v;
 	/*
 	 * Segments that take no sequence space (and SYNs) may be part of an
-	 * ACK loop with a confused peer: answer those twice a second at
-	 * most (TCP's tcp_oow_rate_limited()).  A FIN is always answered.
+	 * ACK loop with a confused peer: answer those once per
+	 * invalid_ratelimit at most.  A FIN is always answered.
 	 */
-	if (cb->seq == cb->end_seq || (cb->flags & XTCP_FLAG_SYN)) {
-		if ((s32)((u32)jiffies - tw->oow_stamp) < XTCP_TW_OOW_GAP)
-			return v & ~XTCP_TWV_ACK;
-		tw->oow_stamp = jiffies;
-	}
+	if (xtcp_oow_rate_limited(net, skb, &tw->oow_stamp))
+		return v & ~XTCP_TWV_ACK;
 	reply->seq = tw->snd_nxt;
 	reply->ack = tw->rcv_nxt;
 	reply->window = tw->window;

@@ -81,6 +81,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_TWRECYCLED,		/* ... taken over by connect() */
 	XTCP_MIB_TIMEWAITOVERFLOW,	/* closed without TIME_WAIT */
 	XTCP_MIB_PAWSTIMEWAIT,		/* segments PAWS dropped in TIME_WAIT */
+	XTCP_MIB_ACKSKIPPED,		/* answers to bad segments rate-limited */
+	XTCP_MIB_ZEROWINDOWDROP,	/* data refused by a zero window */
 	__XTCP_MIB_MAX
 };
 
@@ -90,7 +92,8 @@ struct xtcp_mib {
 
 /*
  * Knobs of one namespace, net.xtcp.*: fin_timeout and tw_timeout in
- * jiffies, keepalive_* in seconds, the others as their names say.
+ * jiffies, keepalive_* in seconds, invalid_ratelimit in milliseconds, the
+ * others as their names say.
  */
 struct xtcp_sysctl {
 	int	syn_retries;
@@ -100,6 +103,8 @@ struct xtcp_sysctl {
 	int	fin_timeout;
 	int	tw_timeout;
 	int	challenge_ack_limit;
+	int	invalid_ratelimit;	/* ms between answers to bad segments */
+	int	min_snd_mss;		/* floor of a peer's MSS option */
 	int	port_range[2];		/* ip_local_port_range */
 	int	rto_min_us;		/* RFC 6298 lower bound */
 	int	rto_max_ms;		/* RFC 6298 upper bound */
@@ -135,7 +140,10 @@ struct xtcp_net {
 	struct sock *ctl_sk;	/* sends segments of no socket (resets) */
 	struct xtcp_sysctl sysctl;
 	struct ctl_table_header *sysctl_hdr;
-	/* RFC 5961 challenge ACKs: at most limit per second, per netns. */
+	/*
+	 * RFC 5961 challenge ACKs: what is left of the budget drawn at
+	 * random for the second that began at challenge_stamp (jiffies).
+	 */
 	spinlock_t challenge_lock;
 	unsigned long challenge_stamp;
 	unsigned int challenge_count;
@@ -211,6 +219,11 @@ struct xtcp_skb_cb {
 #define XTCP_DELACK_NS		(40ULL * NSEC_PER_MSEC)
 #define XTCP_QUICKACKS		16	/* ACKs not delayed, at start */
 #define XTCP_DEFAULT_MSS	536			/* RFC 9293 3.7.1 */
+/*
+ * Least min_snd_mss: the 40 bytes of options a header may carry and 8 of
+ * data (TCP's TCP_MIN_SND_MSS).
+ */
+#define XTCP_MIN_SND_MSS	48
 #define XTCP_MAX_WINDOW		65535U		/* the unscaled field */
 #define XTCP_PAWS_IDLE_S	(24 * 24 * 3600)	/* RFC 7323 5.5 */
 
@@ -324,6 +337,7 @@ struct xtcp_sock {
 	u16	keepintvl;	/* TCP_KEEPINTVL, s; 0: default */
 	u8	keepcnt;	/* TCP_KEEPCNT; 0: default */
 	u16	rcv_mss;	/* largest segment the peer sent us */
+	u32	oow_stamp;	/* jiffies: last answer to a bad segment */
 	u32	user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
@@ -597,7 +611,9 @@ void xtcp_send_window_part(struct sock *sk);
 u8 xtcp_select_wscale(const struct sock *sk);
 void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_in_flight(const struct xtcp_sock *xsk);
-bool xtcp_challenge_ack_allowed(struct net *net);
+bool xtcp_challenge_ack_allowed(struct net *net, u32 *stamp);
+bool xtcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   u32 *stamp);
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool xtcp_reset_for(const struct xtcphdr *th, unsigned int seglen,
