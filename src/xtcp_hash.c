@@ -167,10 +167,13 @@ struct sock *xtcp_lookup_established(struct net *net,
  *
  * A connection matching the 4-tuple exactly wins; then a TIME_WAIT entry,
  * which takes the segment itself (in the same bucket lock, so that an
- * entry replacing its socket is never missed) unless it is a SYN opening
- * a new connection (RFC 6191), which ends the entry, and goes on to a
- * listener with its ISS in the control block; then the most specific
- * listener on the port.
+ * entry replacing its socket is never missed) unless it is a SYN that may
+ * open a new connection (RFC 6191): that one goes on to the listeners,
+ * and only if a listener is there is the entry ended and the listener
+ * given the SYN, with its ISS in the control block; otherwise the entry
+ * stays and answers it (XTCP_TWV_ACK in @twv), as TCP's
+ * tcp_timewait_state_process() and tcp_v4_rcv() have it.  Without an
+ * entry: the most specific listener on the port.
  *
  * Return: the socket with a reference held, or NULL.
  */
@@ -182,37 +185,31 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	__be32 saddr = iph->saddr, daddr = iph->daddr;
 	struct xtcp_tw *tw, *ended = NULL;
-	bool killed = false;
 	u16 lport = ntohs(th->dest);
 	__be16 sport = th->source;
-	struct xtcp_hbucket *b;
+	struct xtcp_hbucket *b, *eb;
 	struct sock *sk, *best = NULL;
 	int score, best_score = -1;
+	u32 isn = 0;
 
 	*twv = 0;
-	b = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
-	spin_lock_bh(&b->lock);
-	sk = __xtcp_lookup_established(b, net, saddr, sport, daddr, lport);
+	eb = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
+	spin_lock_bh(&eb->lock);
+	sk = __xtcp_lookup_established(eb, net, saddr, sport, daddr, lport);
 	if (sk) {
-		spin_unlock_bh(&b->lock);
+		spin_unlock_bh(&eb->lock);
 		return sk;
 	}
-	tw = xtcp_tw_find(b, net, saddr, sport, daddr, lport);
+	tw = xtcp_tw_find(eb, net, saddr, sport, daddr, lport);
 	if (tw) {
 		*twv = xtcp_tw_process(net, tw, skb, opts, reply) |
 		       XTCP_TWV_FOUND;
-		if (*twv & XTCP_TWV_SYN) {
-			/* Above anything the old connection used. */
-			XTCP_SKB_CB(skb)->tw_isn = tw->snd_nxt +
-						   XTCP_MAX_WINDOW + 2 ?: 1;
-			ended = xtcp_tw_claim(net, tw);
-			killed = true;
-		}
+		/* Above anything the old connection used. */
+		if (*twv & XTCP_TWV_SYN)
+			isn = tw->snd_nxt + XTCP_MAX_WINDOW + 2 ?: 1;
 	}
-	spin_unlock_bh(&b->lock);
-	if (killed)
-		xtcp_tw_release(net, ended, XTCP_MIB_TWREOPENED);
-	else if (tw)
+	spin_unlock_bh(&eb->lock);
+	if (tw && !(*twv & XTCP_TWV_SYN))
 		return NULL;
 
 	b = xtcp_lhash_bucket(net, lport);
@@ -227,6 +224,22 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	if (best)
 		sock_hold(best);
 	spin_unlock_bh(&b->lock);
+	if (!tw || !best)
+		return best;
+
+	/*
+	 * A listener takes the SYN: the entry ends, if the reaper has not
+	 * ended it meanwhile; the bucket lock was dropped, so look again.
+	 */
+	spin_lock_bh(&eb->lock);
+	tw = xtcp_tw_find(eb, net, saddr, sport, daddr, lport);
+	if (tw)
+		ended = xtcp_tw_claim(net, tw);
+	spin_unlock_bh(&eb->lock);
+	if (tw)
+		xtcp_tw_release(net, ended, XTCP_MIB_TWREOPENED);
+	XTCP_SKB_CB(skb)->tw_isn = isn;
+	*twv &= ~XTCP_TWV_ACK;
 	return best;
 }
 

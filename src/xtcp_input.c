@@ -1064,7 +1064,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->tw_isn = 0;
 
 	sk = xtcp_lookup(net, skb, &opts, inet_iif(skb), &twv, &reply);
-	if (!sk && (twv & XTCP_TWV_FOUND) && !(twv & XTCP_TWV_SYN)) {
+	if (!sk && (twv & XTCP_TWV_FOUND)) {
 		/* A TIME_WAIT entry took it. */
 		if (twv & XTCP_TWV_ACK)
 			xtcp_tw_send_ack(net, skb, &reply);

@@ -405,8 +405,10 @@ void xtcp_time_wait(struct sock *sk)
  * @opts: its options
  * @reply: the ACK to send, when the result has XTCP_TWV_ACK
  *
- * Return: XTCP_TWV_* bits.  With XTCP_TWV_SYN the caller takes the entry
- * out (xtcp_tw_release()) and hands the SYN to a listener.
+ * Return: XTCP_TWV_* bits.  With XTCP_TWV_SYN the caller looks for a
+ * listener: if one takes the SYN, the caller ends the entry
+ * (xtcp_tw_claim(), xtcp_tw_release()); if none does, the entry stays and
+ * @reply is its answer when XTCP_TWV_ACK is set too.
  */
 unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 			     const struct sk_buff *skb,
@@ -419,8 +421,13 @@ unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 	unsigned int v;
 
 	v = xtcp_tw_judge(tw, cb, opts);
+	/*
+	 * A SYN that may open a new connection ends the entry only if a
+	 * listener takes it; else the entry answers it with its ACK, as
+	 * TCP answers a TCP_TW_SYN no listener took with its TCP_TW_ACK.
+	 */
 	if (v & XTCP_TWV_SYN)
-		return v;
+		v |= XTCP_TWV_ACK;
 	if (v & XTCP_TWV_PAWS)
 		XTCP_INC_STATS(net, XTCP_MIB_PAWSTIMEWAIT);
 	if (v & XTCP_TWV_TS) {
