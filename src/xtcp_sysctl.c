@@ -25,6 +25,7 @@ static int xtcp_rto_max_min = 1000;		/* as tcp_rto_max_ms */
 static int xtcp_rto_max_max = 120000;
 static int xtcp_keep_max = 32767;		/* TCP's MAX_TCP_KEEPIDLE */
 static int xtcp_keepcnt_max = 127;		/* MAX_TCP_KEEPCNT */
+static int xtcp_secs_max = INT_MAX / HZ;	/* kept in jiffies */
 static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
 
@@ -54,19 +55,40 @@ static int xtcp_port_range_handler(const struct ctl_table *table, int write,
 	return err;
 }
 
+/*
+ * Seconds to the user, jiffies kept, as proc_dointvec_jiffies(), but
+ * within extra1..extra2 seconds: a value out of them is refused with
+ * EINVAL and nothing changes.
+ */
+static int xtcp_secs_handler(const struct ctl_table *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *data = table->data, secs = READ_ONCE(*data) / HZ;
+	struct ctl_table t = {
+		.data		= &secs,
+		.maxlen		= sizeof(secs),
+		.mode		= table->mode,
+		.extra1		= table->extra1,
+		.extra2		= table->extra2,
+	};
+	int err;
+
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err)
+		WRITE_ONCE(*data, secs * HZ);
+	return err;
+}
+
 /* A shorter or longer TIME_WAIT applies to the entries waiting too. */
 static int xtcp_tw_timeout_handler(const struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
 {
-	int err = proc_dointvec_jiffies(table, write, buffer, lenp, ppos);
+	int err = xtcp_secs_handler(table, write, buffer, lenp, ppos);
 
-	if (write && !err) {
-		if (READ_ONCE(*(int *)table->data) < 0)
-			WRITE_ONCE(*(int *)table->data, 0);
+	if (write && !err)
 		xtcp_tw_timeout_changed(container_of(table->data,
 						     struct xtcp_net,
 						     sysctl.tw_timeout));
-	}
 	return err;
 }
 
@@ -115,7 +137,9 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.data		= &init_xtcp_sysctl.fin_timeout,
 		.maxlen		= sizeof(init_xtcp_sysctl.fin_timeout),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_jiffies,
+		.proc_handler	= xtcp_secs_handler,
+		.extra1		= &xtcp_one,
+		.extra2		= &xtcp_secs_max,
 	},
 	{
 		.procname	= "tw_timeout",
@@ -123,6 +147,8 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.maxlen		= sizeof(init_xtcp_sysctl.tw_timeout),
 		.mode		= 0644,
 		.proc_handler	= xtcp_tw_timeout_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &xtcp_secs_max,
 	},
 	{
 		.procname	= "max_tw_buckets",
@@ -131,6 +157,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
 	},
 	{
 		.procname	= "tw_reuse",
