@@ -130,30 +130,46 @@ static struct sock *__xtcp_lookup_established(struct xtcp_hbucket *b,
 }
 
 /**
- * xtcp_lookup_established - the connection an arriving segment belongs to
- * @net: the namespace it arrived in
- * @skb: the segment, validated
+ * xtcp_lookup_conn - the connection of a 4-tuple
+ * @net: the namespace
+ * @saddr: the peer's address
+ * @sport: the peer's port
+ * @daddr: our address
+ * @lport: our port, host order
  *
  * Only a connection matching the 4-tuple exactly: no TIME_WAIT entry, no
  * listener.
  *
  * Return: the socket with a reference held, or NULL.
  */
+struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+			      __be32 daddr, u16 lport)
+{
+	struct xtcp_hbucket *b;
+	struct sock *sk;
+
+	b = xtcp_ehash_bucket(net, daddr, lport, saddr, sport);
+	spin_lock_bh(&b->lock);
+	sk = __xtcp_lookup_established(b, net, saddr, sport, daddr, lport);
+	spin_unlock_bh(&b->lock);
+	return sk;
+}
+
+/**
+ * xtcp_lookup_established - the connection an arriving segment belongs to
+ * @net: the namespace it arrived in
+ * @skb: the segment, validated
+ *
+ * Return: as xtcp_lookup_conn().
+ */
 struct sock *xtcp_lookup_established(struct net *net,
 				     const struct sk_buff *skb)
 {
 	const struct xtcphdr *th = xtcp_hdr(skb);
 	const struct iphdr *iph = ip_hdr(skb);
-	u16 lport = ntohs(th->dest);
-	struct xtcp_hbucket *b;
-	struct sock *sk;
 
-	b = xtcp_ehash_bucket(net, iph->daddr, lport, iph->saddr, th->source);
-	spin_lock_bh(&b->lock);
-	sk = __xtcp_lookup_established(b, net, iph->saddr, th->source,
-				       iph->daddr, lport);
-	spin_unlock_bh(&b->lock);
-	return sk;
+	return xtcp_lookup_conn(net, iph->saddr, th->source, iph->daddr,
+				ntohs(th->dest));
 }
 
 /**

@@ -28,6 +28,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
 
 static const struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,
+	.err_handler	= xtcp_v4_err,
 };
 
 static int __init xtcp_init(void)

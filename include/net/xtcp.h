@@ -83,6 +83,8 @@ enum xtcp_mib_field {
 	XTCP_MIB_PAWSTIMEWAIT,		/* segments PAWS dropped in TIME_WAIT */
 	XTCP_MIB_ACKSKIPPED,		/* answers to bad segments rate-limited */
 	XTCP_MIB_ZEROWINDOWDROP,	/* data refused by a zero window */
+	XTCP_MIB_ICMPERRORS,		/* ICMP errors a connection took */
+	XTCP_MIB_OUTOFWINDOWICMPS,	/* ... ignored: SEG.SEQ not in flight */
 	__XTCP_MIB_MAX
 };
 
@@ -550,6 +552,8 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 			 unsigned int *twv, struct xtcp_tw_reply *reply);
 struct sock *xtcp_lookup_established(struct net *net,
 				     const struct sk_buff *skb);
+struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+			      __be32 daddr, u16 lport);
 int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);
 void xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
@@ -668,6 +672,9 @@ unsigned int xtcp_request_size(void);
 
 /* xtcp_input.c */
 int xtcp_v4_rcv(struct sk_buff *skb);
+
+/* xtcp_icmp.c */
+int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts);
 u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
