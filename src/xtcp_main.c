@@ -121,4 +121,7 @@ module_exit(xtcp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("XTCP: a TCP-like byte stream in socket family AF_XTCP");
-MODULE_ALIAS_NETPROTO(PF_XTCP);
+/*
+ * No MODULE_ALIAS_NETPROTO(): socket(AF_XTCP) by any user would load the
+ * module.  It is loaded on purpose, by its administrator.
+ */

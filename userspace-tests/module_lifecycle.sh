@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Loading and unloading xtcp.ko: rmmod is refused while a socket lives, in
-# this namespace or another, and succeeds after the last one closes; bad
-# ipproto values are refused with a clear message; another protocol number
+# Loading and unloading xtcp.ko: it has no alias for autoloading; rmmod
+# is refused while a socket lives, in this namespace or another, and
+# succeeds after the last one closes; bad ipproto values are refused with a clear message; another protocol number
 # works end to end; repeated load/unload leaves nothing behind.  On the
 # debug kernel every allocation of a load is failed in turn (failslab,
 # fail-nth): each failed load must roll back completely, which the
@@ -43,6 +43,9 @@ hold_socket() {
 
 loaded
 ok $? "xtcp is loaded"
+# Loaded on purpose only: socket(AF_XTCP) by anyone must not load it.
+[ -z "$(modinfo -F alias "$ko")" ]
+ok $? "xtcp.ko has no module alias (no net-pf autoload)"
 
 # A socket pins the module, in this namespace or another.
 refused_while_held() {
