@@ -783,6 +783,14 @@ static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
+		if (copied >= target) {
+			/*
+			 * Enough is copied: never sleep for more, only take
+			 * in what waits in the backlog (TCP does the same).
+			 */
+			sk_flush_backlog(sk);
+			continue;
+		}
 		xtcp_cleanup_rbuf(sk, copied);
 		sk_wait_data(sk, &timeo, last);
 		continue;
