@@ -109,9 +109,13 @@ ns_pair $AA $AB 900
 clsact $B
 
 if [ $fam = xtcp ]; then
-	# TIME_WAITs of the test's connections end before later tests.
+	# TIME_WAITs of the test's connections, and orphans a black-holed
+	# part leaves retransmitting its FIN, end before later tests (and
+	# before the guest's wait for the module to be free).
 	for ns in $A $B; do
-		ip netns exec "$ns" sysctl -qw net.xtcp.tw_timeout=5 || bail "sysctl"
+		ip netns exec "$ns" sysctl -qw net.xtcp.tw_timeout=5 \
+			net.xtcp.orphan_retries=3 net.xtcp.fin_timeout=5 ||
+			bail "sysctl"
 	done
 else
 	for ns in $A $B; do
