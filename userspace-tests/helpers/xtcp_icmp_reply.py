@@ -14,17 +14,11 @@ import socket
 import struct
 import sys
 
+sys.dont_write_bytecode = True
+from xtcp_pkt import csum  # noqa: E402
+
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def main():

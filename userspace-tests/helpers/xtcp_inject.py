@@ -26,21 +26,15 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True
+from xtcp_pkt import csum  # noqa: E402
+
 PAYLOAD = b"PAWS-INJECTED!!!"
 
 
 def fail(what):
     print("fail", what, flush=True)
     sys.exit(1)
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def parse(pkt):
