@@ -688,6 +688,46 @@ static void xtcp_synq_request_size(struct kunit *test)
 	KUNIT_EXPECT_LE(test, xtcp_request_size(), 128U);
 }
 
+/*
+ * rto_max_ms lowered while requests wait: a request retried later waits
+ * less than one retried before it at the same level, and must not wait
+ * behind it.  Peer 0 is retried twice (due 4 s later), then peer 1
+ * twice under a 1 s bound (due 1 s later): peer 1's SYN-ACK goes when
+ * its time comes, peer 0 still waiting.
+ */
+static void xtcp_synq_rto_max_lowered(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct lst l = {};
+	unsigned int n;
+	u64 ta, tb;
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	WRITE_ONCE(xn->sysctl.synack_retries, 5);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
+
+	KUNIT_EXPECT_TRUE(test, syn(test, &l, 0, NULL, NULL));
+	ta = due(test, &l, 0);
+	KUNIT_EXPECT_EQ(test, expire(&l, ta, r), 1U);
+	KUNIT_EXPECT_EQ(test, expire(&l, ta + 2 * NSEC_PER_SEC, r), 1U);
+	/* Peer 0 is due at ta + 6 s. */
+
+	KUNIT_EXPECT_TRUE(test, syn(test, &l, 1, NULL, NULL));
+	tb = due(test, &l, 0);
+	KUNIT_ASSERT_LT(test, tb, ta + 2 * NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, expire(&l, tb, r), 1U);
+	WRITE_ONCE(xn->sysctl.rto_max_ms, 1000);
+	KUNIT_EXPECT_EQ(test, expire(&l, tb + 2 * NSEC_PER_SEC, r), 1U);
+
+	/* Peer 1 is due at tb + 3 s, before peer 0. */
+	n = expire(&l, tb + 3 * NSEC_PER_SEC, r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1)
+		KUNIT_EXPECT_EQ(test, r[0].ack, IRS + 1 + 1);
+	lst_close(&l);
+}
+
 static int xtcp_synq_init(struct kunit *test)
 {
 	struct xtcp_sysctl *saved;
@@ -714,6 +754,7 @@ static void xtcp_synq_exit(struct kunit *test)
 	WRITE_ONCE(ctl->syncookies, saved->syncookies);
 	WRITE_ONCE(ctl->max_syn_backlog, saved->max_syn_backlog);
 	WRITE_ONCE(ctl->synack_retries, saved->synack_retries);
+	WRITE_ONCE(ctl->rto_max_ms, saved->rto_max_ms);
 }
 
 static struct kunit_case xtcp_synq_cases[] = {
@@ -727,6 +768,7 @@ static struct kunit_case xtcp_synq_cases[] = {
 	KUNIT_CASE(xtcp_synq_cookie_on_overflow),
 	KUNIT_CASE(xtcp_synq_relisten),
 	KUNIT_CASE(xtcp_synq_request_size),
+	KUNIT_CASE(xtcp_synq_rto_max_lowered),
 	{}
 };
 

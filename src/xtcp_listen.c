@@ -232,6 +232,25 @@ static u64 xtcp_synack_timeout(const struct sock *sk, unsigned int n)
 	return min(XTCP_RTO_INIT_NS << min(n, XTCP_SYNQ_LEVELS - 1U), max);
 }
 
+/*
+ * Move @req to list @level, which stays in expiry order.  All of a list
+ * wait the same time, so the tail is the place, unless rto_max_ms was
+ * lowered since the others were queued: then walk back to it, or a
+ * request due sooner would wait behind them.
+ */
+static void xtcp_synq_requeue(struct xtcp_synq *q, struct xtcp_request *req,
+			      int level)
+{
+	struct list_head *head = &q->levels[level], *pos;
+
+	list_del(&req->lnode);
+	for (pos = head->prev; pos != head; pos = pos->prev)
+		if (list_entry(pos, struct xtcp_request, lnode)->expires <=
+		    req->expires)
+			break;
+	list_add(&req->lnode, pos);
+}
+
 /* Arm the listener's timer for the earliest expiry, if it sleeps longer. */
 static void xtcp_synq_rearm(struct sock *sk, struct xtcp_synq *q)
 {
@@ -439,9 +458,9 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 				req->retrans++;
 			req->expires = now + xtcp_synack_timeout(sk,
 								 req->retrans);
-			list_move_tail(&req->lnode,
-				       &q->levels[min_t(int, req->retrans,
-							XTCP_SYNQ_LEVELS - 1)]);
+			xtcp_synq_requeue(q, req,
+					  min_t(int, req->retrans,
+						XTCP_SYNQ_LEVELS - 1));
 		}
 	}
 out:
