@@ -1644,6 +1644,62 @@ static void xtcp_sack_stale_expiry(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
+/*
+ * connect(AF_UNSPEC) disconnects to a clean CLOSED state: nothing the
+ * connection learnt or agreed (timestamps and TS.Recent, SACK, window
+ * scaling, congestion and RTT state, queues) carries over to the next
+ * connect(); the user's options stay (TCP's tcp_disconnect()).
+ */
+static void xtcp_sack_disconnect(struct kunit *test)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+	struct xtcp_sock *xsk;
+	struct xtcp_opts o;
+	struct tsk t = {};
+
+	KUNIT_ASSERT_EQ(test, paws_setup(&t, 100), 0);
+	xsk = xtcp_sk(t.sk);
+	lock_sock(t.sk);
+	xsk->sack_ok = 1;
+	xsk->wscale_ok = 1;
+	xsk->snd_wscale = 7;
+	xsk->rcv_wscale = 5;
+	xsk->cc.cwnd = 3;
+	xsk->cc.state = XTCP_CA_RECOVERY;
+	xsk->rtt.srtt_us = 1000;
+	xsk->nodelay = 1;
+	release_sock(t.sk);
+	ts_opts(&o, TSX + 1);
+	feed(test, &t, ACK | PSH, IRS + 1, ISS + 1, DLEN, PEER_WND, &o, NULL);
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue), 1U);
+
+	KUNIT_EXPECT_EQ(test, kernel_connect(t.sock, &sa, sizeof(sa), 0), 0);
+	lock_sock(t.sk);
+	KUNIT_EXPECT_EQ(test, t.sk->sk_state, TCP_CLOSE);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&t.sk->sk_receive_queue));
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&t.sk->sk_write_queue));
+	KUNIT_EXPECT_EQ(test, xsk->packets_out, 0U);
+	KUNIT_EXPECT_EQ(test, (int)xsk->tstamp_ok, 0);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->ts_recent_stamp, 0U);
+	KUNIT_EXPECT_EQ(test, (int)xsk->sack_ok, 0);
+	KUNIT_EXPECT_EQ(test, (int)xsk->wscale_ok, 0);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wscale, 0);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_wscale, 0);
+	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, (u32)XTCP_INIT_CWND);
+	KUNIT_EXPECT_EQ(test, xsk->cc.state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xsk->rtt.srtt_us, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->rto_ns, (u64)XTCP_RTO_INIT_NS);
+	KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->snd_una, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->bytes_received, 0ULL);
+	KUNIT_EXPECT_EQ(test, xsk->mss_cache, XTCP_DEFAULT_MSS);
+	KUNIT_EXPECT_EQ(test, (int)xsk->nodelay, 1);
+	release_sock(t.sk);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
 static int xtcp_sack_init(struct kunit *test)
 {
 	xtcp_kt_rec_start(test);
@@ -1675,6 +1731,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_karn),
 	KUNIT_CASE(xtcp_sack_first_flight),
 	KUNIT_CASE(xtcp_sack_stale_expiry),
+	KUNIT_CASE(xtcp_sack_disconnect),
 	{}
 };
 

@@ -324,6 +324,63 @@ adjudge:
 }
 
 /* connect(AF_UNSPEC), shutdown() of a connecting or listening socket. */
+/*
+ * Forget all a connection learnt and agreed, as a new socket starts; the
+ * user's options (TCP_MAXSEG, TCP_NODELAY, TCP_CORK, keepalive and
+ * TCP_USER_TIMEOUT) stay, as TCP's tcp_disconnect() keeps them.
+ */
+static void xtcp_reset_conn(struct xtcp_sock *xsk)
+{
+	xsk->iss = 0;
+	xsk->snd_una = 0;
+	xsk->snd_nxt = 0;
+	xsk->snd_wnd = 0;
+	xsk->snd_wl1 = 0;
+	xsk->snd_wl2 = 0;
+	xsk->write_seq = 0;
+	xsk->max_window = 0;
+	xsk->irs = 0;
+	xsk->rcv_nxt = 0;
+	xsk->rcv_wnd = 0;
+	xsk->rcv_wup = 0;
+	xsk->copied_seq = 0;
+	xsk->mss_cache = XTCP_DEFAULT_MSS;
+	xsk->advmss = XTCP_DEFAULT_MSS;
+	xsk->rcv_mss = 0;
+	xsk->retransmits = 0;
+	xsk->fin_queued = 0;
+	xsk->timewait = 0;
+	xsk->ack_pending = 0;
+	xsk->rtx_mode = XTCP_TIMER_RTO;
+	xsk->quickacks = 0;
+	xsk->probes_out = 0;
+	xsk->oow_stamp = 0;
+	xsk->rto_ns = XTCP_RTO_INIT_NS;
+	xsk->rtx_stamp_ns = 0;
+	xsk->rcv_stamp_ns = 0;
+	memset(&xsk->rtt, 0, sizeof(xsk->rtt));
+	xtcp_cc_init(&xsk->cc, 0);
+	xsk->snd_sml = 0;
+	xsk->packets_out = 0;
+	xsk->lost_out = 0;
+	xsk->sacked_out = 0;
+	xsk->wscale_ok = 0;
+	xsk->tstamp_ok = 0;
+	xsk->sack_ok = 0;
+	xsk->snd_wscale = 0;
+	xsk->rcv_wscale = 0;
+	xsk->ts_offset = 0;
+	xsk->ts_recent = 0;
+	xsk->ts_recent_stamp = 0;
+	xsk->ofo_last = 0;
+	xsk->segs_in = 0;
+	xsk->segs_out = 0;
+	xsk->bytes_acked = 0;
+	xsk->bytes_received = 0;
+	xsk->total_retrans = 0;
+	xsk->rtt_samples = 0;
+}
+
 static int xtcp_disconnect(struct sock *sk, int flags)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -350,16 +407,7 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 		inet_reset_saddr(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
-	xsk->fin_queued = 0;
-	xsk->retransmits = 0;
-	xsk->rto_ns = XTCP_RTO_INIT_NS;
-	xsk->snd_una = 0;
-	xsk->snd_nxt = 0;
-	xsk->write_seq = 0;
-	xsk->rcv_nxt = 0;
-	xsk->copied_seq = 0;
-	xsk->rcv_wnd = 0;
-	xsk->rcv_wup = 0;
+	xtcp_reset_conn(xsk);
 	sk_dst_reset(sk);
 	sk_error_report(sk);
 	return 0;
