@@ -22,6 +22,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+#include <trace/events/skb.h>
 
 #include "xtcp_kunit_util.h"
 
@@ -1700,6 +1701,98 @@ static void xtcp_sack_disconnect(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
+/* The reason the segment being watched was freed with, if dropped. */
+static struct sk_buff *drop_watched;
+static enum skb_drop_reason drop_seen;
+
+static void drop_probe(void *data, struct sk_buff *skb, void *location,
+		       enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	if (skb == READ_ONCE(drop_watched))
+		WRITE_ONCE(drop_seen, reason);
+}
+
+enum { D_EST, D_PAWS, D_ZWIN };
+
+struct drop_case {
+	const char *name;
+	u8 setup;
+	u8 flags;
+	s32 seq;	/* SEG.SEQ - RCV.NXT */
+	s32 ack;	/* SEG.ACK - SND.UNA */
+	u16 dlen;
+	enum skb_drop_reason want;	/* SKB_CONSUMED: not dropped */
+};
+
+static const struct drop_case drop_cases[] = {
+	{ "PAWS", D_PAWS, ACK | PSH, 0, 0, DLEN,
+	  SKB_DROP_REASON_TCP_RFC7323_PAWS },
+	{ "old sequence", D_EST, ACK | PSH, -2000, 0, DLEN,
+	  SKB_DROP_REASON_TCP_OLD_SEQUENCE },
+	{ "past the window", D_EST, ACK, 1 << 30, 0, 0,
+	  SKB_DROP_REASON_TCP_INVALID_SEQUENCE },
+	{ "RST in the window", D_EST, RST, 1, 0, 0, SKB_DROP_REASON_TCP_RESET },
+	{ "SYN", D_EST, SYN, 0, 0, 0, SKB_DROP_REASON_TCP_INVALID_SYN },
+	{ "no ACK", D_EST, PSH, 0, 0, DLEN, SKB_DROP_REASON_TCP_FLAGS },
+	{ "ACK of data never sent", D_EST, ACK, 0, DLEN + 100, 0,
+	  SKB_DROP_REASON_TCP_ACK_UNSENT_DATA },
+	{ "ACK too old", D_EST, ACK, 0, -(PEER_WND + 10), 0,
+	  SKB_DROP_REASON_TCP_TOO_OLD_ACK },
+	{ "closed window", D_ZWIN, ACK | PSH, 0, 0, DLEN,
+	  SKB_DROP_REASON_TCP_ZEROWINDOW },
+	{ "data in order", D_EST, ACK | PSH, 0, 0, DLEN, SKB_CONSUMED },
+	{ "a plain ACK", D_EST, ACK, 0, DLEN, 0, SKB_CONSUMED },
+};
+
+static void drop_desc(const struct drop_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(drop, drop_cases, drop_desc);
+
+/*
+ * A segment the state machine drops is freed with kfree_skb_reason() and
+ * the reason TCP gives the same drop, so that drop monitors and perf see
+ * why; one it uses or queues is not reported as a drop.  Seen through
+ * the kfree_skb tracepoint.
+ */
+static void xtcp_sack_drop_reasons(struct kunit *test)
+{
+	const struct drop_case *c = test->param_value;
+	struct xtcp_opts o, *op = NULL;
+	struct sk_buff *skb;
+	struct tsk t = {};
+	int err;
+
+	err = c->setup == D_PAWS ? paws_setup(&t, 100) :
+	      sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 1, DLEN);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	if (c->setup == D_PAWS) {
+		ts_opts(&o, TSX - 1);
+		op = &o;
+	}
+	if (c->setup == D_ZWIN)
+		set_rcv_wnd(&t, 0, 0);
+	skb = sack_make_skb(&t, c->flags, IRS + 1 + c->seq, ISS + 1 + c->ack,
+			    c->dlen, PEER_WND, op);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+
+	WRITE_ONCE(drop_seen, SKB_CONSUMED);
+	WRITE_ONCE(drop_watched, skb);
+	KUNIT_ASSERT_EQ(test, register_trace_kfree_skb(drop_probe, NULL), 0);
+	lock_sock(t.sk);
+	xtcp_v4_do_rcv(t.sk, skb);
+	release_sock(t.sk);
+	unregister_trace_kfree_skb(drop_probe, NULL);
+	tracepoint_synchronize_unregister();
+	WRITE_ONCE(drop_watched, NULL);
+
+	KUNIT_EXPECT_EQ(test, READ_ONCE(drop_seen), c->want);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
 static int xtcp_sack_init(struct kunit *test)
 {
 	xtcp_kt_rec_start(test);
@@ -1732,6 +1825,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_first_flight),
 	KUNIT_CASE(xtcp_sack_stale_expiry),
 	KUNIT_CASE(xtcp_sack_disconnect),
+	KUNIT_CASE_PARAM(xtcp_sack_drop_reasons, drop_gen_params),
 	{}
 };
 

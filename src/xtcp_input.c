@@ -748,10 +748,12 @@ static void xtcp_ofo_drain(struct sock *sk)
 /*
  * RFC 9293 3.10.7.4, the synchronized states and SYN_RECV.  Returns true
  * when the skb was queued to the receive queue (the caller must not free
- * it).
+ * it); otherwise *@reason says why it is dropped, or stays SKB_CONSUMED
+ * when it was used.
  */
 static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
-				  const struct xtcp_opts *opts)
+				  const struct xtcp_opts *opts,
+				  enum skb_drop_reason *reason)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	const struct xtcphdr *th = xtcp_hdr(skb);
@@ -765,6 +767,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_paws_reject(xsk, skb, opts)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PAWSESTAB);
 		xtcp_send_oow_ack(sk, skb);
+		*reason = SKB_DROP_REASON_TCP_RFC7323_PAWS;
 		return false;
 	}
 
@@ -779,9 +782,11 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	    (xtcp_rcv_wnd_now(xsk) || xtcp_seq_after(cb->seq, xsk->rcv_nxt) ||
 	     xtcp_seq_before(cb->end_seq, xsk->rcv_nxt))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
-		if (th->flags & XTCP_FLAG_RST)
-			return false;
-		xtcp_send_oow_ack(sk, skb);
+		*reason = xtcp_seq_before(cb->end_seq, xsk->rcv_nxt) ?
+			  SKB_DROP_REASON_TCP_OLD_SEQUENCE :
+			  SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
+		if (!(th->flags & XTCP_FLAG_RST))
+			xtcp_send_oow_ack(sk, skb);
 		return false;
 	}
 
@@ -789,6 +794,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (th->flags & XTCP_FLAG_RST) {
 		if (cb->seq != xsk->rcv_nxt) {
 			xtcp_send_challenge_ack(sk);
+			*reason = SKB_DROP_REASON_TCP_RESET;
 			return false;
 		}
 		/* A simultaneous open's SYN_RECV: refused, as in SYN_SENT. */
@@ -805,17 +811,21 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	/* Fourth: a SYN in a synchronized state, RFC 5961 4.2. */
 	if (th->flags & XTCP_FLAG_SYN) {
 		xtcp_send_challenge_ack(sk);
+		*reason = SKB_DROP_REASON_TCP_INVALID_SYN;
 		return false;
 	}
 
 	/* Fifth: the ACK field. */
-	if (!(th->flags & XTCP_FLAG_ACK))
+	if (!(th->flags & XTCP_FLAG_ACK)) {
+		*reason = SKB_DROP_REASON_TCP_FLAGS;
 		return false;
+	}
 
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!xtcp_seq_after(ack, xsk->snd_una) ||
 		    xtcp_seq_after(ack, xsk->snd_nxt)) {
 			xtcp_v4_send_reset(sock_net(sk), skb);
+			*reason = SKB_DROP_REASON_TCP_INVALID_ACK_SEQUENCE;
 			return false;
 		}
 		xtcp_set_state(sk, TCP_ESTABLISHED);
@@ -830,11 +840,13 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_seq_after(ack, xsk->snd_nxt)) {
 		/* RFC 5961 5.2: acknowledges what we never sent. */
 		xtcp_send_challenge_ack(sk);
+		*reason = SKB_DROP_REASON_TCP_ACK_UNSENT_DATA;
 		return false;
 	}
 	if (xtcp_seq_before(ack, xsk->snd_una - xsk->max_window)) {
 		/* RFC 5961 5.2: too old to be acceptable; discard, ACK. */
 		xtcp_send_challenge_ack(sk);
+		*reason = SKB_DROP_REASON_TCP_TOO_OLD_ACK;
 		return false;
 	}
 	/*
@@ -896,6 +908,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_done(sk);
+		*reason = SKB_DROP_REASON_TCP_ABORT_ON_DATA;
 		return false;
 	}
 
@@ -908,11 +921,14 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		if (!xtcp_seq_after(right, cb->seq)) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ZEROWINDOWDROP);
 			xtcp_send_ack(sk);
+			*reason = SKB_DROP_REASON_TCP_ZEROWINDOW;
 			return false;
 		}
 		datalen = min(datalen, right - cb->seq);
-		if (pskb_trim_rcsum(skb, hdrlen + datalen))
+		if (pskb_trim_rcsum(skb, hdrlen + datalen)) {
+			*reason = SKB_DROP_REASON_NOMEM;
 			return false;
+		}
 		fin = false;
 		cb->flags &= ~XTCP_FLAG_FIN;
 		cb->end_seq = cb->seq + datalen;
@@ -934,11 +950,13 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		queued = xtcp_data_queue(sk, skb, hdrlen);
 		if (!queued) {
 			xtcp_send_ack(sk);
+			*reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
 			return false;
 		}
 	} else if (!fin) {
 		/* All of it seen before: the peer lost our ACK. */
 		xtcp_send_ack(sk);
+		*reason = SKB_DROP_REASON_TCP_OLD_DATA;
 		return false;
 	}
 	had_ofo = !skb_queue_empty(&xsk->ofo_queue);
@@ -963,6 +981,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
  */
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	enum skb_drop_reason reason = SKB_CONSUMED;
 	const struct xtcphdr *th = xtcp_hdr(skb);
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_opts opts;
@@ -1004,10 +1023,11 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 		}
 		break;
 	default:
-		queued = xtcp_rcv_synchronized(sk, skb, &opts);
+		queued = xtcp_rcv_synchronized(sk, skb, &opts, &reason);
 	}
+	/* Drops go with their reason, for drop monitors and perf. */
 	if (!queued)
-		consume_skb(skb);
+		kfree_skb_reason(skb, reason);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_do_rcv);
