@@ -40,9 +40,9 @@ struct icmp_case {
 
 static const struct icmp_case icmp_cases[] = {
 	{ "protocol unreachable", ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0,
-	  false, TCP_CLOSE, ECONNREFUSED, 0, true },
+	  false, TCP_CLOSE, ECONNREFUSED, ECONNREFUSED, true },
 	{ "port unreachable", ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0,
-	  false, TCP_CLOSE, ECONNREFUSED, 0, true },
+	  false, TCP_CLOSE, ECONNREFUSED, ECONNREFUSED, true },
 	{ "port unreachable, SEG.SEQ never sent", ICMP_DEST_UNREACH,
 	  ICMP_PORT_UNREACH, 1000, false, TCP_SYN_SENT, 0, 0, false },
 	{ "port unreachable, SEG.SEQ before SND.UNA", ICMP_DEST_UNREACH,
@@ -170,6 +170,47 @@ static void xtcp_icmp_syn_sent(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
+/*
+ * A hard error arriving while connect() still holds the socket (its SYN
+ * just sent): the socket stays in SYN_SENT until its owner releases it,
+ * then ends with ECONNREFUSED at once, not at the next timeout.
+ */
+static void xtcp_icmp_owned(struct kunit *test)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(PPORT),
+		.sin_addr.s_addr = XTCP_KT_ADDR,
+	};
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct sock *sk;
+
+	if (!xtcp_kt_lo_up())
+		kunit_skip(test, "lo is down: connect() cannot route its SYN");
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM,
+					       0, &sock), 0);
+	sk = sock->sk;
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, (struct sockaddr *)&sin,
+					     sizeof(sin), O_NONBLOCK),
+			-EINPROGRESS);
+	skb = icmp_skb(ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, XTCP_KT_ADDR,
+		       XTCP_KT_ADDR, inet_sk(sk)->inet_sport, htons(PPORT),
+		       xtcp_sk(sk)->iss);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+
+	lock_sock(sk);
+	KUNIT_EXPECT_EQ(test, icmp_deliver(skb), 0);
+	KUNIT_EXPECT_EQ(test, sk->sk_state, TCP_SYN_SENT);
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_state), TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_err), ECONNREFUSED);
+
+	sock_no_linger(sk);
+	sock_release(sock);
+	xtcp_kt_rec_take(NULL);
+}
+
 /* No connection has the quoted 4-tuple: nothing happens, -ENOENT. */
 static void xtcp_icmp_no_socket(struct kunit *test)
 {
@@ -194,6 +235,7 @@ static void xtcp_icmp_exit(struct kunit *test)
 
 static struct kunit_case xtcp_icmp_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_icmp_syn_sent, icmp_gen_params),
+	KUNIT_CASE(xtcp_icmp_owned),
 	KUNIT_CASE(xtcp_icmp_no_socket),
 	{}
 };

@@ -53,6 +53,23 @@ static void xtcp_icmp_errno(int type, int code, int *err, bool *hard)
 }
 
 /**
+ * xtcp_icmp_abort - a hard ICMP error ends an opening connection
+ * @sk: the socket, locked, not owned by a process (or its owner)
+ *
+ * The error waits in sk_err_soft; a connection that got synchronized
+ * meanwhile (its owner held it) keeps going, as one would have then.
+ */
+void xtcp_icmp_abort(struct sock *sk)
+{
+	lockdep_assert_held(&sk->sk_lock.slock);
+	if (!(1 << sk->sk_state & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		return;
+	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft));
+	sk_error_report(sk);
+	xtcp_done(sk);
+}
+
+/**
  * xtcp_v4_err - an ICMP error quoting an XTCP segment
  * @skb: the ICMP message, data at the quoted IP header; at least 8 bytes
  *	 of the XTCP header follow it (icmp_socket_deliver() pulled them)
@@ -94,15 +111,12 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		ip_icmp_error(sk, skb, err, th->dest, info, (u8 *)th);
 
 	if (hard && (1 << sk->sk_state & (TCPF_SYN_SENT | TCPF_SYN_RECV))) {
-		if (sock_owned_by_user(sk)) {
-			/* The caller holds it: the next timeout reports it. */
-			WRITE_ONCE(sk->sk_err_soft, err);
-			goto out;
-		}
-		XTCP_INC_STATS(net, XTCP_MIB_ATTEMPTFAILS);
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		xtcp_done(sk);
+		WRITE_ONCE(sk->sk_err_soft, err);
+		/* Held by connect() still: it ends when released. */
+		if (!sock_owned_by_user(sk))
+			xtcp_icmp_abort(sk);
+		else if (!test_and_set_bit(XTCP_ICMP_DEFERRED, &xsk->deferred))
+			sock_hold(sk);
 		goto out;
 	}
 	if (!sock_owned_by_user(sk) && inet_test_bit(RECVERR, sk)) {

@@ -229,11 +229,15 @@ struct xtcp_skb_cb {
 #define XTCP_MAX_WINDOW		65535U		/* the unscaled field */
 #define XTCP_PAWS_IDLE_S	(24 * 24 * 3600)	/* RFC 7323 5.5 */
 
-/* Work a timer left to the socket's owner (xtcp_release_cb()). */
+/*
+ * Work a timer, or a hard ICMP error in SYN_SENT, left to the socket's
+ * owner (xtcp_release_cb()).
+ */
 enum {
 	XTCP_RTX_DEFERRED,
 	XTCP_STATE_DEFERRED,
 	XTCP_DELACK_DEFERRED,
+	XTCP_ICMP_DEFERRED,
 };
 
 /* What the retransmission timer is armed for. */
@@ -675,6 +679,7 @@ int xtcp_v4_rcv(struct sk_buff *skb);
 
 /* xtcp_icmp.c */
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+void xtcp_icmp_abort(struct sock *sk);
 void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts);
 u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
