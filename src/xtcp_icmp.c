@@ -16,6 +16,11 @@
  * which SO_ERROR reports and a later timeout gives as its errno; with
  * IP_RECVERR set it is queued on the error queue and made sk_err, as
  * TCP's tcp_v4_err() does.
+ *
+ * "Fragmentation needed" is path MTU discovery's (RFC 1191): the route's
+ * MTU is lowered, and with it the MSS; queued segments are cut to the
+ * new size and those in flight, too big for the path, are sent again
+ * (xtcp_mtu_reduced()).
  */
 
 #include <linux/icmp.h>
@@ -101,6 +106,15 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 		goto out;
 	if (!xtcp_seq_between(ntohl(th->seq), xsk->snd_una, xsk->snd_nxt)) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTOFWINDOWICMPS);
+		goto out;
+	}
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		/* Path MTU discovery, RFC 1191: the owner may be sending. */
+		WRITE_ONCE(xsk->mtu_info, info);
+		if (!sock_owned_by_user(sk))
+			xtcp_mtu_reduced(sk);
+		else if (!test_and_set_bit(XTCP_MTU_DEFERRED, &xsk->deferred))
+			sock_hold(sk);
 		goto out;
 	}
 	xtcp_icmp_errno(type, code, &err, &hard);

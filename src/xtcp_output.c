@@ -755,6 +755,103 @@ void xtcp_push(struct sock *sk)
 		xtcp_probe_timer_arm(sk);
 }
 
+/*
+ * Cut @skb of the write queue after @len bytes: a new skb, queued after
+ * it, takes the rest with the FIN and PSH flags and the marks.  A segment
+ * that was @sent counts twice in flight now.  Returns 0 or -ENOMEM.
+ */
+static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
+		      bool sent)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	struct sk_buff *nskb;
+
+	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	skb_reserve(nskb, XTCP_MAX_HEADER);
+	if (skb_copy_bits(skb, len, skb_put(nskb, skb->len - len),
+			  skb->len - len) || pskb_trim(skb, len)) {
+		kfree_skb(nskb);
+		return -ENOMEM;
+	}
+	ncb = XTCP_SKB_CB(nskb);
+	ncb->seq = cb->seq + len;
+	ncb->end_seq = cb->end_seq;
+	ncb->flags = cb->flags;
+	ncb->sacked = cb->sacked;
+	ncb->tx_us = cb->tx_us;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	if (sent) {
+		xsk->packets_out++;
+		if (ncb->sacked & XTCP_SKB_LOST)
+			xsk->lost_out++;
+		if (ncb->sacked & XTCP_SKB_SACKED)
+			xsk->sacked_out++;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_mtu_reduced - an ICMP "fragmentation needed" lowered the path MTU
+ * @sk: the socket, locked, not owned by a process (or its owner)
+ *
+ * RFC 1191, as TCP's tcp_v4_mtu_reduced(): the route takes the MTU of
+ * xsk->mtu_info; when path MTU discovery is on (IP_MTU_DISCOVER, DF on
+ * every segment) and the MSS the new MTU leaves is below the one in use,
+ * that becomes the MSS (never below min_snd_mss), every queued segment is
+ * cut to it, and those in flight that were larger are presumed lost and
+ * sent again at once, without a congestion response: the path dropped
+ * them for their size, not for congestion.
+ */
+void xtcp_mtu_reduced(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 floor = READ_ONCE(xtcp_sysctl(sk)->min_snd_mss);
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+	bool sent = true;
+	u32 mss;
+
+	lockdep_assert_held(&sk->sk_lock.slock);
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE | TCPF_SYN_SENT))
+		return;
+	dst = inet_csk_update_pmtu(sk, READ_ONCE(xsk->mtu_info));
+	if (!dst || inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT ||
+	    !ip_sk_accept_pmtu(sk))
+		return;
+	mss = max(xtcp_mss_for_mtu(sk, dst_mtu(dst)), floor);
+	if (xsk->tstamp_ok)
+		mss -= XTCPOLEN_TSTAMP_ALIGNED;
+	if (mss >= xsk->mss_cache)
+		return;
+	xsk->mss_cache = mss;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_PMTUREDUCED);
+
+	/*
+	 * A piece cut off inherits the marks: a lost one comes out lost, and
+	 * is cut again in its turn.
+	 */
+	for (skb = skb_peek(&sk->sk_write_queue); skb;
+	     skb = skb_peek_next(skb, &sk->sk_write_queue)) {
+		if (skb == sk->sk_send_head)
+			sent = false;
+		if (skb->len <= mss)
+			continue;
+		if (sent) {
+			XTCP_SKB_CB(skb)->sacked &= ~XTCP_SKB_RXT_OUT;
+			xtcp_mark_lost(sk, skb);
+		}
+		if (xtcp_split(sk, skb, mss, sent))
+			break;
+	}
+	xtcp_push(sk);
+}
+
 /**
  * xtcp_send_window_part - fill a window smaller than the next segment
  * @sk: the socket, locked, with nothing in flight

@@ -1212,7 +1212,9 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	inet = inet_sk(sk);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
-	inet->pmtudisc = IP_PMTUDISC_DONT;
+	/* Path MTU discovery, DF set, as inet_create() gives TCP. */
+	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
+			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
 	xtcp_init_sock_common(sk);
 
 	/* The "sockets" column of /proc/net/protocols. */

@@ -542,6 +542,10 @@ void xtcp_release_cb(struct sock *sk)
 			xtcp_delack_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_MTU_DEFERRED, &xsk->deferred)) {
+		xtcp_mtu_reduced(sk);
+		__sock_put(sk);
+	}
 	if (test_and_clear_bit(XTCP_ICMP_DEFERRED, &xsk->deferred)) {
 		xtcp_icmp_abort(sk);
 		__sock_put(sk);

@@ -13,7 +13,13 @@
 #  3. host unreachable, a soft error: A retransmits its SYN and connect()
 #     fails with EHOSTUNREACH instead of ETIMEDOUT;
 #  4. port unreachable quoting a sequence number A never sent: ignored
-#     (XtcpOutOfWindowIcmps), connect() fails with ETIMEDOUT.
+#     (XtcpOutOfWindowIcmps), connect() fails with ETIMEDOUT;
+#  5. path MTU discovery (RFC 1191): A sends 1 MiB to C through router R,
+#     whose side of the link to C has an MTU of 1000 (C's has 1500, so C
+#     announces the larger MSS); A's segments carry DF, R answers
+#     the first too big with "fragmentation needed", A lowers its MSS
+#     (XtcpPMTUReduced) and resends: the data arrives intact (SHA-256)
+#     and R fragmented nothing.
 #
 # XTCP only: Linux TCP gives up a connect() on any unreachable.
 
@@ -26,7 +32,8 @@ AA=10.207.0.1 AB=10.207.0.2 PORT=7501
 nc=$XTCP_TOP/build/tools/xtcp-nc
 icmp=$XTCP_TOP/userspace-tests/helpers/xtcp_icmp_reply.py
 need "$nc" "$icmp"
-counters="XtcpICMPErrors XtcpOutOfWindowIcmps XtcpAttemptFails XtcpRetransSegs"
+counters="XtcpICMPErrors XtcpOutOfWindowIcmps XtcpAttemptFails XtcpRetransSegs
+	XtcpPMTUReduced"
 
 ns_pair $AA $AB
 clsact $B
@@ -82,5 +89,57 @@ part 4 3 3 100000
 ok $? "4: port unreachable about SEG.SEQ never sent: ignored, ETIMEDOUT"
 counter_check "4: counted as out of window" is 2 b4 a4 XtcpOutOfWindowIcmps
 counter_check "4: none taken" is 0 b4 a4 XtcpICMPErrors
+
+section "5: path MTU discovery through a router"
+ns_name r
+R=$ns
+ns_name c
+C=$ns
+ns_add "$R" "$C"
+ns_holder "$C"
+hC=$last
+veth_pair $A 10.208.0.1 "$R" 10.208.0.2 vr va
+veth_pair "$R" 10.209.0.1 "$C" 10.209.0.2 vc veth0
+# Only R's side is narrow: C still announces the MSS of a 1500-byte link.
+ip -n "$R" link set vc mtu 1000 &&
+	ip -n $A route add 10.209.0.0/24 via 10.208.0.2 &&
+	ip -n "$C" route add 10.208.0.0/24 via 10.209.0.1 &&
+	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 || bail "router"
+
+# ip_snmp NS NAME: NAME's value in the "Ip:" (or "Icmp:") lines of NS's
+# /proc/net/snmp.
+ip_snmp() {
+	ip netns exec "$1" awk -v k="$2" '$1 == "Ip:" || $1 == "Icmp:" {
+		if (!(($1) in hdr)) { hdr[$1] = 1; for (i = 2; i <= NF; i++) n[$1, i] = $i; next }
+		for (i = 2; i <= NF; i++) if (n[$1, i] == k) print $i }' /proc/net/snmp
+}
+
+head -c $((1 << 20)) /dev/urandom >"$tmp/pmtu.data" || bail "data"
+frags=$(ip_snmp "$R" FragCreates)
+unreach=$(ip_snmp "$R" OutDestUnreachs)
+snap $hA b5
+spawn "$C" pmtu-rx 90 sh -c '"$0" -w 30 -l 10.209.0.2 7502 >"$1"' \
+	"$nc" "$tmp/pmtu.got"
+rx=$last
+wait_until 30 eval 'grep -q " 0A " /proc/$hC/net/xtcp' ||
+	bail "no listener in C"
+ip netns exec $A timeout 90 "$nc" -w 30 10.209.0.2 7502 \
+	<"$tmp/pmtu.data" >/dev/null 2>"$tmp/pmtu-tx.log"
+txrc=$?
+wait "$rx"
+rxrc=$?
+snap $hA a5
+show_deltas 5 b5 a5
+diag "$tmp/pmtu-rx.log" "$tmp/pmtu-tx.log"
+sent=$(stat -c %s "$tmp/pmtu.data")
+got=$(stat -c %s "$tmp/pmtu.got")
+xfer_ok "5: 1 MiB through the 1000-byte link" $((1 << 20)) "$sent" "$got" \
+	"$(sha256 "$tmp/pmtu.data")" "$(sha256 "$tmp/pmtu.got")" \
+	$((txrc + rxrc))
+counter_check "5: A lowered its MSS for the path" min 1 b5 a5 XtcpPMTUReduced
+[ "$(ip_snmp "$R" OutDestUnreachs)" -gt "$unreach" ]
+ok $? "5: R answered a segment too big with fragmentation needed"
+[ "$(ip_snmp "$R" FragCreates)" = "$frags" ]
+ok $? "5: R fragmented nothing: A's segments carry DF"
 
 tap_end

@@ -85,6 +85,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ZEROWINDOWDROP,	/* data refused by a zero window */
 	XTCP_MIB_ICMPERRORS,		/* ICMP errors a connection took */
 	XTCP_MIB_OUTOFWINDOWICMPS,	/* ... ignored: SEG.SEQ not in flight */
+	XTCP_MIB_PMTUREDUCED,		/* MSS lowered for a smaller path MTU */
 	__XTCP_MIB_MAX
 };
 
@@ -230,13 +231,14 @@ struct xtcp_skb_cb {
 #define XTCP_PAWS_IDLE_S	(24 * 24 * 3600)	/* RFC 7323 5.5 */
 
 /*
- * Work a timer, or a hard ICMP error in SYN_SENT, left to the socket's
- * owner (xtcp_release_cb()).
+ * Work a timer, or an ICMP error (a "fragmentation needed", a hard error
+ * in SYN_SENT), left to the socket's owner (xtcp_release_cb()).
  */
 enum {
 	XTCP_RTX_DEFERRED,
 	XTCP_STATE_DEFERRED,
 	XTCP_DELACK_DEFERRED,
+	XTCP_MTU_DEFERRED,
 	XTCP_ICMP_DEFERRED,
 };
 
@@ -344,6 +346,7 @@ struct xtcp_sock {
 	u8	keepcnt;	/* TCP_KEEPCNT; 0: default */
 	u16	rcv_mss;	/* largest segment the peer sent us */
 	u32	oow_stamp;	/* jiffies: last answer to a bad segment */
+	u32	mtu_info;	/* next-hop MTU of the last ICMP about it */
 	u32	user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
@@ -616,6 +619,7 @@ void xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_window_part(struct sock *sk);
+void xtcp_mtu_reduced(struct sock *sk);
 u8 xtcp_select_wscale(const struct sock *sk);
 void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_in_flight(const struct xtcp_sock *xsk);
