@@ -1464,6 +1464,87 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 	sock_put(sk);
 }
 
+/* The peer's ACK of everything sent, its window shut; the state after. */
+static int zero_window_ack(struct tsock *ts, struct after *a)
+{
+	struct sk_buff *skb;
+
+	skb = xtcp_kt_make_skb(PPORT, ts->lport, ACK, ts->rcv_nxt,
+			       ISS + 1 + DLEN, 0, NULL, NULL, 0);
+	if (!skb)
+		return -1;
+	lock_sock(ts->sk);
+	xtcp_v4_do_rcv(ts->sk, skb);
+	a->state = ts->sk->sk_state;
+	a->n = xtcp_kt_rec_take(a->rec);
+	release_sock(ts->sk);
+	return a->state;
+}
+
+/*
+ * An orphan whose peer keeps its window shut for ever, answering every
+ * zero-window probe: the answers do not forgive the probes, and after
+ * net.xtcp.orphan_retries of them the orphan is given up and destroyed
+ * (as TCP's tcp_probe_timer() counts an orphan's backoff), instead of
+ * holding its memory for ever.
+ */
+static void xtcp_state_orphan_zero_window(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long timeouts = xtcp_kt_counter(XTCP_MIB_TIMEOUTS);
+	struct xtcp_sysctl saved = xn->sysctl;
+	char data[100] = {};
+	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct tsock ts = {};
+	struct after a = {};
+	struct xtcp_sock *xsk;
+	unsigned int round;
+	struct sock *sk;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	sk = ts.sk;
+	xsk = xtcp_sk(sk);
+	KUNIT_EXPECT_EQ(test, zero_window_ack(&ts, &a), TCP_ESTABLISHED);
+	/* A 1 ms RTO, so that the probes come fast. */
+	WRITE_ONCE(xn->sysctl.rto_min_us, 1000);
+	WRITE_ONCE(xn->sysctl.orphan_retries, 3);
+	lock_sock(sk);
+	xsk->rtt.srtt_us = 100;
+	xsk->rtt.rttvar_us = 50;
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
+					     sizeof(data)), (int)sizeof(data));
+	KUNIT_EXPECT_NOT_NULL(test, sk->sk_send_head);
+
+	sock_hold(sk);
+	sock_release(ts.sock);
+	ts.sock = NULL;
+	KUNIT_EXPECT_TRUE(test, sock_flag(sk, SOCK_DEAD));
+
+	/* A probe, its answer, again: the answers change nothing. */
+	for (round = 0; round < 10; round++) {
+		lock_sock(sk);
+		wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
+		release_sock(sk);
+		if (READ_ONCE(sk->sk_state) == TCP_CLOSE)
+			break;
+		zero_window_ack(&ts, &a);
+	}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_state), TCP_CLOSE);
+	KUNIT_EXPECT_LE(test, round, 3U);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_TIMEOUTS), timeouts + 1);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
+	WRITE_ONCE(xn->sysctl.orphan_retries, saved.orphan_retries);
+	xtcp_kt_rec_take(NULL);
+	sock_put(sk);
+}
+
 static struct xtcp_sysctl saved_sysctl;
 
 static int xtcp_state_init(struct kunit *test)
@@ -1504,6 +1585,7 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_orphan_time_wait),
 	KUNIT_CASE(xtcp_state_orphan_data_resets),
 	KUNIT_CASE(xtcp_state_orphan_fin_wait2_timeout),
+	KUNIT_CASE(xtcp_state_orphan_zero_window),
 	{}
 };
 

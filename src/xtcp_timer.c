@@ -295,8 +295,15 @@ static void xtcp_probe_timeout(struct sock *sk)
 
 	if (!xsk->rtx_stamp_ns)
 		xsk->rtx_stamp_ns = ktime_get_ns();
+	/*
+	 * The peer's answers reset probes_out; an orphan's peer may answer
+	 * with a shut window for ever, so an orphan counts its backoff,
+	 * which only data getting through resets (TCP's tcp_probe_timer()).
+	 */
 	if (xtcp_user_timeout_expired(sk) ||
-	    xsk->probes_out >= xtcp_retries_limit(sk)) {
+	    xsk->probes_out >= xtcp_retries_limit(sk) ||
+	    (sock_flag(sk, SOCK_DEAD) &&
+	     xsk->retransmits >= xtcp_retries_limit(sk))) {
 		xtcp_write_err(sk);
 		return;
 	}
