@@ -174,10 +174,13 @@ count_tap "$logs/verdict-selftest.log"
 
 section "jobs ($slots at once)"
 # The kernel first (it uses every core while it builds), then the
-# guests in the plan's order (longest first), and the lint last (it needs
-# the kernel's tree, and is short).
+# guests, and the lint (it needs the kernel's tree), in the plan's order.
 add_job kernel - scripts/build-debug-kernel.sh
 while read -r kind name tests; do
+	if [ "$kind" = lint ]; then
+		add_job lint kernel scripts/lint.sh
+		continue
+	fi
 	case "$kind" in stock|debug) ;; *) continue ;; esac
 	name=${name%:}
 	needs=- opt=()
@@ -187,7 +190,7 @@ while read -r kind name tests; do
 		--out "$top/build/vm/check-$name" -- scripts/guest-all $tests
 	job_kind[$name]=$kind
 done <"$plan"
-add_job lint kernel scripts/lint.sh
+[ -n "${job_state[lint]:-}" ] || add_job lint kernel scripts/lint.sh
 # A cached kernel is there at once: then the debug guests go first.
 scripts/build-debug-kernel.sh --built >/dev/null && start_job kernel && wait
 run_jobs
