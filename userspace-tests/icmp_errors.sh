@@ -14,7 +14,7 @@
 #     fails with EHOSTUNREACH instead of ETIMEDOUT;
 #  4. port unreachable quoting a sequence number A never sent: ignored
 #     (XtcpOutOfWindowIcmps), connect() fails with ETIMEDOUT;
-#  5. path MTU discovery (RFC 1191): A sends 1 MiB to C through router R,
+#  5. path MTU discovery (RFC 1191): A sends 256 KiB to C through router R,
 #     whose side of the link to C has an MTU of 1000 (C's has 1500, so C
 #     announces the larger MSS); A's segments carry DF, R answers
 #     the first too big with "fragmentation needed", A lowers its MSS
@@ -114,7 +114,7 @@ ip_snmp() {
 		for (i = 2; i <= NF; i++) if (n[$1, i] == k) print $i }' /proc/net/snmp
 }
 
-head -c $((1 << 20)) /dev/urandom >"$tmp/pmtu.data" || bail "data"
+head -c $((256 << 10)) /dev/urandom >"$tmp/pmtu.data" || bail "data"
 frags=$(ip_snmp "$R" FragCreates)
 unreach=$(ip_snmp "$R" OutDestUnreachs)
 snap $hA b5
@@ -133,7 +133,7 @@ show_deltas 5 b5 a5
 diag "$tmp/pmtu-rx.log" "$tmp/pmtu-tx.log"
 sent=$(stat -c %s "$tmp/pmtu.data")
 got=$(stat -c %s "$tmp/pmtu.got")
-xfer_ok "5: 1 MiB through the 1000-byte link" $((1 << 20)) "$sent" "$got" \
+xfer_ok "5: 256 KiB through the 1000-byte link" $((256 << 10)) "$sent" "$got" \
 	"$(sha256 "$tmp/pmtu.data")" "$(sha256 "$tmp/pmtu.got")" \
 	$((txrc + rxrc))
 counter_check "5: A lowered its MSS for the path" min 1 b5 a5 XtcpPMTUReduced
