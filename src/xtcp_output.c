@@ -766,16 +766,28 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
 	struct sk_buff *nskb;
+	int truesize;
 
 	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
 	skb_reserve(nskb, XTCP_MAX_HEADER);
 	if (skb_copy_bits(skb, len, skb_put(nskb, skb->len - len),
-			  skb->len - len) || pskb_trim(skb, len)) {
+			  skb->len - len)) {
 		kfree_skb(nskb);
 		return -ENOMEM;
 	}
+	/*
+	 * A clone of a sent skb may still be below us: pskb_trim() then
+	 * copies the data, which may change truesize; the write queue's
+	 * charge follows it, so freeing the skb takes back what it holds.
+	 */
+	truesize = skb->truesize;
+	if (pskb_trim(skb, len)) {
+		kfree_skb(nskb);
+		return -ENOMEM;
+	}
+	sk_wmem_queued_add(sk, skb->truesize - truesize);
 	ncb = XTCP_SKB_CB(nskb);
 	ncb->seq = cb->seq + len;
 	ncb->end_seq = cb->end_seq;
@@ -864,8 +876,8 @@ void xtcp_mtu_reduced(struct sock *sk)
 void xtcp_send_window_part(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	struct sk_buff *skb = sk->sk_send_head, *nskb;
-	struct xtcp_skb_cb *cb, *ncb;
+	struct sk_buff *skb = sk->sk_send_head;
+	struct xtcp_skb_cb *cb;
 	u32 wnd_end, len;
 
 	if (!skb || !skb->len)
@@ -875,28 +887,8 @@ void xtcp_send_window_part(struct sock *sk)
 	if ((cb->flags & XTCP_FLAG_SYN) || !xtcp_seq_after(wnd_end, cb->seq))
 		return;
 	len = wnd_end - cb->seq;
-	if (len >= skb->len)
+	if (len >= skb->len || xtcp_split(sk, skb, len, false))
 		return;
-
-	nskb = alloc_skb_fclone(XTCP_MAX_HEADER + skb->len - len, GFP_ATOMIC);
-	if (!nskb)
-		return;
-	skb_reserve(nskb, XTCP_MAX_HEADER);
-	if (skb_copy_bits(skb, len, skb_put(nskb, skb->len - len),
-			  skb->len - len)) {
-		kfree_skb(nskb);
-		return;
-	}
-	ncb = XTCP_SKB_CB(nskb);
-	ncb->seq = cb->seq + len;
-	ncb->end_seq = cb->end_seq;
-	ncb->flags = cb->flags;
-	ncb->sacked = 0;
-	cb->end_seq = cb->seq + len;
-	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
-	skb_trim(skb, len);
-	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	sk_wmem_queued_add(sk, nskb->truesize);
 	xtcp_push(sk);
 }
 
