@@ -190,9 +190,6 @@ void xtcp_tw_send_ack(struct net *net, struct sk_buff *skb,
 	xtcp_v4_send_reply(net, skb, th, hdrlen);
 }
 
-/* Headroom of every segment skb: link layer, IPv4 and our header. */
-#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
-
 /* The largest segment the route's MTU lets us send or receive. */
 unsigned int xtcp_mss_for_mtu(const struct sock *sk, unsigned int mtu)
 {

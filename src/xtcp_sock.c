@@ -672,43 +672,57 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		goto do_error;
 
 	while (msg_data_left(msg)) {
+		struct page_frag *pfrag = sk_page_frag(sk);
+		bool merge;
+		int i;
+
 		skb = sk->sk_send_head ? skb_peek_tail(&sk->sk_write_queue) :
 					 NULL;
 		copy = 0;
 		if (skb && !(XTCP_SKB_CB(skb)->flags &
-			     (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
-			copy = min_t(int, xsk->mss_cache - skb->len,
-				     skb_tailroom(skb));
+			     (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
+		    skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS)
+			copy = xsk->mss_cache - skb->len;
 		if (copy <= 0) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = alloc_skb_fclone(MAX_HEADER + sizeof(struct iphdr) +
-					       XTCP_MAX_HDR_LEN + xsk->mss_cache,
-					       sk->sk_allocation);
+			skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, MAX_HEADER + sizeof(struct iphdr) +
-				    XTCP_MAX_HDR_LEN);
+			skb_reserve(skb, XTCP_MAX_HEADER);
+			/* The sum is made when it leaves, not while copying. */
+			skb->ip_summed = CHECKSUM_PARTIAL;
 			XTCP_SKB_CB(skb)->seq = xsk->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xsk->write_seq;
 			XTCP_SKB_CB(skb)->flags = 0;
 			XTCP_SKB_CB(skb)->sacked = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
 			if (!sk->sk_send_head)
 				sk->sk_send_head = skb;
-			copy = min_t(int, xsk->mss_cache, skb_tailroom(skb));
+			copy = xsk->mss_cache;
 		}
 		copy = min_t(size_t, copy, msg_data_left(msg));
 
-		if (copy_from_iter(skb_put(skb, copy), copy,
-				   &msg->msg_iter) != copy) {
-			skb_trim(skb, skb->len - copy);
-			err = -EFAULT;
+		/* The data goes to page fragments, as TCP's does. */
+		if (!sk_page_frag_refill(sk, pfrag))
+			goto wait_for_space;
+		i = skb_shinfo(skb)->nr_frags;
+		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+		copy = min_t(int, copy, pfrag->size - pfrag->offset);
+		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
+					       pfrag->page, pfrag->offset,
+					       copy);
+		if (err)
 			goto do_error;
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+		} else {
+			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
+					   copy);
+			page_ref_inc(pfrag->page);
 		}
-		/* truesize is fixed at allocation: account once. */
-		if (skb->len == copy)
-			sk_wmem_queued_add(sk, skb->truesize);
+		pfrag->offset += copy;
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xsk->write_seq += copy;
 		copied += copy;
@@ -733,10 +747,10 @@ do_error:
 	/* An empty skb left at the tail would carry nothing. */
 	skb = skb_peek_tail(&sk->sk_write_queue);
 	if (skb && !skb->len && !XTCP_SKB_CB(skb)->flags) {
-		/* Never accounted: its first copy failed. */
 		if (skb == sk->sk_send_head)
 			sk->sk_send_head = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
 	if (copied) {

@@ -217,6 +217,9 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb)	((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
+/* Headroom of every segment skb: link layer, IPv4 and our header. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HDR_LEN)
+
 #define XTCP_RTO_INIT_NS	(1ULL * NSEC_PER_SEC)	/* RFC 6298 2.1 */
 #define XTCP_RTO_MAX_NS		(120ULL * NSEC_PER_SEC)
 #define XTCP_DELACK_NS		(40ULL * NSEC_PER_MSEC)
