@@ -356,6 +356,19 @@ VISIBLE_IF_KUNIT int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_queue_xmit);
 
+/*
+ * The device finishes the sum only if it can sum any protocol: a
+ * NETIF_F_IP_CSUM one sums TCP and UDP alone and would send ours wrong.
+ * (A device stacked above one, such as a bridge, speaks for itself only.)
+ */
+static bool xtcp_csum_by_device(const struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	return dst && dst->dev &&
+	       (READ_ONCE(dst->dev->features) & NETIF_F_HW_CSUM);
+}
+
 /**
  * xtcp_transmit_skb - send one segment of a socket
  * @sk: the socket, locked
@@ -372,6 +385,7 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_opts opts = {};
 	unsigned int hdrlen;
+	unsigned int segs;
 	struct xtcphdr *th;
 	bool syn;
 	u8 flags;
@@ -438,14 +452,23 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_SACKBLOCKSOUT,
 			       opts.num_sacks);
 
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_transport_header(skb) - skb->head;
-	skb->csum_offset = offsetof(struct xtcphdr, check);
-	th->check = ~xtcp_v4_check(skb->len, inet->inet_saddr,
-				   inet->inet_daddr, 0);
+	if (skb_is_gso(skb) || xtcp_csum_by_device(sk)) {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct xtcphdr, check);
+		th->check = ~xtcp_v4_check(skb->len, inet->inet_saddr,
+					   inet->inet_daddr, 0);
+	} else {
+		th->check = 0;
+		th->check = xtcp_v4_check(skb->len, inet->inet_saddr,
+					  inet->inet_daddr,
+					  skb_checksum(skb, 0, skb->len, 0));
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 
-	xsk->segs_out++;
-	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTSEGS);
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	xsk->segs_out += segs;
+	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs);
 	if (flags & XTCP_FLAG_RST)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
 
