@@ -1060,7 +1060,9 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		return 0;
 	}
 
-	XTCP_INC_STATS(net, XTCP_MIB_INSEGS);
+	/* A large skb from lo or a veth counts as the segments it holds. */
+	XTCP_ADD_STATS(net, XTCP_MIB_INSEGS,
+		       max_t(u16, 1, skb_shinfo(skb)->gso_segs));
 
 	reason = xtcp_validate(skb, &opts, &field);
 	if (reason) {

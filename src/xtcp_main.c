@@ -73,18 +73,26 @@ static int __init xtcp_init(void)
 		goto out_net;
 	}
 
+	err = xtcp_offload_init();
+	if (err) {
+		pr_err("IP protocol %u already has an offload\n", xtcp_ipproto);
+		goto out_inet;
+	}
+
 	err = sock_register(&xtcp_family_ops);
 	if (err) {
 		if (err == -EEXIST)
 			pr_err("socket family %d is already registered by another module\n",
 			       PF_XTCP);
-		goto out_inet;
+		goto out_offload;
 	}
 
 	pr_info("socket family %d, IP protocol %u\n", PF_XTCP,
 		xtcp_ipproto);
 	return 0;
 
+out_offload:
+	xtcp_offload_exit();
 out_inet:
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 out_net:
@@ -109,6 +117,7 @@ static void __exit xtcp_exit(void)
 	sock_unregister(PF_XTCP);
 	/* Waits (synchronize_net) for softirqs inside xtcp_v4_rcv(). */
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	xtcp_offload_exit();
 	xtcp_net_unregister();
 	xtcp_proto_unregister();
 	xtcp_tw_cache_exit();

@@ -20,6 +20,7 @@
 
 #include <linux/security.h>
 #include <linux/skbuff.h>
+#include <linux/skbuff_ref.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <net/inet_dscp.h>
@@ -705,51 +706,152 @@ enum xtcp_push_stop {
 };
 
 /*
- * Send what the windows allow: first, after a timeout, what is presumed
- * lost; then new segments, within the peer's window and the congestion
- * window.  A segment shorter than the MSS waits while data is in flight
- * (Nagle, RFC 9293 3.7.4) unless TCP_NODELAY is set, and always while
- * TCP_CORK is, unless it carries FIN.  A bare FIN leaves even into a
- * closed window.  When nothing is in flight and the peer's window keeps
- * data back, the persist timer takes over.
+ * Segments of the write queue that leave together: from the second on,
+ * one GSO skb refers to their pages (xtcp_offload.c), and IP, netfilter
+ * and the qdisc see them once.  Only full segments of page fragments
+ * join, the last may be shorter; SYN and FIN leave alone.  A batch of one
+ * leaves as every segment did before, a clone of the queued skb.
  */
-void xtcp_push(struct sock *sk)
+struct xtcp_batch {
+	struct sk_buff *first;	/* queued segments, in sequence */
+	struct sk_buff *last;
+	struct sk_buff *gso;	/* what leaves, once two have joined */
+	unsigned int segs;
+	unsigned int len;
+	unsigned int max_segs;	/* what the route takes, 1 without GSO */
+	unsigned int max_len;
+};
+
+/*
+ * GSO when the route's device segments in software (generic segmentation
+ * offload on) or takes ours whole; it never takes it as a hardware job.
+ */
+static void xtcp_batch_init(struct sock *sk, struct xtcp_batch *b)
 {
-	enum xtcp_push_stop stop = XTCP_PUSH_DONE;
+	memset(b, 0, sizeof(*b));
+	b->max_segs = 1;
+	if (sk_can_gso(sk) && (sk->sk_route_caps & NETIF_F_GSO) &&
+	    sk->sk_gso_max_segs > 1) {
+		b->max_segs = sk->sk_gso_max_segs;
+		b->max_len = min_t(u32, sk->sk_gso_max_size,
+				   GSO_LEGACY_MAX_SIZE) - 1 - XTCP_MAX_HEADER;
+	}
+}
+
+static bool xtcp_frag_follows(const skb_frag_t *a, const skb_frag_t *b)
+{
+	return skb_frag_page(a) && skb_frag_page(a) == skb_frag_page(b) &&
+	       skb_frag_off(a) + skb_frag_size(a) == skb_frag_off(b);
+}
+
+/* Refer to the pages of @skb from @gso; false if the frags run out. */
+static bool xtcp_gso_append(struct sk_buff *gso, const struct sk_buff *skb)
+{
+	const struct skb_shared_info *from = skb_shinfo(skb);
+	struct skb_shared_info *to = skb_shinfo(gso);
+	unsigned int n = to->nr_frags, i;
+	bool join;
+
+	if (skb_headlen(skb) || skb_has_frag_list(skb) || !from->nr_frags)
+		return false;
+	join = n && xtcp_frag_follows(&to->frags[n - 1], &from->frags[0]);
+	if (n + from->nr_frags - join > MAX_SKB_FRAGS)
+		return false;
+	for (i = 0; i < from->nr_frags; i++) {
+		if (!i && join) {
+			skb_frag_size_add(&to->frags[n - 1],
+					  skb_frag_size(&from->frags[0]));
+			continue;
+		}
+		to->frags[n] = from->frags[i];
+		__skb_frag_ref(&to->frags[n]);
+		n++;
+	}
+	to->nr_frags = n;
+	gso->len += skb->len;
+	gso->data_len += skb->len;
+	gso->truesize += skb->len;
+	return true;
+}
+
+static bool xtcp_batch_joins(const struct sk_buff *skb)
+{
+	return skb->len &&
+	       !(XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN));
+}
+
+/* Add @skb to the batch; false when the batch must leave first. */
+static bool xtcp_batch_add(struct sock *sk, struct xtcp_batch *b,
+			   struct sk_buff *skb)
+{
+	struct sk_buff *gso = b->gso;
+
+	if (!b->segs) {
+		b->first = skb;
+		b->last = skb;
+		b->segs = 1;
+		b->len = skb->len;
+		return true;
+	}
+	if (b->segs >= b->max_segs || b->len + skb->len > b->max_len ||
+	    b->last->len != b->first->len || skb->len > b->first->len ||
+	    !xtcp_batch_joins(skb) || !xtcp_batch_joins(b->first))
+		return false;
+	if (!gso) {
+		gso = alloc_skb(XTCP_MAX_HEADER, sk_gfp_mask(sk, GFP_ATOMIC));
+		if (!gso)
+			return false;
+		skb_reserve(gso, XTCP_MAX_HEADER);
+		if (!xtcp_gso_append(gso, b->first)) {
+			kfree_skb(gso);
+			return false;
+		}
+		XTCP_SKB_CB(gso)->seq = XTCP_SKB_CB(b->first)->seq;
+		XTCP_SKB_CB(gso)->end_seq = XTCP_SKB_CB(b->first)->end_seq;
+		XTCP_SKB_CB(gso)->flags = XTCP_SKB_CB(b->first)->flags;
+		XTCP_SKB_CB(gso)->sacked = 0;
+		b->gso = gso;
+	}
+	if (!xtcp_gso_append(gso, skb))
+		return false;
+	XTCP_SKB_CB(gso)->end_seq = XTCP_SKB_CB(skb)->end_seq;
+	XTCP_SKB_CB(gso)->flags |= XTCP_SKB_CB(skb)->flags;
+	b->last = skb;
+	b->segs++;
+	b->len += skb->len;
+	return true;
+}
+
+/*
+ * Send the batch; once it left, its segments are in flight.  On failure
+ * nothing of it counts as sent.
+ */
+static int xtcp_batch_flush(struct sock *sk, struct xtcp_batch *b)
+{
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb;
-	struct sk_buff *skb;
-	bool syn, fin;
+	struct sk_buff *skb = b->first, *gso = b->gso;
+	u32 now = xtcp_clock_us();
+	int err;
 
-	if (xsk->lost_out)
-		xtcp_retransmit_lost(sk);
+	if (!b->segs)
+		return 0;
+	b->segs = 0;
+	b->gso = NULL;
+	if (gso) {
+		skb_shinfo(gso)->gso_size = skb->len;
+		skb_shinfo(gso)->gso_segs = DIV_ROUND_UP(gso->len, skb->len);
+		skb_shinfo(gso)->gso_type = sk->sk_gso_type;
+		err = xtcp_transmit_skb(sk, gso, false);
+	} else {
+		XTCP_SKB_CB(skb)->tx_us = now;
+		err = xtcp_transmit_skb(sk, skb, true);
+	}
+	if (err)
+		return err;
 
-	while ((skb = sk->sk_send_head)) {
-		cb = XTCP_SKB_CB(skb);
-		syn = cb->flags & XTCP_FLAG_SYN;
-		fin = cb->flags & XTCP_FLAG_FIN;
-		if (skb->len && !syn &&
-		    xtcp_seq_after(cb->end_seq - fin,
-				   xsk->snd_una + xsk->snd_wnd)) {
-			stop = XTCP_PUSH_WINDOW;
-			break;
-		}
-		if (!syn && xtcp_in_flight(xsk) >=
-			    xtcp_cc_send_quota(&xsk->cc)) {
-			stop = XTCP_PUSH_CWND;
-			break;
-		}
-		if (skb->len && skb->len < xsk->mss_cache && !fin &&
-		    (xsk->corked || (!xsk->nodelay && xtcp_minshall(xsk)))) {
-			stop = XTCP_PUSH_HOLD;
-			break;
-		}
-		cb->tx_us = xtcp_clock_us();
-		if (xtcp_transmit_skb(sk, skb, true)) {
-			stop = XTCP_PUSH_ERROR;
-			break;
-		}
-		xsk->snd_nxt = cb->end_seq;
+	for (;;) {
+		XTCP_SKB_CB(skb)->tx_us = now;
+		xsk->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 		xsk->packets_out++;
 		if (xsk->rtx_mode == XTCP_TIMER_PROBE) {
 			/* The window took data: persisting is over. */
@@ -757,7 +859,7 @@ void xtcp_push(struct sock *sk)
 			xsk->rtx_stamp_ns = 0;
 		}
 		if (skb->len < xsk->mss_cache)
-			xsk->snd_sml = cb->end_seq;
+			xsk->snd_sml = XTCP_SKB_CB(skb)->end_seq;
 		if (skb_queue_is_last(&sk->sk_write_queue, skb))
 			sk->sk_send_head = NULL;
 		else
@@ -767,7 +869,76 @@ void xtcp_push(struct sock *sk)
 		if (!hrtimer_is_queued(&xsk->rtx_timer) ||
 		    xsk->rtx_mode == XTCP_TIMER_PROBE)
 			xtcp_rtx_timer_arm(sk);
+		if (skb == b->last)
+			break;
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
 	}
+	return 0;
+}
+
+/*
+ * Send what the windows allow: first, after a timeout, what is presumed
+ * lost; then new segments, within the peer's window and the congestion
+ * window.  A segment shorter than the MSS waits while data is in flight
+ * (Nagle, RFC 9293 3.7.4) unless TCP_NODELAY is set, and always while
+ * TCP_CORK is, unless it carries FIN.  A bare FIN leaves even into a
+ * closed window.  When nothing is in flight and the peer's window keeps
+ * data back, the persist timer takes over.  Segments the windows let go
+ * together leave as one batch.
+ */
+void xtcp_push(struct sock *sk)
+{
+	enum xtcp_push_stop stop = XTCP_PUSH_DONE;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb;
+	struct xtcp_batch b;
+	struct sk_buff *skb;
+	bool syn, fin;
+
+	if (xsk->lost_out)
+		xtcp_retransmit_lost(sk);
+
+	xtcp_batch_init(sk, &b);
+	skb = sk->sk_send_head;
+	while (skb) {
+		cb = XTCP_SKB_CB(skb);
+		syn = cb->flags & XTCP_FLAG_SYN;
+		fin = cb->flags & XTCP_FLAG_FIN;
+		if (skb->len && !syn &&
+		    xtcp_seq_after(cb->end_seq - fin,
+				   xsk->snd_una + xsk->snd_wnd)) {
+			stop = XTCP_PUSH_WINDOW;
+			break;
+		}
+		if (!syn && xtcp_in_flight(xsk) + b.segs >=
+			    xtcp_cc_send_quota(&xsk->cc)) {
+			stop = XTCP_PUSH_CWND;
+			break;
+		}
+		if (skb->len && skb->len < xsk->mss_cache && !fin &&
+		    (xsk->corked || !xsk->nodelay)) {
+			/* Nagle asks what is in flight: the batch is. */
+			if (xtcp_batch_flush(sk, &b)) {
+				stop = XTCP_PUSH_ERROR;
+				break;
+			}
+			if (xsk->corked || xtcp_minshall(xsk)) {
+				stop = XTCP_PUSH_HOLD;
+				break;
+			}
+		}
+		if (!xtcp_batch_add(sk, &b, skb)) {
+			if (xtcp_batch_flush(sk, &b)) {
+				stop = XTCP_PUSH_ERROR;
+				break;
+			}
+			continue;
+		}
+		skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+		      skb_queue_next(&sk->sk_write_queue, skb);
+	}
+	if (xtcp_batch_flush(sk, &b))
+		stop = XTCP_PUSH_ERROR;
 
 	/* Data kept back with nothing in flight: probe, or try again. */
 	if (!xsk->packets_out &&

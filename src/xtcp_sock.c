@@ -72,6 +72,8 @@ void xtcp_init_sock_common(struct sock *sk)
 	xsk->mss_cache = XTCP_DEFAULT_MSS;
 	xsk->advmss = XTCP_DEFAULT_MSS;
 	sk->sk_write_space = xtcp_write_space;
+	/* Software devices only pass it on, none segments it (xtcp_offload.c). */
+	sk->sk_gso_type = SKB_GSO_SCTP;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 }
 

@@ -106,14 +106,6 @@ ip -n "$R" link set vc mtu 1000 &&
 	ip -n "$C" route add 10.208.0.0/24 via 10.209.0.1 &&
 	ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1 || bail "router"
 
-# ip_snmp NS NAME: NAME's value in the "Ip:" (or "Icmp:") lines of NS's
-# /proc/net/snmp.
-ip_snmp() {
-	ip netns exec "$1" awk -v k="$2" '$1 == "Ip:" || $1 == "Icmp:" {
-		if (!(($1) in hdr)) { hdr[$1] = 1; for (i = 2; i <= NF; i++) n[$1, i] = $i; next }
-		for (i = 2; i <= NF; i++) if (n[$1, i] == k) print $i }' /proc/net/snmp
-}
-
 head -c $((256 << 10)) /dev/urandom >"$tmp/pmtu.data" || bail "data"
 frags=$(ip_snmp "$R" FragCreates)
 unreach=$(ip_snmp "$R" OutDestUnreachs)

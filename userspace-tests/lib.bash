@@ -542,6 +542,14 @@ counters_exist() {
 	ok $? "0: the counters exist${missing:+ (missing:$missing)}"
 }
 
+# ip_snmp NS NAME: NAME's value in the "Ip:" (or "Icmp:") lines of NS's
+# /proc/net/snmp.
+ip_snmp() {
+	ip netns exec "$1" awk -v k="$2" '$1 == "Ip:" || $1 == "Icmp:" {
+		if (!(($1) in hdr)) { hdr[$1] = 1; for (i = 2; i <= NF; i++) n[$1, i] = $i; next }
+		for (i = 2; i <= NF; i++) if (n[$1, i] == k) print $i }' /proc/net/snmp
+}
+
 # xcounter NS NAME: prints XTCP's counter NAME in namespace NS (nothing
 # when missing); a fork, for tests that read a counter now and then.
 xcounter() {

@@ -692,6 +692,12 @@ u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
 
+/* xtcp_offload.c */
+struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
+				 netdev_features_t features);
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
+
 /* xtcp_net.c */
 int xtcp_net_register(void);
 void xtcp_net_unregister(void);
