@@ -167,10 +167,11 @@ static void syn_opts(struct xtcp_opts *o, u32 tsval, u8 wscale)
 
 /*
  * A listener on an ephemeral port, its receive buffer @rcvbuf (0: the
- * default), fed the peer's SYN (ISN IRS, options @opts), then the final
- * ACK of its SYN-ACK (timestamps echoed if the SYN had them); t->sk
- * becomes the child, ESTABLISHED, in the accept queue, referenced.  The
- * SYN-ACK is left in @out.
+ * default; below 0: -@rcvbuf, locked as SO_RCVBUF locks it), fed the
+ * peer's SYN (ISN IRS, options @opts), then the final ACK of its SYN-ACK
+ * (timestamps echoed if the SYN had them); t->sk becomes the child,
+ * ESTABLISHED, in the accept queue, referenced.  The SYN-ACK is left in
+ * @out.
  */
 static int listen_child(struct tsk *t, int rcvbuf,
 			const struct xtcp_opts *opts, struct xtcp_kt_rec *out,
@@ -190,7 +191,9 @@ static int listen_child(struct tsk *t, int rcvbuf,
 	lsk = t->sock->sk;
 	t->sk = lsk;
 	if (rcvbuf)
-		WRITE_ONCE(lsk->sk_rcvbuf, rcvbuf);
+		WRITE_ONCE(lsk->sk_rcvbuf, abs(rcvbuf));
+	if (rcvbuf < 0)
+		lsk->sk_userlocks |= SOCK_RCVBUF_LOCK;
 	err = kernel_listen(t->sock, 8);
 	if (err)
 		return err;
@@ -488,25 +491,35 @@ static void xtcp_sack_wscale_active(struct kunit *test)
 
 /*
  * xtcp_select_wscale() (not exported), seen through a listener's child:
- * the smallest shift with 65535 << shift >= max(SO_RCVBUF, 2 * rmem_max)
- * / 2, at most 14; the child's rcv_wscale and the SYN-ACK's option.
+ * the smallest shift with 65535 << shift at least the largest window the
+ * buffer may back, at most 14: half of SO_RCVBUF when it is locked; else
+ * the largest of half the buffer now, half of net.xtcp.rmem's maximum
+ * (autotuning) and net.core.rmem_max (half of what SO_RCVBUF may set).
+ * The child's rcv_wscale and the SYN-ACK's option.
  */
 static void xtcp_sack_wscale_select(struct kunit *test)
 {
 	static const struct {
 		u32 rmem_max;
-		int rcvbuf;
+		int rmem2;
+		int rcvbuf;	/* below 0: locked */
 		u8 want;
 	} cases[] = {
-		{ 65535, 4096, 0 },
-		{ 65536, 4096, 1 },
-		{ 212992, 4096, 2 },
-		{ 4U << 20, 4096, 7 },		/* 65535 << 6 is 64 short */
-		{ 8U << 20, 4096, 8 },
-		{ 212992, 4 << 20, 6 },		/* SO_RCVBUF rules */
-		{ 212992, INT_MAX, 14 },	/* 15 would fit; capped */
+		{ 65535, 4096, 4096, 0 },
+		{ 65536, 4096, 4096, 1 },
+		{ 212992, 4096, 4096, 2 },
+		{ 4U << 20, 4096, 4096, 7 },	/* 65535 << 6 is 64 short */
+		{ 8U << 20, 4096, 4096, 8 },
+		{ 212992, 6291456, 4096, 6 },	/* autotuning's maximum */
+		{ 212992, 8388610, 4096, 7 },	/* its half 65 over << 6 */
+		{ 212992, 4096, 4 << 20, 6 },	/* the buffer now */
+		{ 8U << 20, 6291456, -4096, 0 },	/* SO_RCVBUF locks it */
+		{ 212992, 6291456, -(4 << 20), 6 },
+		{ 212992, 4096, INT_MAX, 14 },	/* 15 would fit; capped */
 	};
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	u32 saved_rmem_max = READ_ONCE(sysctl_rmem_max);
+	int saved_rmem2 = READ_ONCE(xn->sysctl.rmem[2]);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_opts o;
 	unsigned int i, n;
@@ -520,8 +533,10 @@ static void xtcp_sack_wscale_select(struct kunit *test)
 		int err;
 
 		WRITE_ONCE(sysctl_rmem_max, cases[i].rmem_max);
+		WRITE_ONCE(xn->sysctl.rmem[2], cases[i].rmem2);
 		err = listen_child(&t, cases[i].rcvbuf, &o, r, &n);
 		WRITE_ONCE(sysctl_rmem_max, saved_rmem_max);
+		WRITE_ONCE(xn->sysctl.rmem[2], saved_rmem2);
 		if (err) {
 			KUNIT_FAIL(test, "case %u: set-up failed: %d", i, err);
 			sack_teardown(&t);
@@ -529,8 +544,9 @@ static void xtcp_sack_wscale_select(struct kunit *test)
 		}
 		child_read(&t, &v);
 		KUNIT_EXPECT_EQ_MSG(test, v.rcv_wscale, cases[i].want,
-				    "rmem_max %u, SO_RCVBUF %d",
-				    cases[i].rmem_max, cases[i].rcvbuf);
+				    "rmem_max %u, rmem[2] %d, SO_RCVBUF %d",
+				    cases[i].rmem_max, cases[i].rmem2,
+				    cases[i].rcvbuf);
 		KUNIT_EXPECT_EQ_MSG(test, n, 1U, "case %u", i);
 		if (n == 1) {
 			KUNIT_EXPECT_TRUE(test, r[0].opts.has_wscale);

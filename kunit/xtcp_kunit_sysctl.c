@@ -78,6 +78,13 @@ static const struct knob_case knob_cases[] = {
 	{ "ip_local_port_range", "60000 1000", -EINVAL },
 	{ "ip_local_port_range", "0 1000", -EINVAL },
 	{ "window_scaling", "2", -EINVAL },
+	{ "rmem", "4096 131072 1073741823", 0 },
+	{ "rmem", "4096 131072 1073741824", -EINVAL },
+	{ "rmem", "0 131072 6291456", -EINVAL },
+	{ "rmem", "8192 4096 6291456", -EINVAL },
+	{ "wmem", "1 1 1", 0 },
+	{ "wmem", "4096 16384 8192", -EINVAL },
+	{ "moderate_rcvbuf", "2", -EINVAL },
 };
 
 static void knob_desc(const struct knob_case *c, char *desc)

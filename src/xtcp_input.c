@@ -450,8 +450,12 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 	else
 		xtcp_rtx_timer_arm(sk);
 
-	if (acked && sk->sk_socket)
+	if (acked && sk->sk_socket) {
+		/* The writer ran out of buffer: it grows with cwnd. */
+		if (test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			xtcp_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
+	}
 }
 
 /*

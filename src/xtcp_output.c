@@ -237,17 +237,24 @@ static bool xtcp_sack_emit(struct xtcp_sack_block *sp, unsigned int *n,
  * @sk: the socket
  *
  * The smallest shift that lets the window field express the largest
- * window the receive buffer could ever back: half of SO_RCVBUF now or at
- * its net.core.rmem_max bound.  At most 14.
+ * window the receive buffer could ever back (RFC 7323 2.3), as TCP's
+ * tcp_select_initial_window() chooses it.  At most 14.
  *
  * Return: the shift.
  */
 u8 xtcp_select_wscale(const struct sock *sk)
 {
-	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
-			  2U * READ_ONCE(sysctl_rmem_max)) / 2;
+	u32 space = max(READ_ONCE(sk->sk_rcvbuf), 0) / 2;
 	u8 ws = 0;
 
+	/*
+	 * The largest window the socket may offer: half its buffer, which
+	 * SO_RCVBUF fixes; else autotuning may take the buffer to rmem's
+	 * maximum, and SO_RCVBUF to twice net.core.rmem_max.
+	 */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		space = max3(space, (u32)READ_ONCE(xtcp_sysctl(sk)->rmem[2]) / 2,
+			     READ_ONCE(sysctl_rmem_max));
 	while (space > (XTCP_MAX_WINDOW << ws) && ws < XTCP_MAX_WSCALE)
 		ws++;
 	return ws;

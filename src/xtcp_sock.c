@@ -22,6 +22,7 @@
  * reference of its own: a lookup, a queued timer, close() while it runs.
  */
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/sockios.h>
@@ -103,6 +104,8 @@ void xtcp_set_state(struct sock *sk, int state)
 		/* Quick ACKs while the peer's window opens; keepalive. */
 		xtcp_sk(sk)->quickacks = XTCP_QUICKACKS;
 		xtcp_sk(sk)->cc.sack = xtcp_sk(sk)->sack_ok;
+		/* Send buffer for the initial window (tcp_init_buffer_space). */
+		xtcp_sndbuf_expand(sk);
 		xtcp_state_store(sk, state);
 		xtcp_keepalive_arm(sk);
 	} else if ((old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT) &&
@@ -346,6 +349,9 @@ static void xtcp_reset_conn(struct xtcp_sock *xsk)
 	xsk->rcv_wnd = 0;
 	xsk->rcv_wup = 0;
 	xsk->copied_seq = 0;
+	xsk->rcvq_space = 0;
+	xsk->rcvq_seq = 0;
+	xsk->rcvq_time_us = 0;
 	xsk->mss_cache = XTCP_DEFAULT_MSS;
 	xsk->advmss = XTCP_DEFAULT_MSS;
 	xsk->rcv_mss = 0;
@@ -784,6 +790,75 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 		xtcp_send_ack(sk);
 }
 
+/*
+ * Receive buffer autotuning (dynamic right-sizing, as TCP's
+ * tcp_rcv_space_adjust()): once an RTT, if the reader took more than in
+ * the RTT before, the buffer grows so that the window can carry twice
+ * what it took, and more while its rate still rises; never beyond
+ * net.xtcp.rmem's maximum, never when SO_RCVBUF fixed it.  The RTT is the
+ * estimator's, at least a millisecond (TCP's from timestamps is as coarse).
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u64 now = div_u64(ktime_get_ns(), NSEC_PER_USEC), rcvwin;
+	u32 rtt = max_t(u32, xsk->rtt.srtt_us, USEC_PER_MSEC);
+	u32 copied, space = xsk->rcvq_space;
+	int rcvbuf;
+
+	sock_owned_by_me(sk);
+	if (!xsk->rcvq_time_us) {
+		/* The first measure: at most an initial window's worth. */
+		xsk->rcvq_space = XTCP_INIT_CWND * xsk->advmss;
+		goto new_measure;
+	}
+	if (now - xsk->rcvq_time_us < rtt)
+		return;
+	copied = xsk->copied_seq - xsk->rcvq_seq;
+	if (copied <= space)
+		goto new_measure;
+
+	if (READ_ONCE(xtcp_sysctl(sk)->moderate_rcvbuf) &&
+	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		rcvwin = ((u64)copied << 1) + 16ULL * xsk->advmss;
+		/* Faster than the RTT before: more, as the rate rises. */
+		rcvwin += div_u64(rcvwin * (copied - space), max(space, 1U)) << 1;
+		/* The window is half the buffer (xtcp_rcv_wnd_space()). */
+		rcvbuf = min_t(u64, rcvwin << 1,
+			       READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
+		if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+	}
+	xsk->rcvq_space = copied;
+new_measure:
+	xsk->rcvq_seq = xsk->copied_seq;
+	xsk->rcvq_time_us = now;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rcv_space_adjust);
+
+/*
+ * Send buffer growth with the congestion window, as TCP's
+ * tcp_sndbuf_expand(): room for twice the window (or the initial window)
+ * of full segments with their skb overhead, up to net.xtcp.wmem's
+ * maximum, unless SO_SNDBUF fixed it.
+ */
+void xtcp_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 per_mss, segs;
+	u64 sndmem;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	per_mss = SKB_TRUESIZE(XTCP_MAX_HEADER) + xsk->mss_cache;
+	segs = max_t(u32, XTCP_INIT_CWND, xsk->cc.cwnd);
+	sndmem = min_t(u64, 2ULL * segs * per_mss,
+		       READ_ONCE(xtcp_sysctl(sk)->wmem[2]));
+	if (sndmem > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, sndmem);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sndbuf_expand);
+
 static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
@@ -874,6 +949,8 @@ found:
 			sk_eat_skb(sk, skb);
 	} while (len > 0);
 
+	if (copied > 0 && !(flags & MSG_PEEK))
+		xtcp_rcv_space_adjust(sk);
 	xtcp_cleanup_rbuf(sk, copied);
 	release_sock(sk);
 	return copied;
@@ -1232,6 +1309,9 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
 			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
 	xtcp_init_sock_common(sk);
+	/* Buffers start from net.xtcp.wmem and rmem, as tcp_init_sock(). */
+	sk->sk_sndbuf = READ_ONCE(xtcp_sysctl(sk)->wmem[1]);
+	sk->sk_rcvbuf = READ_ONCE(xtcp_sysctl(sk)->rmem[1]);
 
 	/* The "sockets" column of /proc/net/protocols. */
 	sock_prot_inuse_add(net, &xtcp_prot, 1);

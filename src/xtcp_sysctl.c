@@ -28,6 +28,7 @@ static int xtcp_keepcnt_max = 127;		/* MAX_TCP_KEEPCNT */
 static int xtcp_secs_max = INT_MAX / HZ;	/* kept in jiffies */
 static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
+static int xtcp_buf_max = INT_MAX / 2;		/* twice it still fits */
 
 /* "low high", low <= high, both in 1..65535. */
 static int xtcp_port_range_handler(const struct ctl_table *table, int write,
@@ -51,6 +52,35 @@ static int xtcp_port_range_handler(const struct ctl_table *table, int write,
 			return -EINVAL;
 		WRITE_ONCE(range[0], tmp[0]);
 		WRITE_ONCE(range[1], tmp[1]);
+	}
+	return err;
+}
+
+/*
+ * "min default max" of a buffer, as tcp_rmem and tcp_wmem: each in
+ * 1..INT_MAX / 2, in that order.
+ */
+static int xtcp_mem_triple_handler(const struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *v = table->data, tmp[3], i;
+	struct ctl_table t = {
+		.data		= tmp,
+		.maxlen		= sizeof(tmp),
+		.mode		= table->mode,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_buf_max,
+	};
+	int err;
+
+	for (i = 0; i < 3; i++)
+		tmp[i] = READ_ONCE(v[i]);
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		if (tmp[0] > tmp[1] || tmp[1] > tmp[2])
+			return -EINVAL;
+		for (i = 0; i < 3; i++)
+			WRITE_ONCE(v[i], tmp[i]);
 	}
 	return err;
 }
@@ -286,6 +316,29 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_INT_MAX,
 	},
 	{
+		.procname	= "rmem",
+		.data		= &init_xtcp_sysctl.rmem,
+		.maxlen		= sizeof(init_xtcp_sysctl.rmem),
+		.mode		= 0644,
+		.proc_handler	= xtcp_mem_triple_handler,
+	},
+	{
+		.procname	= "wmem",
+		.data		= &init_xtcp_sysctl.wmem,
+		.maxlen		= sizeof(init_xtcp_sysctl.wmem),
+		.mode		= 0644,
+		.proc_handler	= xtcp_mem_triple_handler,
+	},
+	{
+		.procname	= "moderate_rcvbuf",
+		.data		= &init_xtcp_sysctl.moderate_rcvbuf,
+		.maxlen		= sizeof(init_xtcp_sysctl.moderate_rcvbuf),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -319,6 +372,13 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->max_syn_backlog = 4096;	/* tcp_max_syn_backlog, large hosts */
 	ctl->max_tw_buckets = 262144;	/* tcp_max_tw_buckets, large hosts */
 	ctl->timewait_reuse = 2;	/* tcp_tw_reuse: loopback only */
+	ctl->rmem[0] = 4096;		/* tcp_rmem */
+	ctl->rmem[1] = 131072;
+	ctl->rmem[2] = 6291456;
+	ctl->wmem[0] = 4096;		/* tcp_wmem */
+	ctl->wmem[1] = 16384;
+	ctl->wmem[2] = 4194304;
+	ctl->moderate_rcvbuf = 1;	/* tcp_moderate_rcvbuf */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

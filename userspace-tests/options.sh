@@ -15,9 +15,11 @@
 #  1. Defaults, B's SO_RCVBUF forced to 2 MiB: 1 MiB from A to B over a
 #     300 ms ACK path.  SYN and SYN-ACK carry MSS, SACK-permitted,
 #     timestamps and window scale in Linux's layout; each shift is the
-#     smallest that fits max(SO_RCVBUF, 2 * net.core.rmem_max) / 2 into
-#     65535 << shift; the handshake's window fields are not scaled, the
-#     later ones are (checked against the peer's XTCP_INFO snd_wnd); more
+#     smallest that fits the largest window the buffer may back into
+#     65535 << shift (B: half its SO_RCVBUF; A: also half of
+#     net.xtcp.rmem's maximum, and net.core.rmem_max); the handshake's
+#     window fields are not scaled, the later ones are (checked against
+#     the peer's XTCP_INFO snd_wnd); more
 #     than 65535 bytes are in flight at some point, never beyond B's
 #     right edge; XTCP_INFO shows the options and shifts on both ends.
 #     Timestamps: on every segment; TSval non-decreasing and about 1 per
@@ -152,13 +154,18 @@ wshift() {
 	done
 }
 
-# expect_ws RCVBUF: sets ws to the shift XTCP announces for a socket whose
-# SO_RCVBUF reads RCVBUF: from max(SO_RCVBUF, 2 * rmem_max) / 2.
+# expect_ws RCVBUF LOCKED: sets ws to the shift XTCP announces for a
+# socket whose SO_RCVBUF reads RCVBUF, LOCKED 1 when SO_RCVBUF set it: the
+# largest window the buffer may back, RCVBUF / 2 when locked, else also
+# half of net.xtcp.rmem's maximum (autotuning) and rmem_max (SO_RCVBUF).
 expect_ws() {
-	local space=$((2 * rmem_max))
+	local space=$(($1 / 2))
 
-	[ "$1" -gt $space ] && space=$1
-	wshift $((space / 2))
+	if [ "$2" = 0 ]; then
+		[ $((rmem2 / 2)) -gt $space ] && space=$((rmem2 / 2))
+		[ "$rmem_max" -gt $space ] && space=$rmem_max
+	fi
+	wshift $space
 }
 
 # conn NAME PORT A_ARGS B_ARGS A_BYTES B_BYTES: one connection: B listens
@@ -220,7 +227,8 @@ ns_pair $AA $AB 900
 nsh_start $A
 nsh_start $B
 read -r rmem_max </proc/sys/net/core/rmem_max
-echo "# net.core.rmem_max $rmem_max"
+read -r _ _ rmem2 < <(ip netns exec $A cat /proc/sys/net/xtcp/rmem 2>/dev/null)
+echo "# net.core.rmem_max $rmem_max, net.xtcp.rmem maximum ${rmem2:=0}"
 
 # ------------------------------------------------------------ the capture
 
@@ -302,9 +310,10 @@ show_deltas "1: A's counters" A1.before A1.after
 show_info c1-a c1-b
 rbA=${LOG[c1-a.rcvbuf.1]:-0} rbB=${LOG[c1-b.rcvbuf.1]:-0}
 if [ $fam = xtcp ]; then
-	expect_ws "$rbA"
+	# A keeps its default buffer, B's is set by SO_RCVBUF.
+	expect_ws "$rbA" 0
 	wsA=$ws
-	expect_ws "$rbB"
+	expect_ws "$rbB" 1
 	wsB=$ws
 	echo "# SO_RCVBUF: A $rbA, B $rbB; expected shifts: A $wsA, B $wsB"
 else

@@ -1060,7 +1060,7 @@ static void test_options(void)
 {
 	struct linger lg;
 	socklen_t len;
-	long wmax, rmax;
+	long wmax, rmax, wdef, rdef;
 	int f, t, c, s, r, min, i;
 	int levels[2] = { IPPROTO_TCP, SOL_XTCP };
 	static const char *const level_name[2] = { "SOL_TCP", "SOL_XTCP" };
@@ -1105,6 +1105,16 @@ static void test_options(void)
 	       "SO_LINGER reads {1, 5} ({%d, %d})", lg.l_onoff, lg.l_linger);
 	EXPECT_ERR(setsockopt(f, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg) - 1),
 		   EINVAL, "SO_LINGER with a short optlen");
+
+	/* A new socket's buffers: the defaults of its family's triples. */
+	wdef = sysctl_read_nth(xtcp_mode ? "net/xtcp/wmem" : "net/ipv4/tcp_wmem", 1);
+	rdef = sysctl_read_nth(xtcp_mode ? "net/xtcp/rmem" : "net/ipv4/tcp_rmem", 1);
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_SNDBUF) == wdef,
+	       "SO_SNDBUF starts at the wmem default %ld (%d)", wdef,
+	       sock_get_int(f, SOL_SOCKET, SO_SNDBUF));
+	tap_ok(sock_get_int(f, SOL_SOCKET, SO_RCVBUF) == rdef,
+	       "SO_RCVBUF starts at the rmem default %ld (%d)", rdef,
+	       sock_get_int(f, SOL_SOCKET, SO_RCVBUF));
 
 	/* Buffer sizes: Linux doubles the value asked, within bounds. */
 	EXPECT_OK(sock_set_int(f, SOL_SOCKET, SO_SNDBUF, 65536), "SO_SNDBUF 65536");

@@ -404,6 +404,25 @@ static inline long sysctl_read(const char *name)
 	return val;
 }
 
+/* The @n-th (from 0) number in /proc/sys/@name; bails out as above. */
+static inline long sysctl_read_nth(const char *name, int n)
+{
+	char path[256];
+	long val = -1;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	f = fopen(path, "r");
+	for (i = 0; f && i <= n; i++)
+		if (fscanf(f, "%ld", &val) != 1)
+			break;
+	if (!f || i <= n)
+		tap_bail("sysctl %s: no number %d", name, n);
+	fclose(f);
+	return val;
+}
+
 /*
  * The next connection of /proc/net/{tcp,xtcp} (opened by the caller): its
  * local and remote ports and its state (the hex "st" column, TCP's state

@@ -121,6 +121,9 @@ struct xtcp_sysctl {
 	int	max_syn_backlog;	/* bound of every SYN queue */
 	int	max_tw_buckets;		/* TIME_WAIT entries of the netns */
 	int	timewait_reuse;	/* connect() over TIME_WAIT: 0, 1, 2 lo */
+	int	rmem[3];		/* receive buffer: min, default, max */
+	int	wmem[3];		/* send buffer: min, default, max */
+	int	moderate_rcvbuf;	/* receive buffer autotuning */
 };
 
 /*
@@ -330,6 +333,10 @@ struct xtcp_sock {
 	u32	rcv_wnd;	/* window in the last segment we sent */
 	u32	rcv_wup;	/* RCV.NXT when we sent it */
 	u32	copied_seq;	/* next byte the user reads */
+	/* Receive buffer autotuning: what the reader took in one RTT. */
+	u32	rcvq_space;	/* bytes read in the last measured RTT */
+	u32	rcvq_seq;	/* copied_seq when this RTT began */
+	u64	rcvq_time_us;	/* when it began; 0: not yet */
 
 	u16	mss_cache;	/* largest segment we send */
 	u16	advmss;		/* MSS option we announce */
@@ -691,6 +698,8 @@ void xtcp_set_mss(struct xtcp_sock *xsk, const struct xtcp_opts *opts);
 u32 xtcp_seconds(void);
 int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
+void xtcp_rcv_space_adjust(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 
 /* xtcp_offload.c */
 struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "xtcp_buf": the buffers of a socket, as TCP sizes them.
+ * A new socket takes net.xtcp.wmem's and rmem's defaults; the send
+ * buffer grows with the congestion window (xtcp_sndbuf_expand()); the
+ * receive buffer follows what the reader takes in an RTT
+ * (xtcp_rcv_space_adjust()), called here with the clock and the reader's
+ * progress set by hand, against the arithmetic worked out below.
+ */
+
+#include <kunit/test.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+#include <net/xtcp.h>
+
+#include "xtcp_kunit_util.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define ADVMSS		1448
+
+static struct sock *buf_sock(struct kunit *test, struct socket **sockp)
+{
+	KUNIT_ASSERT_EQ(test, xtcp_kt_sock_create(sockp, 40100, 40101), 0);
+	return (*sockp)->sk;
+}
+
+static u64 now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* A new socket's buffers are the defaults of the triples. */
+static void xtcp_buf_defaults(struct kunit *test)
+{
+	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+	struct socket *sock;
+	struct sock *sk = buf_sock(test, &sock);
+
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, ctl->wmem[1]);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, ctl->rmem[1]);
+	sock_release(sock);
+}
+
+/* Twice the window (at least the initial one) of full segments. */
+static void xtcp_buf_sndbuf_expand(struct kunit *test)
+{
+	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+	u32 per_mss = SKB_TRUESIZE(XTCP_MAX_HEADER) + ADVMSS;
+	struct socket *sock;
+	struct sock *sk = buf_sock(test, &sock);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	lock_sock(sk);
+	xsk->mss_cache = ADVMSS;
+	xsk->cc.cwnd = 4;
+	xtcp_sndbuf_expand(sk);
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, 2 * XTCP_INIT_CWND * per_mss);
+	xsk->cc.cwnd = 100;
+	xtcp_sndbuf_expand(sk);
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, 2 * 100 * per_mss);
+	/* It never shrinks. */
+	xsk->cc.cwnd = 20;
+	xtcp_sndbuf_expand(sk);
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, 2 * 100 * per_mss);
+	xsk->cc.cwnd = 100000;
+	xtcp_sndbuf_expand(sk);
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, ctl->wmem[2]);
+	/* SO_SNDBUF fixes it. */
+	sk->sk_sndbuf = 8192;
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	xtcp_sndbuf_expand(sk);
+	KUNIT_EXPECT_EQ(test, sk->sk_sndbuf, 8192);
+	release_sock(sk);
+	sock_release(sock);
+}
+
+/*
+ * The reader took @copied bytes over more than an RTT (1 ms: no
+ * estimate yet); the measure before was @space.
+ */
+static void reader_took(struct sock *sk, u32 space, u32 copied)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	xsk->rcvq_space = space;
+	xsk->rcvq_seq = xsk->copied_seq;
+	xsk->rcvq_time_us = now_us() - 2000;
+	xsk->copied_seq += copied;
+	xtcp_rcv_space_adjust(sk);
+}
+
+/* rcvwin = 2 * copied + 16 * advmss, plus twice its growth; twice that. */
+static int want_rcvbuf(u32 space, u32 copied)
+{
+	u64 rcvwin = 2ULL * copied + 16 * ADVMSS;
+
+	rcvwin += 2 * div_u64(rcvwin * (copied - space), space);
+	return min_t(u64, 2 * rcvwin,
+		     xtcp_pernet(&init_net)->sysctl.rmem[2]);
+}
+
+static void xtcp_buf_rcv_space(struct kunit *test)
+{
+	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+	struct socket *sock;
+	struct sock *sk = buf_sock(test, &sock);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int rcvbuf = sk->sk_rcvbuf, moderate = ctl->moderate_rcvbuf;
+	u64 t0;
+
+	lock_sock(sk);
+	xsk->advmss = ADVMSS;
+	xsk->copied_seq = 0xfffff000;	/* the reader's progress wraps */
+
+	/* The first call only starts a measure: an initial window's worth. */
+	xtcp_rcv_space_adjust(sk);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, XTCP_INIT_CWND * ADVMSS);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_seq, 0xfffff000);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, rcvbuf);
+
+	/* Within the RTT: nothing is measured. */
+	t0 = xsk->rcvq_time_us;
+	xsk->copied_seq += 1000000;
+	xtcp_rcv_space_adjust(sk);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_time_us, t0);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, XTCP_INIT_CWND * ADVMSS);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, rcvbuf);
+
+	/* More than before: the buffer grows, the measure is the new one. */
+	reader_took(sk, 14480, 65536);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, want_rcvbuf(14480, 65536));
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, 65536);
+	rcvbuf = sk->sk_rcvbuf;
+
+	/* Less than before: neither changes. */
+	reader_took(sk, 65536, 30000);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, rcvbuf);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, 65536);
+
+	/* Faster still: up to rmem's maximum, not beyond. */
+	reader_took(sk, 65536, 4 << 20);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, ctl->rmem[2]);
+
+	/* moderate_rcvbuf 0: measured, not grown. */
+	sk->sk_rcvbuf = rcvbuf;
+	WRITE_ONCE(ctl->moderate_rcvbuf, 0);
+	reader_took(sk, 65536, 200000);
+	WRITE_ONCE(ctl->moderate_rcvbuf, moderate);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, rcvbuf);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, 200000);
+
+	/* SO_RCVBUF fixes it. */
+	sk->sk_userlocks |= SOCK_RCVBUF_LOCK;
+	reader_took(sk, 65536, 400000);
+	KUNIT_EXPECT_EQ(test, sk->sk_rcvbuf, rcvbuf);
+	release_sock(sk);
+	sock_release(sock);
+}
+
+static struct kunit_case xtcp_buf_cases[] = {
+	KUNIT_CASE(xtcp_buf_defaults),
+	KUNIT_CASE(xtcp_buf_sndbuf_expand),
+	KUNIT_CASE(xtcp_buf_rcv_space),
+	{}
+};
+
+static struct kunit_suite xtcp_buf_suite = {
+	.name = "xtcp_buf",
+	.test_cases = xtcp_buf_cases,
+};
+
+kunit_test_suites(&xtcp_buf_suite);
