@@ -29,9 +29,9 @@
 static void xtcp_gso_csum(struct sk_buff *seg, struct xtcphdr *th)
 {
 	if (seg->ip_summed == CHECKSUM_PARTIAL)
-		gso_reset_checksum(seg, ~th->check);
+		gso_reset_checksum(seg, csum_unfold(~th->check));
 	else
-		th->check = gso_make_checksum(seg, ~th->check);
+		th->check = gso_make_checksum(seg, csum_unfold(~th->check));
 }
 
 /**
