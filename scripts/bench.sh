@@ -30,7 +30,8 @@ mkdir -p "$res" "$vmout"
 read -r load0 _ </proc/loadavg
 rc=0
 "$top/scripts/xtcp-vm" --timeout 900 --out "$vmout" "$@" -- \
-	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn flood rto delack bulk time_wait}" \
+	env XTCP_BENCH_ONLY="${XTCP_BENCH_ONLY:-mem churn flood rto delack bulk \
+bulk-nooff bulk-lo bulk-1cpu time_wait}" \
 	XTCP_BENCH_FAMILIES="${XTCP_BENCH_FAMILIES:-tcp xtcp}" \
 	scripts/guest-bench || rc=$?
 
