@@ -815,6 +815,47 @@ static void xtcp_cong_enter_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 7U);
 }
 
+/*
+ * RFC 5681 4.1: the restart window after an idle RTO, as Linux's
+ * tcp_cwnd_restart() computes it, RTO 200 ms.
+ */
+static void xtcp_cong_restart(struct kunit *test)
+{
+	static const struct {
+		u32 cwnd, ssthresh;
+		u64 idle_ms;
+		u32 want_cwnd, want_ssthresh;
+	} cases[] = {
+		{ 100, INF, 150, 100, INF },	/* within an RTO: nothing */
+		{ 100, INF, 200, 100, INF },	/* exactly one: nothing */
+		{ 100, 20, 201, 50, 75 },	/* halved; ssthresh 3/4 */
+		{ 100, 20, 450, 25, 75 },	/* twice */
+		{ 100, 90, 10000, 10, 90 },	/* down to the initial window */
+		{ 6, 20, 10000, 6, 20 },	/* a smaller window stays */
+		{ 13, 4, 201, 10, 10 },		/* no lower than IW */
+	};
+	struct xtcp_cc cc;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		cc_open(&cc, ISS, cases[i].cwnd, cases[i].ssthresh);
+		cc.cwnd_cnt = 3;
+		xtcp_cc_restart(&cc, cases[i].idle_ms * NSEC_PER_MSEC,
+				200 * NSEC_PER_MSEC);
+		KUNIT_EXPECT_EQ_MSG(test, cc.cwnd, cases[i].want_cwnd,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, cc.ssthresh, cases[i].want_ssthresh,
+				    "case %u", i);
+	}
+
+	/* In loss recovery the window is the recovery's business. */
+	cc_open(&cc, ISS, 30, INF);
+	xtcp_cc_timeout(&cc, ISS + 1 + 30 * SEG, 30, false);
+	xtcp_cc_restart(&cc, 10ULL * NSEC_PER_SEC, 200 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 15U);
+}
+
 static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_init),
 	KUNIT_CASE(xtcp_cong_slow_start),
@@ -836,6 +877,7 @@ static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_recover_stale),
 	KUNIT_CASE(xtcp_cong_sack_recovery),
 	KUNIT_CASE(xtcp_cong_enter_recovery),
+	KUNIT_CASE(xtcp_cong_restart),
 	{}
 };
 

@@ -85,6 +85,7 @@ static const struct knob_case knob_cases[] = {
 	{ "wmem", "1 1 1", 0 },
 	{ "wmem", "4096 16384 8192", -EINVAL },
 	{ "moderate_rcvbuf", "2", -EINVAL },
+	{ "slow_start_after_idle", "2", -EINVAL },
 };
 
 static void knob_desc(const struct knob_case *c, char *desc)

@@ -211,6 +211,34 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_timeout);
 
 /**
+ * xtcp_cc_restart - data leaves again after the connection was idle
+ * @cc: the state
+ * @idle_ns: since the last data was sent, nothing in flight meanwhile
+ * @rto_ns: the retransmission timeout
+ *
+ * RFC 5681 4.1, as TCP's tcp_cwnd_restart(): after more than an RTO of
+ * silence the window no longer describes the path.  ssthresh keeps three
+ * quarters of it; the window halves for every RTO that passed, down to
+ * the restart window, the initial window or the window if smaller.
+ * Nothing changes in loss recovery.
+ */
+void xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns)
+{
+	u32 restart = min_t(u32, XTCP_INIT_CWND, cc->cwnd), cwnd = cc->cwnd;
+
+	if (cc->state != XTCP_CA_OPEN || !rto_ns || idle_ns <= rto_ns)
+		return;
+	cc->ssthresh = max(cc->ssthresh, cwnd - cwnd / 4);
+	while (idle_ns > rto_ns && cwnd > restart) {
+		idle_ns -= rto_ns;
+		cwnd >>= 1;
+	}
+	cc->cwnd = max(cwnd, restart);
+	cc->cwnd_cnt = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_restart);
+
+/**
  * xtcp_cc_send_quota - segments the sender may have in flight
  * @cc: the state
  *

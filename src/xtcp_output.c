@@ -856,6 +856,8 @@ static int xtcp_batch_flush(struct sock *sk, struct xtcp_batch *b)
 	if (err)
 		return err;
 
+	if (b->len)
+		xsk->lsnd_ns = ktime_get_ns();
 	for (;;) {
 		XTCP_SKB_CB(skb)->tx_us = now;
 		xsk->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
@@ -904,6 +906,12 @@ void xtcp_push(struct sock *sk)
 
 	if (xsk->lost_out)
 		xtcp_retransmit_lost(sk);
+
+	/* Data again after an idle RTO: the window restarts (RFC 5681 4.1). */
+	if (!xsk->packets_out && xsk->lsnd_ns && sk->sk_send_head &&
+	    READ_ONCE(xtcp_sysctl(sk)->slow_start_after_idle))
+		xtcp_cc_restart(&xsk->cc, ktime_get_ns() - xsk->lsnd_ns,
+				xsk->rto_ns);
 
 	xtcp_batch_init(sk, &b);
 	skb = sk->sk_send_head;

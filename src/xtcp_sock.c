@@ -366,6 +366,7 @@ static void xtcp_reset_conn(struct xtcp_sock *xsk)
 	xsk->rto_ns = XTCP_RTO_INIT_NS;
 	xsk->rtx_stamp_ns = 0;
 	xsk->rcv_stamp_ns = 0;
+	xsk->lsnd_ns = 0;
 	memset(&xsk->rtt, 0, sizeof(xsk->rtt));
 	xtcp_cc_init(&xsk->cc, 0);
 	xsk->snd_sml = 0;

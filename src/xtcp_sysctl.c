@@ -339,6 +339,15 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "slow_start_after_idle",
+		.data		= &init_xtcp_sysctl.slow_start_after_idle,
+		.maxlen		= sizeof(init_xtcp_sysctl.slow_start_after_idle),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -379,6 +388,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->wmem[1] = 16384;
 	ctl->wmem[2] = 4194304;
 	ctl->moderate_rcvbuf = 1;	/* tcp_moderate_rcvbuf */
+	ctl->slow_start_after_idle = 1;	/* tcp_slow_start_after_idle */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

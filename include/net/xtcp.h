@@ -124,6 +124,7 @@ struct xtcp_sysctl {
 	int	rmem[3];		/* receive buffer: min, default, max */
 	int	wmem[3];		/* send buffer: min, default, max */
 	int	moderate_rcvbuf;	/* receive buffer autotuning */
+	int	slow_start_after_idle;	/* RFC 5681 4.1 restart window */
 };
 
 /*
@@ -307,6 +308,7 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
 		     bool again);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
 			    u32 in_flight);
+void xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns);
 u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
 
 /*
@@ -361,6 +363,7 @@ struct xtcp_sock {
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
 	u64	rcv_stamp_ns;	/* last segment received (keepalive) */
+	u64	lsnd_ns;	/* last data sent, or 0 (restart after idle) */
 
 	/* Sender's loss recovery and congestion control. */
 	struct xtcp_rtt	rtt;
