@@ -11,12 +11,14 @@
  * requests) and xtcp_v4_send_reply() (resets and TIME_WAIT ACKs of no
  * socket).  A stub redirects only calls made by the test's own thread
  * (current->kunit_test): segments sent from the test's code, from
- * xtcp_v4_rcv() called by it, from release_sock() and from softirqs that
- * happen to run on its thread are caught; a timer expiring in a softirq
- * on another thread, or another task, sends for real.  The suites
- * therefore run the work of timers they wait for on their own thread
- * (the socket owned when the timer expires, see xtcp_kunit_state.c) or
- * call it themselves (xtcp_kunit_synq.c).
+ * xtcp_v4_rcv() called by it and from release_sock() are caught; a timer
+ * expiring on another thread, or another task, sends for real.  A timer
+ * expiring in an interrupt that happens to run on the test's thread (an
+ * orphan of an earlier test resending its FIN, say) belongs to no test:
+ * its segment is dropped, neither recorded nor sent, or it would count
+ * as the test's.  The suites therefore run the work of timers they wait
+ * for on their own thread (the socket owned when the timer expires, see
+ * xtcp_kunit_state.c) or call it themselves (xtcp_kunit_synq.c).
  */
 
 #include <kunit/static_stub.h>
@@ -47,8 +49,9 @@ static bool xtcp_kt_rec_on;	/* the stubs are active */
  * @th: its header, options following
  * @len: header and data, in bytes
  *
- * Called by the stubs below, on the test's thread, in process or softirq
- * context.  Keeps the first XTCP_KT_MAX_RECS segments, counts them all.
+ * Called by the stubs below, on the test's thread, in process context
+ * (bottom halves perhaps disabled).  Keeps the first XTCP_KT_MAX_RECS
+ * segments, counts them all.
  */
 void xtcp_kt_record(struct sock *sk, const struct xtcphdr *th,
 		    unsigned int len)
@@ -74,10 +77,17 @@ void xtcp_kt_record(struct sock *sk, const struct xtcphdr *th,
 	spin_unlock_irqrestore(&xtcp_kt_rec_lock, flags);
 }
 
+/* An interrupt on the test's thread: a timer's, not the test's doing. */
+static bool xtcp_kt_foreign(void)
+{
+	return in_hardirq() || in_serving_softirq();
+}
+
 /* Stub of xtcp_queue_xmit(): a socket's segment, recorded, not sent. */
 static int xtcp_kt_queue_xmit(struct sock *sk, struct sk_buff *skb)
 {
-	xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
+	if (!xtcp_kt_foreign())
+		xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
 	kfree_skb(skb);
 	return 0;
 }
@@ -86,7 +96,8 @@ static int xtcp_kt_queue_xmit(struct sock *sk, struct sk_buff *skb)
 static int xtcp_kt_req_xmit(struct sock *sk, struct sk_buff *skb,
 			    __be32 saddr, __be32 daddr)
 {
-	xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
+	if (!xtcp_kt_foreign())
+		xtcp_kt_record(sk, xtcp_hdr(skb), skb->len);
 	kfree_skb(skb);
 	return 0;
 }
@@ -98,7 +109,8 @@ static int xtcp_kt_req_xmit(struct sock *sk, struct sk_buff *skb,
 static int xtcp_kt_send_reply(struct net *net, struct sk_buff *skb,
 			      const struct xtcphdr *th, unsigned int hdrlen)
 {
-	xtcp_kt_record(NULL, th, hdrlen);
+	if (!xtcp_kt_foreign())
+		xtcp_kt_record(NULL, th, hdrlen);
 	return 1;
 }
 
