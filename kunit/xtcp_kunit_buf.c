@@ -5,13 +5,16 @@
  * buffer grows with the congestion window (xtcp_sndbuf_expand()); the
  * receive buffer follows what the reader takes in an RTT
  * (xtcp_rcv_space_adjust()), called here with the clock and the reader's
- * progress set by hand, against the arithmetic worked out below.
+ * progress set by hand, against the arithmetic worked out below; and the
+ * window opens again as soon as the reader freed a segment's worth.
  */
 
 #include <kunit/test.h>
 #include <linux/net.h>
+#include <linux/uio.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 #include <net/xtcp.h>
 
 #include "xtcp_kunit_util.h"
@@ -77,8 +80,9 @@ static void xtcp_buf_sndbuf_expand(struct kunit *test)
 }
 
 /*
- * The reader took @copied bytes over more than an RTT (1 ms: no
- * estimate yet); the measure before was @space.
+ * The reader took @copied bytes over more than an RTT (the test's RTT is
+ * 100 ms: a slow guest never outlasts it between two calls); the measure
+ * before was @space.
  */
 static void reader_took(struct sock *sk, u32 space, u32 copied)
 {
@@ -86,7 +90,7 @@ static void reader_took(struct sock *sk, u32 space, u32 copied)
 
 	xsk->rcvq_space = space;
 	xsk->rcvq_seq = xsk->copied_seq;
-	xsk->rcvq_time_us = now_us() - 2000;
+	xsk->rcvq_time_us = now_us() - 200 * USEC_PER_MSEC;
 	xsk->copied_seq += copied;
 	xtcp_rcv_space_adjust(sk);
 }
@@ -112,9 +116,15 @@ static void xtcp_buf_rcv_space(struct kunit *test)
 
 	lock_sock(sk);
 	xsk->advmss = ADVMSS;
+	xsk->rtt.srtt_us = 100 * USEC_PER_MSEC;
 	xsk->copied_seq = 0xfffff000;	/* the reader's progress wraps */
 
-	/* The first call only starts a measure: an initial window's worth. */
+	/* The first measure: the window offered, at most an initial one. */
+	xsk->rcv_wnd = 5000;
+	xtcp_rcv_space_adjust(sk);
+	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, 5000);
+	xsk->rcvq_time_us = 0;
+	xsk->rcv_wnd = 65535;
 	xtcp_rcv_space_adjust(sk);
 	KUNIT_EXPECT_EQ(test, xsk->rcvq_space, XTCP_INIT_CWND * ADVMSS);
 	KUNIT_EXPECT_EQ(test, xsk->rcvq_seq, 0xfffff000);
@@ -159,10 +169,68 @@ static void xtcp_buf_rcv_space(struct kunit *test)
 	sock_release(sock);
 }
 
+#define ISS		1000
+#define RCV		0x7ffff000	/* RCV.NXT at the start */
+
+/*
+ * Receiver-side silly window avoidance (RFC 9293 3.8.6.2.2) measured in
+ * the peer's segments: the buffer backs a window of one MSS of ours
+ * (1460), the peer's segments hold 1448 bytes (its timestamps take the
+ * rest).  Once the reader took one, the window opens again by the 1448
+ * bytes a segment holds, at once: waiting for 1460 would leave the peer
+ * stalled until a delayed ACK.
+ */
+static void xtcp_buf_window_reopens(struct kunit *test)
+{
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct msghdr msg = {};
+	struct sk_buff *skb;
+	struct socket *sock;
+	struct kvec iov;
+	struct sock *sk;
+	unsigned int n;
+	char *buf;
+	int got;
+
+	buf = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sk = buf_sock(test, &sock);
+	xtcp_kt_rec_start(test);
+	lock_sock(sk);
+	xtcp_kt_init_seq(sk, ISS, RCV, 65535);
+	xtcp_sk(sk)->advmss = 1460;
+	xtcp_sk(sk)->mss_cache = 1460;
+	sk->sk_userlocks |= SOCK_RCVBUF_LOCK;
+	sk->sk_rcvbuf = 2 * 1460;
+	xtcp_kt_open_rcv(sk, 1460);
+	XTCP_INC_STATS(&init_net, XTCP_MIB_CURRESTAB);
+	xtcp_state_store(sk, TCP_ESTABLISHED);
+	release_sock(sk);
+
+	skb = xtcp_kt_make_skb(40101, 40100, XTCP_FLAG_ACK | XTCP_FLAG_PSH,
+			       RCV, ISS + 1, 65535, NULL, NULL, 1448);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	lock_sock(sk);
+	xtcp_v4_do_rcv(sk, skb);
+	release_sock(sk);
+	xtcp_kt_rec_take(NULL);
+
+	iov.iov_base = buf;
+	iov.iov_len = 2048;
+	got = kernel_recvmsg(sock, &msg, &iov, 1, 2048, MSG_DONTWAIT);
+	KUNIT_EXPECT_EQ(test, got, 1448);
+	n = xtcp_kt_rec_take(r);
+	KUNIT_ASSERT_EQ_MSG(test, n, 1U, "a window update after the read");
+	KUNIT_EXPECT_EQ(test, r[0].ack, RCV + 1448);
+	KUNIT_EXPECT_EQ(test, r[0].window, 1460);
+	xtcp_kt_close_manual(sock);
+}
+
 static struct kunit_case xtcp_buf_cases[] = {
 	KUNIT_CASE(xtcp_buf_defaults),
 	KUNIT_CASE(xtcp_buf_sndbuf_expand),
 	KUNIT_CASE(xtcp_buf_rcv_space),
+	KUNIT_CASE(xtcp_buf_window_reopens),
 	{}
 };
 

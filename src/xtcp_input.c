@@ -938,9 +938,10 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		cb->end_seq = cb->seq + datalen;
 	}
 
+	/* The peer's segment size; of a large skb, the size of its parts. */
 	if (datalen)
-		xsk->rcv_mss = clamp_t(u32, datalen, xsk->rcv_mss,
-				       xsk->advmss);
+		xsk->rcv_mss = clamp_t(u32, skb_shinfo(skb)->gso_size ?: datalen,
+				       xsk->rcv_mss, xsk->advmss);
 
 	if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
 		/* A hole before it: hold it until the hole fills. */

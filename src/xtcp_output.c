@@ -265,7 +265,9 @@ u8 xtcp_select_wscale(const struct sock *sk)
  * overhead, without ever moving the right edge of the window we last
  * advertised back (RFC 9293 3.8.6.2.1).  Receiver-side silly window
  * avoidance (3.8.6.2.2): the right edge moves on only by at least
- * min(buffer / 2, MSS), and a window below one MSS is not offered anew.
+ * min(buffer / 2, MSS), and a window below one MSS is not offered anew;
+ * the MSS is the size of the peer's segments (xtcp_rcv_mss()), which
+ * their options make smaller than ours.
  * The field holds the window shifted right by our scale (RFC 7323 2.2,
  * never on a SYN): a new window is rounded down to what it can express,
  * the current one up, so the right edge stays.
@@ -281,7 +283,7 @@ static u32 xtcp_select_window(struct sock *sk, bool syn)
 	space = min(xtcp_rcv_wnd_space(sk), max_win);
 	/* A buffer smaller than a segment still gets a window. */
 	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2, max_win);
-	mss = min_t(u32, xsk->advmss, full);
+	mss = min_t(u32, xtcp_rcv_mss(xsk), full);
 	cur = min(ALIGN(cur, 1U << ws), max_win);
 	if (space <= cur || space - cur < min(full / 2, mss) || space < mss)
 		return cur;

@@ -787,7 +787,7 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 	if (2 * now > XTCP_MAX_WINDOW << xsk->rcv_wscale)
 		return;
 	next = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW << xsk->rcv_wscale);
-	if (next && next >= 2 * now && next - now >= xsk->advmss)
+	if (next && next >= 2 * now && next - now >= xtcp_rcv_mss(xsk))
 		xtcp_send_ack(sk);
 }
 
@@ -809,8 +809,9 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 
 	sock_owned_by_me(sk);
 	if (!xsk->rcvq_time_us) {
-		/* The first measure: at most an initial window's worth. */
-		xsk->rcvq_space = XTCP_INIT_CWND * xsk->advmss;
+		/* The first measure: at most the window or an initial one. */
+		xsk->rcvq_space = min_t(u32, xsk->rcv_wnd,
+					XTCP_INIT_CWND * xsk->advmss);
 		goto new_measure;
 	}
 	if (now - xsk->rcvq_time_us < rtt)

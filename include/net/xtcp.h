@@ -440,6 +440,17 @@ static inline u32 xtcp_ts_now(const struct xtcp_sock *xsk)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + xsk->ts_offset;
 }
 
+/*
+ * The segment size the peer sends us, for the receiver's silly window
+ * avoidance (TCP's icsk_ack.rcv_mss): the largest it sent so far, which
+ * its options make smaller than our MSS; our MSS before any data.
+ */
+static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xsk)
+{
+	return xsk->rcv_mss ? min_t(u32, xsk->rcv_mss, xsk->advmss) :
+			      xsk->advmss;
+}
+
 /* xtcp_sock.c */
 extern const struct net_proto_family xtcp_family_ops;
 int xtcp_proto_register(void);
