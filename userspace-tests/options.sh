@@ -281,14 +281,14 @@ else
 	skip "0: each knob refuses 2, takes 0 and 1, per namespace" "Linux's tcp_* knobs take more values"
 fi
 for ns in $A $B; do
+	# TIME_WAITs of the test's connections end before later tests.
 	if [ $fam = xtcp ]; then
-		# TIME_WAITs of the test's connections end before later tests.
 		nsh "$ns" "echo 5 >/proc/sys/net/xtcp/tw_timeout" || bail "sysctl"
-	else
-		# Linux TCP segments as XTCP does, one MSS a packet, so that the
-		# losses and reordering make as many holes.
-		nsh "$ns" "ethtool -K veth0 tso off gso off" || bail "ethtool"
 	fi
+	# One MSS a packet, for both protocols, so that netem's losses and
+	# reordering make as many holes (a large skb would be lost or
+	# overtaken whole).
+	nsh "$ns" "ethtool -K veth0 tso off gso off" || bail "ethtool"
 done
 
 # ------------------------------------------------------------ 1: defaults
