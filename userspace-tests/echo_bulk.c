@@ -21,7 +21,9 @@
 
 #include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 
 #define ADDR_CLI	"10.212.0.1"
 #define ADDR_SRV	"10.212.0.2"
@@ -38,6 +40,7 @@
 #define BULK_BYTES	(64u << 20)
 #define MIXED_BYTES	(8u << 20)
 #define BULK_IO		(256 * 1024)
+#define FILE_BYTES	(4u << 20)	/* sent by sendfile(), then splice() */
 
 /* Give up on a phase after this long without any progress. */
 #define STALL_MS	60000
@@ -685,6 +688,91 @@ static void part_bulk(const char *run, int port, size_t bytes, int pattern)
 	check_direction(run, "server -> client", &jobs[2], &jobs[3]);
 }
 
+/*
+ * A file's bytes into the socket without a user buffer: sendfile() from
+ * a memfd, then splice() from the file through a pipe.  The receiver gets
+ * the file twice, byte for byte.
+ */
+static void part_sendfile(int port)
+{
+	char htx[2 * SHA256_DIGEST_SIZE + 1], hrx[2 * SHA256_DIGEST_SIZE + 1];
+	struct sockaddr_in to = sin_of(ADDR_SRV, port);
+	uint8_t digest[SHA256_DIGEST_SIZE], *data;
+	size_t sent = 0, spliced = 0, inpipe;
+	int lfd, cfd, sfd, mfd, p[2];
+	struct sha256_ctx h;
+	struct stream g;
+	struct job rx;
+	loff_t from = 0;
+	off_t off = 0;
+	pthread_t tid;
+	ssize_t r;
+
+	data = malloc(FILE_BYTES);
+	mfd = memfd_create("echo_bulk", MFD_CLOEXEC);
+	if (!data || mfd < 0 || pipe(p))
+		tap_bail("sendfile: set-up: %s", strerror(errno));
+	stream_init(&g, 0xf11e + port);
+	stream_fill(&g, data, FILE_BYTES);
+	if (write(mfd, data, FILE_BYTES) != FILE_BYTES)
+		tap_bail("sendfile: write the memfd: %s", strerror(errno));
+	sha256_init(&h);
+	sha256_update(&h, data, FILE_BYTES);
+	sha256_update(&h, data, FILE_BYTES);
+	sha256_final(&h, digest);
+	sha256_hex(digest, htx);
+	free(data);
+
+	lfd = listener(port, 1, 0);
+	cfd = stream_socket(0);
+	set_timeouts(cfd);
+	if (sock_connect(cfd, &to))
+		tap_bail("sendfile: connect: %s", strerror(errno));
+	sfd = sock_accept(lfd, NULL, SOCK_CLOEXEC);
+	if (sfd < 0)
+		tap_bail("sendfile: accept: %s", strerror(errno));
+	close(lfd);
+	set_timeouts(sfd);
+	rx = (struct job){ .fd = sfd, .pattern = PAT_BIG,
+			   .total = 2 * FILE_BYTES };
+	if (pthread_create(&tid, NULL, job_thread, &rx))
+		tap_bail("pthread_create");
+
+	while (off < (off_t)FILE_BYTES) {
+		r = sendfile(cfd, mfd, &off, FILE_BYTES - off);
+		if (r <= 0)
+			break;
+		sent += r;
+	}
+	tap_ok(sent == FILE_BYTES, "sendfile() took the file, %zu bytes (%s)",
+	       sent, sent == FILE_BYTES ? "ok" : strerror(errno));
+	while (from < (loff_t)FILE_BYTES) {
+		r = splice(mfd, &from, p[1], NULL, 65536, 0);
+		if (r <= 0)
+			break;
+		for (inpipe = r; inpipe; inpipe -= r, spliced += r) {
+			r = splice(p[0], NULL, cfd, NULL, inpipe, 0);
+			if (r <= 0)
+				goto out;
+		}
+	}
+out:
+	tap_ok(spliced == FILE_BYTES,
+	       "splice() from a pipe took the file, %zu bytes (%s)", spliced,
+	       spliced == FILE_BYTES ? "ok" : strerror(errno));
+	shutdown(cfd, SHUT_WR);
+	pthread_join(tid, NULL);
+	sha256_hex(rx.digest, hrx);
+	tap_ok(!rx.err && rx.done == 2 * FILE_BYTES && !strcmp(htx, hrx),
+	       "sendfile, splice: %zu bytes received, SHA-256 %.16s... %s",
+	       rx.done, hrx, strcmp(htx, hrx) ? "differs" : "matches");
+	close(cfd);
+	close(sfd);
+	close(mfd);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* ---- SHA-256 itself ---- */
 
 static bool sha_is(const void *data, size_t len, size_t piece, const char *want)
@@ -762,6 +850,7 @@ int main(void)
 	part_echo();
 	part_bulk("bulk", PORT_BULK, BULK_BYTES, PAT_BIG);
 	part_bulk("mixed", PORT_BULK + 1, MIXED_BYTES, PAT_MIXED);
+	part_sendfile(PORT_BULK + 2);
 	check_teardown("bulk", -1, -1, -1);
 	return tap_end();
 }
