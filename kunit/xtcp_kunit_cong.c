@@ -9,8 +9,14 @@
  */
 
 #include <kunit/test.h>
+#include <linux/net.h>
 #include <linux/string.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 #include <net/xtcp.h>
+
+#include "xtcp_kunit_util.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -856,6 +862,52 @@ static void xtcp_cong_restart(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 15U);
 }
 
+/*
+ * The restart is applied when data is pushed after the silence, and the
+ * silence is then used up: with the peer's window closed nothing leaves,
+ * and a second push at once must not halve the window again.
+ */
+static void xtcp_cong_restart_once(struct kunit *test)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct xtcp_sock *xsk;
+	struct socket *sock;
+	struct kvec iov;
+	struct sock *sk;
+	char *buf;
+
+	buf = kunit_kzalloc(test, 1000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, xtcp_kt_sock_create(&sock, 40110, 40111), 0);
+	sk = sock->sk;
+	xsk = xtcp_sk(sk);
+	xtcp_kt_rec_start(test);
+	lock_sock(sk);
+	xtcp_kt_init_seq(sk, ISS, 5000, 0);
+	xsk->mss_cache = 1460;
+	xtcp_kt_open_rcv(sk, 65535);
+	XTCP_INC_STATS(&init_net, XTCP_MIB_CURRESTAB);
+	xtcp_state_store(sk, TCP_ESTABLISHED);
+	xsk->cc.cwnd = 40;
+	xsk->rto_ns = 200 * NSEC_PER_MSEC;
+	xsk->lsnd_ns = ktime_get_ns() - 300 * NSEC_PER_MSEC;
+	release_sock(sk);
+
+	/* sendmsg() pushes once: 1.5 RTO of silence halve the window. */
+	iov.iov_base = buf;
+	iov.iov_len = 1000;
+	KUNIT_ASSERT_EQ(test, kernel_sendmsg(sock, &msg, &iov, 1, 1000), 1000);
+	lock_sock(sk);
+	KUNIT_EXPECT_EQ(test, xsk->packets_out, 0U);
+	KUNIT_EXPECT_NOT_NULL(test, sk->sk_send_head);
+	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, 20U);
+	xtcp_push(sk);
+	KUNIT_EXPECT_EQ(test, xsk->cc.cwnd, 20U);
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
+	xtcp_kt_close_manual(sock);
+}
+
 static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_init),
 	KUNIT_CASE(xtcp_cong_slow_start),
@@ -878,6 +930,7 @@ static struct kunit_case xtcp_cong_cases[] = {
 	KUNIT_CASE(xtcp_cong_sack_recovery),
 	KUNIT_CASE(xtcp_cong_enter_recovery),
 	KUNIT_CASE(xtcp_cong_restart),
+	KUNIT_CASE(xtcp_cong_restart_once),
 	{}
 };
 

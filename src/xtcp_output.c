@@ -909,11 +909,22 @@ void xtcp_push(struct sock *sk)
 	if (xsk->lost_out)
 		xtcp_retransmit_lost(sk);
 
-	/* Data again after an idle RTO: the window restarts (RFC 5681 4.1). */
+	/*
+	 * Data again after an idle RTO: the window restarts (RFC 5681 4.1).
+	 * The idle time is then used up, also if a closed window keeps the
+	 * data back: a second push must not halve the window again for the
+	 * same silence.
+	 */
 	if (!xsk->packets_out && xsk->lsnd_ns && sk->sk_send_head &&
-	    READ_ONCE(xtcp_sysctl(sk)->slow_start_after_idle))
-		xtcp_cc_restart(&xsk->cc, ktime_get_ns() - xsk->lsnd_ns,
-				xsk->rto_ns);
+	    READ_ONCE(xtcp_sysctl(sk)->slow_start_after_idle)) {
+		u64 now = ktime_get_ns();
+
+		if (now - xsk->lsnd_ns > xsk->rto_ns) {
+			xtcp_cc_restart(&xsk->cc, now - xsk->lsnd_ns,
+					xsk->rto_ns);
+			xsk->lsnd_ns = now;
+		}
+	}
 
 	xtcp_batch_init(sk, &b);
 	skb = sk->sk_send_head;
@@ -962,6 +973,7 @@ void xtcp_push(struct sock *sk)
 	    (stop == XTCP_PUSH_WINDOW || stop == XTCP_PUSH_ERROR))
 		xtcp_probe_timer_arm(sk);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_push);
 
 /*
  * Cut @skb of the write queue after @len bytes: a new skb, queued after

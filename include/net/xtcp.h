@@ -363,7 +363,7 @@ struct xtcp_sock {
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
 	u64	rcv_stamp_ns;	/* last segment received (keepalive) */
-	u64	lsnd_ns;	/* last data sent, or 0 (restart after idle) */
+	u64	lsnd_ns;	/* last data sent or restart, or 0 */
 
 	/* Sender's loss recovery and congestion control. */
 	struct xtcp_rtt	rtt;
