@@ -747,12 +747,6 @@ static void xtcp_batch_init(struct sock *sk, struct xtcp_batch *b)
 	}
 }
 
-static bool xtcp_frag_follows(const skb_frag_t *a, const skb_frag_t *b)
-{
-	return skb_frag_page(a) && skb_frag_page(a) == skb_frag_page(b) &&
-	       skb_frag_off(a) + skb_frag_size(a) == skb_frag_off(b);
-}
-
 /* Refer to the pages of @skb from @gso; false if the frags run out. */
 static bool xtcp_gso_append(struct sk_buff *gso, const struct sk_buff *skb)
 {
@@ -763,7 +757,8 @@ static bool xtcp_gso_append(struct sk_buff *gso, const struct sk_buff *skb)
 
 	if (skb_headlen(skb) || skb_has_frag_list(skb) || !from->nr_frags)
 		return false;
-	join = n && xtcp_frag_follows(&to->frags[n - 1], &from->frags[0]);
+	join = skb_can_coalesce(gso, n, skb_frag_page(&from->frags[0]),
+				skb_frag_off(&from->frags[0]));
 	if (n + from->nr_frags - join > MAX_SKB_FRAGS)
 		return false;
 	for (i = 0; i < from->nr_frags; i++) {
