@@ -30,56 +30,37 @@ static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
 static int xtcp_buf_max = INT_MAX / 2;		/* twice it still fits */
 
-/* "low high", low <= high, both in 1..65535. */
-static int xtcp_port_range_handler(const struct ctl_table *table, int write,
-				   void *buffer, size_t *lenp, loff_t *ppos)
-{
-	int *range = table->data, tmp[2];
-	struct ctl_table t = {
-		.data		= tmp,
-		.maxlen		= sizeof(tmp),
-		.mode		= table->mode,
-		.extra1		= &xtcp_port_min,
-		.extra2		= &xtcp_port_max,
-	};
-	int err;
-
-	tmp[0] = READ_ONCE(range[0]);
-	tmp[1] = READ_ONCE(range[1]);
-	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
-	if (write && !err) {
-		if (tmp[0] > tmp[1])
-			return -EINVAL;
-		WRITE_ONCE(range[0], tmp[0]);
-		WRITE_ONCE(range[1], tmp[1]);
-	}
-	return err;
-}
-
 /*
- * "min default max" of a buffer, as tcp_rmem and tcp_wmem: each in
- * 1..INT_MAX / 2, in that order.
+ * A vector of table->maxlen / sizeof(int) ints, each in extra1..extra2 as
+ * proc_dointvec_minmax() takes them, and in non-decreasing order: "low
+ * high" of ip_local_port_range, "min default max" of rmem and wmem (as
+ * tcp_rmem and tcp_wmem).  A write refused leaves every value as it was.
  */
-static int xtcp_mem_triple_handler(const struct ctl_table *table, int write,
-				   void *buffer, size_t *lenp, loff_t *ppos)
+static int xtcp_ordered_ints_handler(const struct ctl_table *table,
+				     int write, void *buffer, size_t *lenp,
+				     loff_t *ppos)
 {
-	int *v = table->data, tmp[3], i;
+	unsigned int n = table->maxlen / sizeof(int), i;
+	int *v = table->data, tmp[3];
 	struct ctl_table t = {
 		.data		= tmp,
-		.maxlen		= sizeof(tmp),
+		.maxlen		= n * sizeof(int),
 		.mode		= table->mode,
-		.extra1		= SYSCTL_ONE,
-		.extra2		= &xtcp_buf_max,
+		.extra1		= table->extra1,
+		.extra2		= table->extra2,
 	};
 	int err;
 
-	for (i = 0; i < 3; i++)
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(tmp)))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
 		tmp[i] = READ_ONCE(v[i]);
 	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
 	if (write && !err) {
-		if (tmp[0] > tmp[1] || tmp[1] > tmp[2])
-			return -EINVAL;
-		for (i = 0; i < 3; i++)
+		for (i = 1; i < n; i++)
+			if (tmp[i - 1] > tmp[i])
+				return -EINVAL;
+		for (i = 0; i < n; i++)
 			WRITE_ONCE(v[i], tmp[i]);
 	}
 	return err;
@@ -320,14 +301,18 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.data		= &init_xtcp_sysctl.rmem,
 		.maxlen		= sizeof(init_xtcp_sysctl.rmem),
 		.mode		= 0644,
-		.proc_handler	= xtcp_mem_triple_handler,
+		.proc_handler	= xtcp_ordered_ints_handler,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_buf_max,
 	},
 	{
 		.procname	= "wmem",
 		.data		= &init_xtcp_sysctl.wmem,
 		.maxlen		= sizeof(init_xtcp_sysctl.wmem),
 		.mode		= 0644,
-		.proc_handler	= xtcp_mem_triple_handler,
+		.proc_handler	= xtcp_ordered_ints_handler,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_buf_max,
 	},
 	{
 		.procname	= "moderate_rcvbuf",
@@ -352,7 +337,9 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
 		.mode		= 0644,
-		.proc_handler	= xtcp_port_range_handler,
+		.proc_handler	= xtcp_ordered_ints_handler,
+		.extra1		= &xtcp_port_min,
+		.extra2		= &xtcp_port_max,
 	},
 };
 
