@@ -621,6 +621,34 @@ static void set_timeouts(int fd)
 		tap_diag("SO_RCVTIMEO/SO_SNDTIMEO: %s", strerror(errno));
 }
 
+/*
+ * One connection to @port, its two ends in *@cfd (client) and *@sfd
+ * (server), both with the stall timeouts.  False if connect() failed:
+ * nothing is left open and errno says why.  A failed accept() bails out.
+ */
+static bool connect_pair(const char *run, int port, int *cfd, int *sfd)
+{
+	struct sockaddr_in to = sin_of(ADDR_SRV, port);
+	int lfd, err;
+
+	lfd = listener(port, 1, 0);
+	*cfd = stream_socket(0);
+	set_timeouts(*cfd);
+	if (sock_connect(*cfd, &to)) {
+		err = errno;
+		close(*cfd);
+		close(lfd);
+		errno = err;
+		return false;
+	}
+	*sfd = sock_accept(lfd, NULL, SOCK_CLOEXEC);
+	if (*sfd < 0)
+		tap_bail("%s: accept: %s", run, strerror(errno));
+	close(lfd);
+	set_timeouts(*sfd);
+	return true;
+}
+
 static void check_direction(const char *run, const char *dir,
 			    const struct job *tx, const struct job *rx)
 {
@@ -643,26 +671,15 @@ static void check_direction(const char *run, const char *dir,
 
 static void part_bulk(const char *run, int port, size_t bytes, int pattern)
 {
-	struct sockaddr_in to = sin_of(ADDR_SRV, port);
 	struct job jobs[4];
 	pthread_t tid[4];
-	int lfd, cfd, sfd, i;
+	int cfd, sfd, i;
 	long t0 = now_ms();
 
-	lfd = listener(port, 1, 0);
-	cfd = stream_socket(0);
-	set_timeouts(cfd);
-	if (sock_connect(cfd, &to)) {
+	if (!connect_pair(run, port, &cfd, &sfd)) {
 		tap_ok(0, "%s: connect: %s", run, strerror(errno));
-		close(cfd);
-		close(lfd);
 		return;
 	}
-	sfd = sock_accept(lfd, NULL, SOCK_CLOEXEC);
-	if (sfd < 0)
-		tap_bail("%s: accept: %s", run, strerror(errno));
-	close(lfd);
-	set_timeouts(sfd);
 	if (pattern == PAT_MIXED &&
 	    sock_set_int(cfd, IPPROTO_TCP, TCP_NODELAY, 1))
 		tap_diag("TCP_NODELAY: %s", strerror(errno));
@@ -696,10 +713,9 @@ static void part_bulk(const char *run, int port, size_t bytes, int pattern)
 static void part_sendfile(int port)
 {
 	char htx[2 * SHA256_DIGEST_SIZE + 1], hrx[2 * SHA256_DIGEST_SIZE + 1];
-	struct sockaddr_in to = sin_of(ADDR_SRV, port);
 	uint8_t digest[SHA256_DIGEST_SIZE], *data;
 	size_t sent = 0, spliced = 0, inpipe;
-	int lfd, cfd, sfd, mfd, p[2];
+	int cfd, sfd, mfd, p[2];
 	struct sha256_ctx h;
 	struct stream g;
 	struct job rx;
@@ -723,16 +739,8 @@ static void part_sendfile(int port)
 	sha256_hex(digest, htx);
 	free(data);
 
-	lfd = listener(port, 1, 0);
-	cfd = stream_socket(0);
-	set_timeouts(cfd);
-	if (sock_connect(cfd, &to))
+	if (!connect_pair("sendfile", port, &cfd, &sfd))
 		tap_bail("sendfile: connect: %s", strerror(errno));
-	sfd = sock_accept(lfd, NULL, SOCK_CLOEXEC);
-	if (sfd < 0)
-		tap_bail("sendfile: accept: %s", strerror(errno));
-	close(lfd);
-	set_timeouts(sfd);
 	rx = (struct job){ .fd = sfd, .pattern = PAT_BIG,
 			   .total = 2 * FILE_BYTES };
 	if (pthread_create(&tid, NULL, job_thread, &rx))

@@ -389,22 +389,10 @@ static inline int sysctl_write(const char *name, const char *val)
 	return ok ? 0 : -1;
 }
 
-/* The number in /proc/sys/@name; bails out when it cannot be read. */
-static inline long sysctl_read(const char *name)
-{
-	char path[256];
-	long val = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &val) != 1)
-		tap_bail("sysctl %s: %s", name, strerror(errno));
-	fclose(f);
-	return val;
-}
-
-/* The @n-th (from 0) number in /proc/sys/@name; bails out as above. */
+/*
+ * The @n-th (from 0) number in /proc/sys/@name; bails out when the file
+ * cannot be opened or has fewer numbers.
+ */
 static inline long sysctl_read_nth(const char *name, int n)
 {
 	char path[256];
@@ -414,13 +402,21 @@ static inline long sysctl_read_nth(const char *name, int n)
 
 	snprintf(path, sizeof(path), "/proc/sys/%s", name);
 	f = fopen(path, "r");
-	for (i = 0; f && i <= n; i++)
+	if (!f)
+		tap_bail("sysctl %s: %s", name, strerror(errno));
+	for (i = 0; i <= n; i++)
 		if (fscanf(f, "%ld", &val) != 1)
 			break;
-	if (!f || i <= n)
+	if (i <= n)
 		tap_bail("sysctl %s: no number %d", name, n);
 	fclose(f);
 	return val;
+}
+
+/* The (first) number in /proc/sys/@name; bails out as above. */
+static inline long sysctl_read(const char *name)
+{
+	return sysctl_read_nth(name, 0);
 }
 
 /*
