@@ -41,11 +41,15 @@ check: deps
 	scripts/check.sh
 
 # What check leaves out for time: the tests of
-# userspace-tests/long-on-debug, on the debug kernel.
+# userspace-tests/long-on-debug, on the debug kernel; the stock run with
+# syncookies=2; module_lifecycle failing every allocation of a load, the
+# module loader's own too.
 check-long: deps
 	scripts/xtcp-vm --debug --timeout 5400 -- env TW_N7=10000 \
 		userspace-tests/run-all $$(cat userspace-tests/long-on-debug)
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
+	scripts/xtcp-vm --debug -- env XTCP_FI_WHOLE_LOAD=1 \
+		userspace-tests/run-all module_lifecycle.sh
 
 demo: deps
 	scripts/demo.sh

@@ -134,34 +134,107 @@ if [ -d $fs ] && [ -w /proc/self/fail-nth ]; then
 	# it, so only the load's own allocations are counted.  The module is
 	# read from tmpfs: read over 9p, an injected failure trips a refcount
 	# underflow in 6.12's netfs read path, not our code.
+	#
+	# The kernel's module loader allocates first (about 200 times), then
+	# do_init_module() runs xtcp_init().  Failing the loader's own
+	# allocations tests the kernel, at 1.5 s a load: the sweep starts at
+	# the first allocation made under do_init_module(), found by a binary
+	# search that fails one allocation a load with its stack printed.
+	# XTCP_FI_WHOLE_LOAD=1 (make check-long) sweeps the whole load.
 	cp "$ko" "$tmp/xtcp-fi.ko"
-	failed=$(python3 - "$tmp/xtcp-fi.ko" <<'EOF'
-import ctypes, os, sys
+	echo 1000 > $fs/verbose_ratelimit_burst
+	fi_out=$(python3 - "$tmp/xtcp-fi.ko" "${XTCP_FI_WHOLE_LOAD:-0}" <<'EOF'
+import ctypes, os, re, sys
 libc = ctypes.CDLL(None, use_errno=True)
 SYS_finit_module = 313
 fd = os.open(sys.argv[1], os.O_RDONLY)
 nth_file = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
-failed = 0
-for nth in range(1, 3000):
+verbose = "/sys/kernel/debug/failslab/verbose"
+
+def load(nth):
+    """Load with allocation nth failed: (loaded, allocations not reached)."""
     os.pwrite(nth_file, str(nth).encode(), 0)
     ret = libc.syscall(SYS_finit_module, fd, b"", 0)
     left = int(os.pread(nth_file, 16, 0) or b"0")
     os.pwrite(nth_file, b"0", 0)
-    if ret == 0 and left > 0:
+    return ret == 0, left
+
+def unload(why):
+    if os.path.isdir("/sys/module/xtcp") and os.system("rmmod xtcp"):
+        print("# rmmod after %s failed" % why, file=sys.stderr)
+        sys.exit(1)
+
+def dumped_under_init(nth):
+    """Allocation nth failed with its stack printed: None if it printed
+    none (__GFP_NOWARN), else whether do_init_module() made it."""
+    kmsg = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    os.lseek(kmsg, 0, os.SEEK_END)
+    with open(verbose, "w") as f:
+        f.write("2")
+    load(nth)
+    with open(verbose, "w") as f:
+        f.write("0")
+    unload("probe %d" % nth)
+    dumped = init = False
+    while True:
+        try:
+            rec = os.read(kmsg, 8192).decode(errors="replace")
+        except BlockingIOError:
+            break
+        except BrokenPipeError:
+            continue
+        dumped = dumped or "FAULT_INJECTION: forcing a failure" in rec
+        # Only frames the unwinder is sure of: "? " marks stale stack words.
+        init = init or re.search(r";\s*do_init_module\+", rec) is not None
+    os.close(kmsg)
+    return init if dumped else None
+
+def under_init(nth):
+    """Is the first allocation from nth on that prints its stack made under
+    do_init_module()?  True when none within 16 does: the search then
+    errs towards sweeping more."""
+    for n in range(nth, min(nth + 16, total + 1)):
+        init = dumped_under_init(n)
+        if init is not None:
+            return init
+    return True
+
+# A whole load, nothing failed, counts the allocations.
+big = 1000000
+loaded, left = load(big)
+unload("the counting load")
+total = big - left
+first = 1
+if loaded and sys.argv[2] != "1":
+    lo, hi = 1, total
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if under_init(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    first = lo
+failed = 0
+for nth in range(first, total + 100):
+    loaded, left = load(nth)
+    if loaded and left > 0:
         # The load finished before reaching allocation nth: all done.
         break
-    if ret != 0:
+    if not loaded:
         failed += 1
         if os.path.isdir("/sys/module/xtcp"):
             print("# a failed load left the module loaded", file=sys.stderr)
-            os.system("rmmod xtcp")
-    elif os.system("rmmod xtcp"):
+            unload("load %d" % nth)
+    else:
         # Loaded despite a failed allocation, and must still unload.
-        print("# rmmod after load %d failed" % nth, file=sys.stderr)
-        sys.exit(1)
-print(failed)
+        unload("load %d" % nth)
+print(failed, first, total)
 EOF
 )
+	read -r failed first total <<<"$fi_out"
+	echo "# a load makes ${total:-?} allocations, failed in turn from the ${first:-?}th on"
+	[ "${first:-0}" -ge 1 ] && [ "$first" -le "${total:-0}" ]
+	ok $? "the sweep reaches xtcp_init(): from allocation ${first:-?} of ${total:-?}"
 	loaded && [ "$(try_socket 0)" = "ok 253" ]
 	ok $? "loads once allocations stop failing ($failed failed loads first)"
 	[ $failed -gt 0 ]
