@@ -415,10 +415,11 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 	/*
 	 * A retransmission spoils the sample of its send time; the echoed
 	 * timestamp still times the segment that made the peer ACK (RFC
-	 * 7323 4.1), to the millisecond, at least one.
+	 * 7323 4.1), to the millisecond, at least one.  A round trip inside
+	 * one tick of a coarse clock is a sample too, of one microsecond.
 	 */
 	if (sample && !retrans) {
-		rtt_us = xtcp_clock_us() - first_tx;
+		rtt_us = max(xtcp_clock_us() - first_tx, 1U);
 	} else if (acked && xsk->tstamp_ok && opts->has_tstamp &&
 		   opts->tsecr) {
 		rtt_us = xtcp_ts_now(xsk) - opts->tsecr;
