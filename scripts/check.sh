@@ -162,15 +162,30 @@ check_plan
 count $? "scripts/check-plan runs every test once on each kernel"
 
 section "build"
-make -s all >"$logs/build-module.log" 2>&1
-count $? "xtcp.ko builds against the default KDIR"
 make -s -C userspace-tests >"$logs/build-userspace.log" 2>&1
 count $? "user-space tests build"
+# Side by side, on the two cores the serial builds would leave one of:
+# the module for the default KDIR; what the guests need (the module for
+# each kernel, the initramfs), which the first guest of each kernel
+# would otherwise build while the other guest waits on the lock.
+make -s all >"$logs/build-module.log" 2>&1 &
+module_pid=$!
+{
+	scripts/xtcp-vm --prepare &&
+	if scripts/build-debug-kernel.sh --built >/dev/null; then
+		scripts/xtcp-vm --debug --prepare
+	fi
+} >"$logs/build-guests.log" 2>&1 &
+guests_pid=$!
 { make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc &&
 	make -s -C tools/xtcp-synflood; } >"$logs/build-tools.log" 2>&1
 count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood)"
 scripts/test-vm-verdict >"$logs/verdict-selftest.log" 2>&1
 count_tap "$logs/verdict-selftest.log"
+wait $module_pid
+count $? "xtcp.ko builds against the default KDIR"
+wait $guests_pid
+count $? "the guests' modules build (for each kernel built)"
 
 section "jobs ($slots at once)"
 # The kernel first (it uses every core while it builds), then the
