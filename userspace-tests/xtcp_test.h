@@ -130,6 +130,14 @@ static inline int test_tcp_mode(void)
 	return strcmp(f, "tcp") ? -1 : 1;
 }
 
+/* XTCP_KIND, set by the harness: the debug kernel, many times slower. */
+static inline bool debug_kernel(void)
+{
+	const char *k = getenv("XTCP_KIND");
+
+	return k && !strcmp(k, "debug");
+}
+
 /* ---- time ---- */
 
 static inline long long clock_us(clockid_t clk)
