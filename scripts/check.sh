@@ -164,18 +164,13 @@ count $? "scripts/check-plan runs every test once on each kernel"
 section "build"
 make -s -C userspace-tests >"$logs/build-userspace.log" 2>&1
 count $? "user-space tests build"
-# Side by side, on the two cores the serial builds would leave one of:
-# the module for the default KDIR; what the guests need (the module for
-# each kernel, the initramfs), which the first guest of each kernel
-# would otherwise build while the other guest waits on the lock.
+# Side by side: the module for the default KDIR, and what the stock
+# guests need (the module for that kernel, the initramfs), which the
+# first of them would otherwise build while the other guest waits on
+# the build lock.
 make -s all >"$logs/build-module.log" 2>&1 &
 module_pid=$!
-{
-	scripts/xtcp-vm --prepare &&
-	if scripts/build-debug-kernel.sh --built >/dev/null; then
-		scripts/xtcp-vm --debug --prepare
-	fi
-} >"$logs/build-guests.log" 2>&1 &
+scripts/xtcp-vm --prepare >"$logs/build-guests.log" 2>&1 &
 guests_pid=$!
 { make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc &&
 	make -s -C tools/xtcp-synflood; } >"$logs/build-tools.log" 2>&1
@@ -185,12 +180,16 @@ count_tap "$logs/verdict-selftest.log"
 wait $module_pid
 count $? "xtcp.ko builds against the default KDIR"
 wait $guests_pid
-count $? "the guests' modules build (for each kernel built)"
+count $? "what the stock guests need builds"
 
 section "jobs ($slots at once)"
 # The kernel first (it uses every core while it builds), then the
 # guests, and the lint (it needs the kernel's tree), in the plan's order.
-add_job kernel - scripts/build-debug-kernel.sh
+# The kernel's job also builds what the debug guests need (the module,
+# the initramfs): a cached kernel takes a slot for that, beside the first
+# stock guest.  Its log's last line is the kernel's tree.
+add_job kernel - bash -c \
+	'scripts/xtcp-vm --debug --prepare && scripts/build-debug-kernel.sh'
 while read -r kind name tests; do
 	if [ "$kind" = lint ]; then
 		add_job lint kernel scripts/lint.sh
@@ -206,8 +205,6 @@ while read -r kind name tests; do
 	job_kind[$name]=$kind
 done <"$plan"
 [ -n "${job_state[lint]:-}" ] || add_job lint kernel scripts/lint.sh
-# A cached kernel is there at once: then the debug guests go first.
-scripts/build-debug-kernel.sh --built >/dev/null && start_job kernel && wait
 run_jobs
 
 section "debug kernel"
