@@ -13,10 +13,10 @@
 # at the end.
 #
 #  1. Lossy path (netem on both ends: delay 2 ms, loss 2 %, duplicate 1 %,
-#     reorder 5 %): 8 MiB (debug kernel: 2) each way at once, SHA-256
-#     compared; the retransmission, fast-retransmit and duplicate-ACK
-#     counters grew in both namespaces; each sender's XTCP_INFO shows
-#     rtt_us >= 2 ms and total_retrans > 0.
+#     reorder 5 %): 8 MiB each way at once, SHA-256 compared; the
+#     retransmission, fast-retransmit and duplicate-ACK counters grew in
+#     both namespaces; each sender's XTCP_INFO shows rtt_us >= 2 ms and
+#     total_retrans > 0.
 #  2. RTT: netem delay 20 ms on A's egress only: after 1 MiB from A,
 #     rtt_us >= 20000 and rto_us >= rtt_us, rto_us >= rto_min; without
 #     loss cwnd >= 10 (IW10) and ca_state open.
@@ -60,7 +60,7 @@ if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
 else
 	fam=xtcp ropt='' proc=xtcp capfilter="ip proto 253 and ($in_range)"
 fi
-BULK=$((8 << 20))	# 1: bytes each way (2 MiB on the debug kernel)
+BULK=$((8 << 20))	# 1: bytes each way
 RTT_BYTES=$((1 << 20))	# 2
 DELAY_MS=20		# 2: netem delay, one way
 PERSIST_BYTES=$((1 << 20))	# 3
@@ -69,9 +69,6 @@ SYNS=16			# 3: connections whose first window is checked
 KA_IDLE=1 KA_INTVL=1 KA_CNT=3	# 4
 UTO_MS=2000		# 5
 ROUNDS=20 MSG=32	# 6
-# The debug kernel is many times slower: part 1 moved 8 MiB a way there
-# in 52 s of the test's 167.
-[ "${XTCP_KIND:-stock}" = debug ] && BULK=$((2 << 20))
 
 # The counters the test reads (their Linux TCP twins: lib.bash).
 counters="XtcpRetransSegs XtcpRtoExpired XtcpFastRetrans XtcpRenoRecovery
