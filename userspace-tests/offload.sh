@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Large segments through the stack (GSO) and checksums, on a veth pair:
-# A sends 4 MiB (1 MiB on the debug kernel, where a part took 40 s) to
-# B with xtcp-nc, three times; each time the data arrives intact
+# A sends 4 MiB (1 MiB on the debug kernel, many times slower) to B
+# with xtcp-nc, three times; each time the data arrives intact
 # (SHA-256), and a capture on A's veth0 (frame lengths only) shows what
 # reached the device.
 #
