@@ -44,7 +44,7 @@ count() {
 # Count the test points of TAP files: "ok" (passed, or skipped when it
 # carries "# SKIP") and "not ok"; print the failed and skipped ones.
 count_tap() {
-	local f p n s
+	local f p n s line
 
 	for f in "$@"; do
 		[ -f "$f" ] || continue
@@ -55,6 +55,13 @@ count_tap() {
 		fail=$((fail + n))
 		skip=$((skip + s))
 		[ "$n" = 0 ] || failed_names+=("$(basename "$f" .tap): $n failed")
+		# The end of the output says what failed: each failed point
+		# and the first two lines of its diagnosis, cut short.
+		while IFS= read -r line; do
+			failed_names+=("  $line")
+		done < <(awk '/^not ok / { d = 2; print substr($0, 1, 200); next }
+			d > 0 && /^#/ { d--; print "  " substr($0, 1, 200); next }
+			{ d = 0 }' "$f")
 		echo "check: $(basename "$f" .tap): $p passed, $n failed, $s skipped"
 		grep -E '^not ok |^ok .*# [Ss][Kk][Ii][Pp]' "$f" | sed 's/^/check:   /'
 	done
