@@ -846,8 +846,11 @@ static void xtcp_cong_restart(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		cc_open(&cc, ISS, cases[i].cwnd, cases[i].ssthresh);
 		cc.cwnd_cnt = 3;
-		xtcp_cc_restart(&cc, cases[i].idle_ms * NSEC_PER_MSEC,
-				200 * NSEC_PER_MSEC);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    xtcp_cc_restart(&cc,
+						    cases[i].idle_ms * NSEC_PER_MSEC,
+						    200 * NSEC_PER_MSEC),
+				    cases[i].idle_ms > 200, "case %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, cc.cwnd, cases[i].want_cwnd,
 				    "case %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, cc.ssthresh, cases[i].want_ssthresh,
@@ -857,7 +860,8 @@ static void xtcp_cong_restart(struct kunit *test)
 	/* In loss recovery the window is the recovery's business. */
 	cc_open(&cc, ISS, 30, INF);
 	xtcp_cc_timeout(&cc, ISS + 1 + 30 * SEG, 30, false);
-	xtcp_cc_restart(&cc, 10ULL * NSEC_PER_SEC, 200 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_restart(&cc, 10ULL * NSEC_PER_SEC,
+						 200 * NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 1U);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 15U);
 }

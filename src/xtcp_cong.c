@@ -221,13 +221,16 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_timeout);
  * quarters of it; the window halves for every RTO that passed, down to
  * the restart window, the initial window or the window if smaller.
  * Nothing changes in loss recovery.
+ *
+ * Return: true when the silence counted (the caller then marks it used
+ * up), false when it was too short or the state is not open.
  */
-void xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns)
+bool xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns)
 {
 	u32 restart = min_t(u32, XTCP_INIT_CWND, cc->cwnd), cwnd = cc->cwnd;
 
 	if (cc->state != XTCP_CA_OPEN || !rto_ns || idle_ns <= rto_ns)
-		return;
+		return false;
 	cc->ssthresh = max(cc->ssthresh, cwnd - cwnd / 4);
 	while (idle_ns > rto_ns && cwnd > restart) {
 		idle_ns -= rto_ns;
@@ -235,6 +238,7 @@ void xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns)
 	}
 	cc->cwnd = max(cwnd, restart);
 	cc->cwnd_cnt = 0;
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_restart);
 

@@ -914,11 +914,8 @@ void xtcp_push(struct sock *sk)
 	    READ_ONCE(xtcp_sysctl(sk)->slow_start_after_idle)) {
 		u64 now = ktime_get_ns();
 
-		if (now - xsk->lsnd_ns > xsk->rto_ns) {
-			xtcp_cc_restart(&xsk->cc, now - xsk->lsnd_ns,
-					xsk->rto_ns);
+		if (xtcp_cc_restart(&xsk->cc, now - xsk->lsnd_ns, xsk->rto_ns))
 			xsk->lsnd_ns = now;
-		}
 	}
 
 	xtcp_batch_init(sk, &b);

@@ -308,7 +308,7 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_nxt, u32 in_flight,
 		     bool again);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt,
 			    u32 in_flight);
-void xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns);
+bool xtcp_cc_restart(struct xtcp_cc *cc, u64 idle_ns, u64 rto_ns);
 u32 xtcp_cc_send_quota(const struct xtcp_cc *cc);
 
 /*
