@@ -42,7 +42,7 @@ addr_a=10.203.0.1 addr_b=10.203.0.2
 size=$((4 * 1048576))
 # The debug kernel, with the bridge's BPF on every packet, took over three
 # minutes for the 16 MiB.
-[ "${XTCP_KIND:-stock}" = debug ] && size=1048576
+debug_kernel && size=1048576
 
 case ${XTCP_TEST_FAMILY:-xtcp} in
 xtcp) nc_opts=() proto=253 ;;

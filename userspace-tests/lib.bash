@@ -4,7 +4,8 @@
 # Sourced by the shell tests: what they all need, once.
 #
 #   TAP		ok STATUS DESC, skip DESC REASON, tap_end, diag, bail
-#   time	nap, set_deadline/past_deadline, section (ms since start)
+#   time	nap, set_deadline/past_deadline, section (ms since start),
+#		debug_kernel
 #   waits	wait_until SECONDS CMD..., waitfile, waitline, readfile
 #   set-up	test_init NAME, ns_name, ns_add, veth_pair, ns_holder,
 #		ns_pair, need, on_exit, spawn, finished, nsh_start/nsh,
@@ -32,6 +33,10 @@ set -u
 fam=${XTCP_TEST_FAMILY:-xtcp}
 [ "$fam" = tcp ] || fam=xtcp
 proc=$fam
+
+# debug_kernel: true on the debug kernel (XTCP_KIND, set by the harness),
+# many times slower than the stock one (as debug_kernel() of xtcp_test.h).
+debug_kernel() { [ "${XTCP_KIND:-stock}" = debug ]; }
 
 # ------------------------------------------------------------------- TAP
 

@@ -35,7 +35,7 @@ done
 counters="XtcpOutSegs XtcpInSegs XtcpInCsumErrors XtcpRetransSegs XtcpOutRsts
 	XtcpInErrs XtcpInNoSocket XtcpActiveOpens XtcpPassiveOpens"
 size=$((4 << 20))
-[ "${XTCP_KIND:-stock}" = debug ] && size=$((1 << 20))
+debug_kernel && size=$((1 << 20))
 mtu=1500
 
 ns_pair $AA $AB

@@ -80,7 +80,7 @@ BACKLOG=128				# 1, 4: the server's listen()
 RETRIES=2				# synack_retries
 SLAB_SLACK=256	# per-CPU slabs and other users of the caches
 # KASAN's quarantine keeps freed objects a while: more slack there.
-[ "${XTCP_KIND:-}" = debug ] && SLAB_SLACK=1024
+debug_kernel && SLAB_SLACK=1024
 
 if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
 	fam=tcp proto=6 proc=tcp copt=-t extra=1

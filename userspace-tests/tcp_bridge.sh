@@ -56,7 +56,7 @@ s.close()
 ns_add $a $b
 veth_pair $a 10.201.0.1 $b 10.201.0.2
 size=$((4 << 20))
-[ "${XTCP_KIND:-stock}" = debug ] && size=$((1 << 20))
+debug_kernel && size=$((1 << 20))
 head -c $size /dev/urandom > "$tmp/data"
 want=$(sha256 "$tmp/data")
 

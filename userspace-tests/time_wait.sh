@@ -119,7 +119,7 @@ LATE_MS=1000		# 1, 2, 3: or this much late
 SHOWN_MS=100		# 1: the end /proc shows may be this much late
 SLAB_SLACK=256		# per-CPU slabs and other users of the cache
 KFENCE=0		# objects KFENCE may take from the cache
-if [ "$kind" = debug ]; then
+if debug_kernel; then
 	# About 25 connections a second there (3500 on stock): 50000
 	# would take over half an hour.
 	N1=1000 CAL_N=100 N5=200 N7=1000 TW2=20
@@ -348,7 +348,7 @@ if [ $fam = xtcp ]; then
 	# may slow down meanwhile: the entries must outlive the reading of
 	# /proc/net/xtcp), and that reading.
 	TW1=$((N1 * 2 / rate + 20))
-	[ "$kind" = debug ] && TW1=$((TW1 + 30))
+	debug_kernel && TW1=$((TW1 + 30))
 	tw_timeout $C $TW1
 else
 	TW1=60
