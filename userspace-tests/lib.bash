@@ -211,13 +211,18 @@ lib_cleanup() {
 ns_name() { ns=xt-$tname-$$-$1; }
 
 # ns_add NS...: new namespaces (a stale one of the name first removed),
-# with lo up, removed at exit.
+# with lo up, removed at exit.  One ip for them all, and one for each lo:
+# every program started costs half a second on the debug kernel.
 ns_add() {
-	local n
+	local n cmds=
 
 	for n in "$@"; do
-		ip netns del "$n" 2>/dev/null
-		ip netns add "$n" || bail "ip netns add $n"
+		cmds+="netns del $n"$'\n'"netns add $n"$'\n'
+	done
+	# -force: on past a "netns del" of a name that is not there.
+	ip -force -b - <<<"$cmds" 2>/dev/null
+	for n in "$@"; do
+		[ -e "/run/netns/$n" ] || bail "ip netns add $n"
 		lib_netns+=("$n")
 		ip -n "$n" link set lo up || bail "lo up in $n"
 	done
@@ -246,16 +251,21 @@ veth_pair() {
 	local d2=${6:-$d1}
 	local m1 m2
 
-	ip -n "$1" link add "$d1" type veth peer name "$d2" netns "$3" &&
-		ip -n "$1" addr add "$2/24" dev "$d1" &&
-		ip -n "$3" addr add "$4/24" dev "$d2" &&
-		ip -n "$1" link set "$d1" up && ip -n "$3" link set "$d2" up ||
-		bail "veth $1:$d1 - $3:$d2"
-	read -r _ _ m1 _ < <(ip -n "$1" -br link show dev "$d1")
-	read -r _ _ m2 _ < <(ip -n "$3" -br link show dev "$d2")
-	ip -n "$1" neigh replace "$4" lladdr "$m2" dev "$d1" nud permanent &&
-		ip -n "$3" neigh replace "$2" lladdr "$m1" dev "$d2" \
-			nud permanent || bail "neighbours $1:$d1 - $3:$d2"
+	# Link addresses made from the IPv4 ones (locally administered), so
+	# that each end's batch of ip commands knows the other's.
+	printf -v m1 '02:00:%02x:%02x:%02x:%02x' ${2//./ }
+	printf -v m2 '02:00:%02x:%02x:%02x:%02x' ${4//./ }
+	ip -n "$1" -b - <<-EOF || bail "veth $1:$d1 - $3:$d2"
+		link add $d1 address $m1 type veth peer name $d2 address $m2 netns $3
+		addr add $2/24 dev $d1
+		link set $d1 up
+		neigh replace $4 lladdr $m2 dev $d1 nud permanent
+	EOF
+	ip -n "$3" -b - <<-EOF || bail "veth $3:$d2 - $1:$d1"
+		addr add $4/24 dev $d2
+		link set $d2 up
+		neigh replace $2 lladdr $m1 dev $d2 nud permanent
+	EOF
 }
 
 # ns_pair ADDR_A ADDR_B [SECONDS]: the test's two namespaces A and B
