@@ -23,6 +23,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+#include <trace/events/xtcp.h>
 
 static bool xtcp_checksum_ok(struct sk_buff *skb)
 {
@@ -119,6 +120,7 @@ static void xtcp_reset(struct sock *sk)
 {
 	int err;
 
+	trace_xtcp_receive_reset(sk);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		err = ECONNREFUSED;
@@ -872,6 +874,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	if (xsk->cc.sack && (xsk->sacked_out || xsk->lost_out))
 		xtcp_sack_update(sk);
 	xtcp_update_wnd(xsk, skb, th);
+	trace_xtcp_probe(sk, skb);
 	/*
 	 * The ACK may have opened a window or ended Nagle's wait, or there
 	 * are holes to fill.

@@ -45,6 +45,7 @@
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 #include <net/xtcp_syncookies.h>
+#include <trace/events/xtcp.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -453,6 +454,10 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 			if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
 				XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
 				XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+				trace_xtcp_retransmit_synack(sk, req->laddr,
+							     inet_sk(sk)->inet_sport,
+							     req->raddr,
+							     req->rport);
 			}
 			if (req->retrans < U8_MAX)
 				req->retrans++;
@@ -563,8 +568,12 @@ static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
 				   req.irs, xtcp_cookie_count(),
 				   req.mss ? req.mss : XTCP_DEFAULT_MSS, optbits,
 				   &req.mss);
-	if (!__xtcp_req_send(sk, &req, XTCP_FLAG_SYN, tsval))
+	if (!__xtcp_req_send(sk, &req, XTCP_FLAG_SYN, tsval)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESSENT);
+		trace_xtcp_syncookie_sent(sk, req.laddr,
+					  inet_sk(sk)->inet_sport, req.raddr,
+					  req.rport);
+	}
 }
 
 /*
@@ -813,6 +822,9 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 			req->resent = 1;
 			XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
 			XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
+			trace_xtcp_retransmit_synack(sk, req->laddr,
+						     inet_sk(sk)->inet_sport,
+						     req->raddr, req->rport);
 		}
 		return false;
 	}
@@ -901,6 +913,8 @@ static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	if (mss <= 0)
 		goto bad;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESRECV);
+	trace_xtcp_syncookie_accepted(sk, iph->daddr, th->dest, iph->saddr,
+				      th->source);
 
 	req.raddr = iph->saddr;
 	req.laddr = iph->daddr;
@@ -928,6 +942,8 @@ static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	return xtcp_req_complete(sk, &req, skb, true) ? 1 : 0;
 bad:
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_SYNCOOKIESFAILED);
+	trace_xtcp_syncookie_rejected(sk, iph->daddr, th->dest, iph->saddr,
+				      th->source);
 	return -1;
 }
 

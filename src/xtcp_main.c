@@ -18,6 +18,9 @@
 #include <net/protocol.h>
 #include <net/xtcp.h>
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/xtcp.h>
+
 static int ipproto = IPPROTO_XTCP;
 module_param(ipproto, int, 0444);
 MODULE_PARM_DESC(ipproto,

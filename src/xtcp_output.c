@@ -29,6 +29,7 @@
 #include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/xtcp.h>
+#include <trace/events/xtcp.h>
 
 /**
  * xtcp_reset_for - the reset answering a segment, RFC 9293 3.10.7.1
@@ -153,8 +154,10 @@ void xtcp_v4_send_reset(struct net *net, struct sk_buff *skb)
 
 	if (!xtcp_reset_for(xtcp_hdr(skb), xtcp_seg_len(skb), &rst))
 		return;
-	if (!xtcp_v4_send_reply(net, skb, &rst, sizeof(rst)))
+	if (!xtcp_v4_send_reply(net, skb, &rst, sizeof(rst))) {
 		XTCP_INC_STATS(net, XTCP_MIB_OUTRSTS);
+		trace_xtcp_send_reset(NULL, skb);
+	}
 }
 
 /**
@@ -479,8 +482,10 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	xsk->segs_out += segs;
 	XTCP_ADD_STATS(sock_net(sk), XTCP_MIB_OUTSEGS, segs);
-	if (flags & XTCP_FLAG_RST)
+	if (flags & XTCP_FLAG_RST) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTRSTS);
+		trace_xtcp_send_reset(sk, skb);
+	}
 
 	return xtcp_queue_xmit(sk, skb);
 }
@@ -668,6 +673,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	cb->sacked |= XTCP_SKB_RETRANS | XTCP_SKB_RXT_OUT;
 	xsk->total_retrans++;
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RETRANSSEGS);
+	trace_xtcp_retransmit_skb(sk, skb);
 	return 0;
 }
 

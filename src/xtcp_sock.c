@@ -34,6 +34,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+#include <trace/events/xtcp.h>
 
 #define XTCP_MAX_KEEPIDLE	32767	/* TCP's bounds */
 #define XTCP_MAX_KEEPINTVL	32767
@@ -85,6 +86,23 @@ u32 xtcp_rcv_wnd_space(const struct sock *sk)
 
 	return space > 0 ? space / 2 : 0;
 }
+
+/**
+ * xtcp_state_store - set sk_state
+ * @sk: the socket, locked (or not yet visible to anyone)
+ * @state: TCP_*
+ *
+ * As inet_sk_state_store(): for lockless readers (poll, /proc) too.  A
+ * change is traced (xtcp:xtcp_set_state).
+ */
+void xtcp_state_store(struct sock *sk, int state)
+{
+	if (sk->sk_state != state)
+		trace_xtcp_set_state(sk, sk->sk_state, state);
+	/* Pairs with smp_load_acquire() in inet_sk_state_load(). */
+	smp_store_release(&sk->sk_state, state);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_store);
 
 /**
  * xtcp_set_state - move a socket to a new state

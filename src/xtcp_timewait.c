@@ -46,6 +46,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
+#include <trace/events/xtcp.h>
 #include "xtcp_hash.h"
 
 #define XTCP_TW_BUDGET		128		/* entries a timer run frees */
@@ -260,8 +261,11 @@ VISIBLE_IF_KUNIT unsigned int __xtcp_twq_reap(struct xtcp_twq *q, u64 now,
 	spin_unlock_bh(&q->lock);
 
 	list_for_each_entry_safe(tw, tmp, &batch, lnode) {
-		if (xtcp_tw_unhash(tw))
+		if (xtcp_tw_unhash(tw)) {
 			ended++;
+			if (now != U64_MAX)
+				trace_xtcp_tw_reaped(tw);
+		}
 		xtcp_tw_free(tw);
 	}
 	if (q->net && n) {

@@ -172,12 +172,7 @@ static inline struct xtcp_net *xtcp_pernet(const struct net *net)
 #define XTCP_ADD_STATS(net, field, val) \
 	SNMP_ADD_STATS(xtcp_pernet(net)->mib, field, val)
 
-/* sk_state for lockless readers (poll, /proc): inet_sk_state_store(). */
-static inline void xtcp_state_store(struct sock *sk, int state)
-{
-	/* Pairs with smp_load_acquire() in inet_sk_state_load(). */
-	smp_store_release(&sk->sk_state, state);
-}
+void xtcp_state_store(struct sock *sk, int state);
 
 /* The clock of RTT samples, microseconds; differences survive its wrap. */
 static inline u32 xtcp_clock_us(void)
