@@ -32,6 +32,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 #include <trace/events/xtcp.h>
@@ -1012,6 +1013,29 @@ static bool xtcp_sol(int level)
 	return level == SOL_TCP || level == SOL_XTCP;
 }
 
+/*
+ * XTCP's congestion control is NewReno with SACK-based recovery
+ * (xtcp_cong.c), which Linux TCP names "reno".  TCP_CONGESTION reads that
+ * name and takes only it: another fails as TCP fails for an algorithm it
+ * does not have.
+ */
+#define XTCP_CA_NAME	"reno"
+
+static int xtcp_set_congestion(sockptr_t optval, unsigned int optlen)
+{
+	char name[TCP_CA_NAME_MAX];
+	long n;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(long, TCP_CA_NAME_MAX - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = 0;
+	return strcmp(name, XTCP_CA_NAME) ? -ENOENT : 0;
+}
+
 static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1022,6 +1046,8 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (!xtcp_sol(level))
 		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION)
+		return xtcp_set_congestion(optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -1142,10 +1168,63 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	release_sock(sk);
 }
 
+/*
+ * getsockopt(SOL_TCP, TCP_INFO): XTCP_INFO in Linux TCP's structure, for
+ * the programs that read it (iperf3 for retransmissions and RTT, ss).
+ * Fields without a meaning here stay zero.  As Linux TCP counts them,
+ * bytes_acked includes the SYN once the peer acknowledged it.
+ */
+static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
+{
+	static const u8 ca_state[] = {
+		[XTCP_CA_OPEN] = TCP_CA_Open,
+		[XTCP_CA_DISORDER] = TCP_CA_Disorder,
+		[XTCP_CA_RECOVERY] = TCP_CA_Recovery,
+		[XTCP_CA_LOSS] = TCP_CA_Loss,
+	};
+	struct xtcp_info xi;
+
+	xtcp_get_info(sk, &xi);
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = xi.xtcpi_state;
+	if (xi.xtcpi_ca_state < ARRAY_SIZE(ca_state))
+		ti->tcpi_ca_state = ca_state[xi.xtcpi_ca_state];
+	ti->tcpi_retransmits = min_t(u32, xi.xtcpi_retransmits, U8_MAX);
+	ti->tcpi_probes = xi.xtcpi_probes;
+	ti->tcpi_backoff = ti->tcpi_retransmits;
+	/* TCPI_OPT_* have XTCPI_OPT_*'s values. */
+	ti->tcpi_options = xi.xtcpi_options;
+	ti->tcpi_snd_wscale = xi.xtcpi_snd_wscale;
+	ti->tcpi_rcv_wscale = xi.xtcpi_rcv_wscale;
+	ti->tcpi_rto = xi.xtcpi_rto_us;
+	ti->tcpi_ato = xi.xtcpi_ato_us;
+	ti->tcpi_snd_mss = xi.xtcpi_snd_mss;
+	ti->tcpi_rcv_mss = xi.xtcpi_rcv_mss;
+	ti->tcpi_advmss = xi.xtcpi_rcv_mss;
+	ti->tcpi_unacked = xi.xtcpi_packets_out;
+	ti->tcpi_sacked = xi.xtcpi_sacked;
+	ti->tcpi_lost = xi.xtcpi_lost;
+	ti->tcpi_rtt = xi.xtcpi_rtt_us;
+	ti->tcpi_rttvar = xi.xtcpi_rttvar_us;
+	ti->tcpi_snd_ssthresh = xi.xtcpi_snd_ssthresh;
+	ti->tcpi_snd_cwnd = xi.xtcpi_snd_cwnd;
+	ti->tcpi_reordering = XTCP_DUPACK_THRESH;
+	ti->tcpi_total_retrans = xi.xtcpi_total_retrans;
+	ti->tcpi_bytes_acked = xi.xtcpi_bytes_acked;
+	if (xi.xtcpi_snd_una != xi.xtcpi_iss)
+		ti->tcpi_bytes_acked++;
+	ti->tcpi_bytes_received = xi.xtcpi_bytes_received;
+	ti->tcpi_segs_out = xi.xtcpi_segs_out;
+	ti->tcpi_segs_in = xi.xtcpi_segs_in;
+	ti->tcpi_snd_wnd = xi.xtcpi_snd_wnd;
+	ti->tcpi_rcv_wnd = xi.xtcpi_rcv_wnd;
+}
+
 static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 			   char __user *optval, int __user *optlen)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct tcp_info tinfo;
 	struct xtcp_info info;
 	int val, len;
 
@@ -1186,9 +1265,26 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_KEEPCNT:
 		val = xtcp_keepcnt(sk);
 		break;
-	case XTCP_INFO:
-		if (level != SOL_XTCP)
-			return -ENOPROTOOPT;
+	case TCP_CONGESTION:
+		len = min_t(unsigned int, len, TCP_CA_NAME_MAX);
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, XTCP_CA_NAME,
+				 min_t(unsigned int, len, sizeof(XTCP_CA_NAME))))
+			return -EFAULT;
+		if (len > sizeof(XTCP_CA_NAME) &&
+		    clear_user(optval + sizeof(XTCP_CA_NAME),
+			       len - sizeof(XTCP_CA_NAME)))
+			return -EFAULT;
+		return 0;
+	case XTCP_INFO:		/* TCP_INFO: the same number, 11 */
+		if (level == SOL_TCP) {
+			xtcp_get_tcp_info(sk, &tinfo);
+			len = min_t(unsigned int, len, sizeof(tinfo));
+			if (put_user(len, optlen) ||
+			    copy_to_user(optval, &tinfo, len))
+				return -EFAULT;
+			return 0;
+		}
 		xtcp_get_info(sk, &info);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))

@@ -742,10 +742,11 @@ static void test_data(void)
 	close(s);
 }
 
-/* XTCP_INFO (xtcp) or TCP_INFO (tcp) of an established connection. */
+/* XTCP_INFO (xtcp mode), then TCP_INFO (both) of an established connection. */
 static void test_info(void)
 {
 	unsigned char buf[2000];
+	struct tcp_info ti;
 	socklen_t len;
 	int c, s, r, sent = 0, rcvd = 0;
 
@@ -797,27 +798,39 @@ static void test_info(void)
 		       xi.xtcpi_snd_nxt - xi.xtcpi_iss == 1u + rcvd,
 		       "the accepted side's XTCP_INFO mirrors the counts (%s)",
 		       r ? errname(errno) : "ok");
-	} else {
-		struct tcp_info ti;
-
-		memset(&ti, 0xee, sizeof(ti));
-		len = sizeof(ti);
-		r = getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len);
-		if (!tap_ok(!r, "getsockopt(IPPROTO_TCP, TCP_INFO) (%s)",
-			    r ? errname(errno) : "ok"))
-			goto out;
-		tap_ok(len == sizeof(ti), "... optlen %zu (%u)", sizeof(ti), len);
-		tap_ok(ti.tcpi_state == 1, "... tcpi_state 1, established (%u)",
-		       ti.tcpi_state);
-		/* TCP's bytes_acked counts the SYN's sequence number too. */
-		tap_ok(ti.tcpi_bytes_acked == 1u + sent &&
-		       ti.tcpi_bytes_received == (unsigned int)rcvd,
-		       "... bytes_acked 1 + %d, bytes_received %d (%llu, %llu)",
-		       sent, rcvd, (unsigned long long)ti.tcpi_bytes_acked,
-		       (unsigned long long)ti.tcpi_bytes_received);
-		tap_ok(ti.tcpi_snd_mss <= 1460 && ti.tcpi_snd_mss >= 1400,
-		       "... snd_mss at most 1460 (%u)", ti.tcpi_snd_mss);
 	}
+
+	/*
+	 * TCP_INFO, which XTCP answers too, filled as Linux TCP fills it:
+	 * what programs written for TCP read (iperf3: retransmissions, RTT).
+	 */
+	memset(&ti, 0xee, sizeof(ti));
+	len = sizeof(ti);
+	r = getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len);
+	if (!tap_ok(!r, "getsockopt(IPPROTO_TCP, TCP_INFO) (%s)",
+		    r ? errname(errno) : "ok"))
+		goto out;
+	tap_ok(len == sizeof(ti), "... optlen %zu (%u)", sizeof(ti), len);
+	tap_ok(ti.tcpi_state == 1 && ti.tcpi_ca_state == 0,
+	       "... tcpi_state 1, established, tcpi_ca_state 0, open (%u, %u)",
+	       ti.tcpi_state, ti.tcpi_ca_state);
+	/* TCP's bytes_acked counts the SYN's sequence number too. */
+	tap_ok(ti.tcpi_bytes_acked == 1u + sent &&
+	       ti.tcpi_bytes_received == (unsigned int)rcvd,
+	       "... bytes_acked 1 + %d, bytes_received %d (%llu, %llu)",
+	       sent, rcvd, (unsigned long long)ti.tcpi_bytes_acked,
+	       (unsigned long long)ti.tcpi_bytes_received);
+	tap_ok(ti.tcpi_snd_mss <= 1460 && ti.tcpi_snd_mss >= 1400,
+	       "... snd_mss at most 1460 (%u)", ti.tcpi_snd_mss);
+	tap_ok(ti.tcpi_rtt > 0 && ti.tcpi_rto >= ti.tcpi_rtt &&
+	       ti.tcpi_snd_cwnd >= 2 && ti.tcpi_unacked == 0 &&
+	       ti.tcpi_total_retrans == 0,
+	       "... rtt %u us, rto %u us, cwnd %u, unacked %u, total_retrans %u",
+	       ti.tcpi_rtt, ti.tcpi_rto, ti.tcpi_snd_cwnd, ti.tcpi_unacked,
+	       ti.tcpi_total_retrans);
+	tap_ok((ti.tcpi_options & 7) == 7 && ti.tcpi_rcv_wscale > 0,
+	       "... options: timestamps, SACK, window scaling (%#x, shifts %u/%u)",
+	       ti.tcpi_options, ti.tcpi_snd_wscale, ti.tcpi_rcv_wscale);
 
 	/* A short buffer gets a prefix and its length. */
 	memset(buf, 0xee, sizeof(buf));
@@ -1056,6 +1069,44 @@ static void test_errors(void)
 	close(s);
 }
 
+/*
+ * TCP_CONGESTION: the algorithm's name, 16 bytes at most as TCP gives
+ * it; "reno" is taken (XTCP's own, built into every Linux), a name that
+ * exists nowhere fails with ENOENT, an empty one with EINVAL.
+ */
+static void test_congestion(void)
+{
+	char name[32];
+	socklen_t len;
+	int f, r;
+
+	netns_enter(ns_a);
+	f = xsocket();
+	memset(name, 0xee, sizeof(name));
+	len = sizeof(name);
+	r = getsockopt(f, IPPROTO_TCP, TCP_CONGESTION, name, &len);
+	tap_ok(!r && len == 16 && memchr(name, 0, len) && name[0] &&
+	       (!xtcp_mode || !strcmp(name, "reno")),
+	       "TCP_CONGESTION reads a name of 16 bytes%s (%s, %u, \"%.16s\")",
+	       xtcp_mode ? ", \"reno\"" : "", r ? errname(errno) : "ok",
+	       len, r ? "" : name);
+	EXPECT_OK(setsockopt(f, IPPROTO_TCP, TCP_CONGESTION, "reno", 4),
+		  "TCP_CONGESTION set to \"reno\"");
+	len = sizeof(name);
+	r = getsockopt(f, IPPROTO_TCP, TCP_CONGESTION, name, &len);
+	tap_ok(!r && !strcmp(name, "reno"), "... and reads \"reno\" (%.16s)",
+	       r ? errname(errno) : name);
+	len = 2;
+	r = getsockopt(f, IPPROTO_TCP, TCP_CONGESTION, name, &len);
+	tap_ok(!r && len == 2 && !memcmp(name, "re", 2),
+	       "... with optlen 2, its first 2 bytes (%u)", len);
+	EXPECT_ERR(setsockopt(f, IPPROTO_TCP, TCP_CONGESTION, "no-such-cc", 10),
+		   ENOENT, "TCP_CONGESTION set to a name nothing has");
+	EXPECT_ERR(setsockopt(f, IPPROTO_TCP, TCP_CONGESTION, "reno", 0),
+		   EINVAL, "TCP_CONGESTION with optlen 0");
+	close(f);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1257,6 +1308,7 @@ int main(void)
 	test_full_buffers();
 	test_errors();
 	test_options();
+	test_congestion();
 
 	close(lst);
 	return tap_end();
