@@ -1120,6 +1120,29 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	return err;
 }
 
+/*
+ * Segments presumed lost that the peer has neither acknowledged nor
+ * SACKed, resent or not: tcpi_lost's meaning.  lost_out counts only
+ * those not yet resent, which is what the pipe needs but lasts no
+ * longer than the wait for the congestion window.
+ */
+static u32 xtcp_lost_unacked(const struct sock *sk)
+{
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		u8 marks = XTCP_SKB_CB(skb)->sacked;
+
+		if (skb == sk->sk_send_head)
+			break;
+		if (!(marks & XTCP_SKB_SACKED) &&
+		    (marks & (XTCP_SKB_LOST | XTCP_SKB_RXT_OUT)))
+			n++;
+	}
+	return n;
+}
+
 static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -1148,7 +1171,7 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_ato_us = div_u64(XTCP_DELACK_NS, NSEC_PER_USEC);
 	info->xtcpi_rtt_samples = xsk->rtt_samples;
 	info->xtcpi_sacked = xsk->sacked_out;
-	info->xtcpi_lost = xsk->lost_out;
+	info->xtcpi_lost = xtcp_lost_unacked(sk);
 	if (sk->sk_state != TCP_LISTEN && sk->sk_state != TCP_SYN_SENT &&
 	    sk->sk_state != TCP_CLOSE) {
 		info->xtcpi_options =

@@ -92,7 +92,7 @@ struct xtcp_info {
 	__u32	xtcpi_ato_us;		/* delayed-ACK timeout */
 	__u32	xtcpi_rtt_samples;	/* RTT samples taken (Karn's rule) */
 	__u32	xtcpi_sacked;		/* segments in flight the peer SACKed */
-	__u32	xtcpi_lost;		/* segments presumed lost, not resent */
+	__u32	xtcpi_lost;		/* presumed lost, not yet acked */
 };
 
 /* xtcp_info.xtcpi_ca_state: the sender's loss-recovery state. */
