@@ -1448,6 +1448,8 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 	WRITE_ONCE(xn->sysctl.fin_timeout, HZ / 10);
 	/* Owned from before the timer is armed until after it expired. */
 	lock_sock(sk);
+	/* 3.5 RTOs below fin_timeout: the wait is fin_timeout's. */
+	xtcp_sk(sk)->rto_ns = 10 * NSEC_PER_MSEC;
 	KUNIT_EXPECT_EQ(test, __feed_orphan(&ts, ACK, ts.rcv_nxt,
 					    ISS + 2 + DLEN, 0, &a),
 			TCP_FIN_WAIT2);
@@ -1462,6 +1464,74 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONTIMEOUT), before + 1);
 	sock_put(sk);
+}
+
+/*
+ * TCP_LINGER2 below 0: the orphan does not wait in FIN_WAIT2 at all.  The
+ * ACK of its FIN resets the connection and the socket is destroyed.
+ */
+static void xtcp_state_orphan_linger2_reset(struct kunit *test)
+{
+	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONLINGER);
+	struct tsock ts = {};
+	struct after a = {};
+	struct sock *sk;
+
+	sk = orphan(test, &ts);
+	if (!sk)
+		return;
+	lock_sock(sk);
+	WRITE_ONCE(xtcp_sk(sk)->linger2, -1);
+	KUNIT_EXPECT_EQ(test, __feed_orphan(&ts, ACK, ts.rcv_nxt,
+					    ISS + 2 + DLEN, 0, &a),
+			TCP_CLOSE);
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, a.n, 1U);
+	if (a.n == 1) {
+		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
+		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONLINGER), before + 1);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	sock_put(sk);
+}
+
+/*
+ * How long an orphan waits in FIN_WAIT2: TCP_LINGER2 above 0 or else
+ * fin_timeout, never below 3.5 RTOs (tcp_fin_time()).
+ */
+static void xtcp_state_fin_time(struct kunit *test)
+{
+	static const struct {
+		int linger2;		/* jiffies */
+		int fin_timeout;	/* jiffies */
+		u64 rto_ms;
+		unsigned long want;	/* jiffies */
+	} rows[] = {
+		{ 0, 60 * HZ, 200, 60 * HZ },	/* the sysctl */
+		{ 2 * HZ, 60 * HZ, 200, 2 * HZ },	/* TCP_LINGER2 first */
+		{ HZ / 10, 60 * HZ, 1000, HZ * 7 / 2 },	/* 3.5 RTOs */
+		{ 0, HZ, 2000, 7 * HZ },	/* ... over the sysctl too */
+	};
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct tsock ts = {};
+	unsigned int i;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		WRITE_ONCE(xn->sysctl.fin_timeout, rows[i].fin_timeout);
+		lock_sock(ts.sk);
+		xtcp_sk(ts.sk)->linger2 = rows[i].linger2;
+		xtcp_sk(ts.sk)->rto_ns = rows[i].rto_ms * NSEC_PER_MSEC;
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_fin_time(ts.sk), rows[i].want,
+				    "row %u", i);
+		release_sock(ts.sk);
+	}
+	teardown(&ts);
 }
 
 /* The peer's ACK of everything sent, its window shut; the state after. */
@@ -1585,6 +1655,8 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_orphan_time_wait),
 	KUNIT_CASE(xtcp_state_orphan_data_resets),
 	KUNIT_CASE(xtcp_state_orphan_fin_wait2_timeout),
+	KUNIT_CASE(xtcp_state_orphan_linger2_reset),
+	KUNIT_CASE(xtcp_state_fin_time),
 	KUNIT_CASE(xtcp_state_orphan_zero_window),
 	{}
 };

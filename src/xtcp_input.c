@@ -567,17 +567,27 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 	xtcp_retransmit_head(sk);
 }
 
-/* FIN_WAIT_1 -> FIN_WAIT_2: an orphan waits at most fin_timeout. */
-static void xtcp_fin_wait2(struct sock *sk)
+/*
+ * FIN_WAIT_1 -> FIN_WAIT_2: an orphan waits at most xtcp_fin_time(), or
+ * with TCP_LINGER2 below 0 not at all: it resets, as TCP does.
+ *
+ * Return: false if the socket was closed.
+ */
+static bool xtcp_fin_wait2(struct sock *sk)
 {
-	unsigned long tmo = READ_ONCE(xtcp_sysctl(sk)->fin_timeout);
-
+	if (sock_flag(sk, SOCK_DEAD) && READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+		return false;
+	}
 	xtcp_set_state(sk, TCP_FIN_WAIT2);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SEND_SHUTDOWN);
 	if (sock_flag(sk, SOCK_DEAD))
-		xtcp_state_timer_arm(sk, tmo);
+		xtcp_state_timer_arm(sk, xtcp_fin_time(sk));
 	else
 		sk->sk_state_change(sk);
+	return true;
 }
 
 /* Our FIN is sent and acknowledged. */
@@ -884,8 +894,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:
-		if (xtcp_fin_acked(xsk))
-			xtcp_fin_wait2(sk);
+		if (xtcp_fin_acked(xsk) && !xtcp_fin_wait2(sk))
+			return false;
 		break;
 	case TCP_CLOSING:
 		if (xtcp_fin_acked(xsk)) {

@@ -674,6 +674,8 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	cxsk->keepintvl = xsk->keepintvl;
 	cxsk->keepcnt = xsk->keepcnt;
 	cxsk->user_timeout = xsk->user_timeout;
+	cxsk->syn_retries = xsk->syn_retries;
+	cxsk->linger2 = xsk->linger2;
 	cxsk->corked = xsk->corked;
 	sk_node_init(&child->sk_bind_node);
 

@@ -338,8 +338,14 @@ adjudge:
 	sock_hold(sk);
 	sock_orphan(sk);
 
-	if (state == TCP_FIN_WAIT2)
-		xtcp_state_timer_arm(sk, READ_ONCE(xtcp_sysctl(sk)->fin_timeout));
+	if (state == TCP_FIN_WAIT2 && READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
+		/* TCP_LINGER2 below 0: no wait for the peer's FIN. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
+		xtcp_abort(sk);
+		state = TCP_CLOSE;
+	} else if (state == TCP_FIN_WAIT2) {
+		xtcp_state_timer_arm(sk, xtcp_fin_time(sk));
+	}
 	if (state == TCP_CLOSE)
 		xtcp_destroy_sock(sk);
 
@@ -350,8 +356,9 @@ adjudge:
 /* connect(AF_UNSPEC), shutdown() of a connecting or listening socket. */
 /*
  * Forget all a connection learnt and agreed, as a new socket starts; the
- * user's options (TCP_MAXSEG, TCP_NODELAY, TCP_CORK, keepalive and
- * TCP_USER_TIMEOUT) stay, as TCP's tcp_disconnect() keeps them.
+ * user's options (TCP_MAXSEG, TCP_NODELAY, TCP_CORK, keepalive,
+ * TCP_USER_TIMEOUT, TCP_SYNCNT and TCP_LINGER2) stay, as TCP's
+ * tcp_disconnect() keeps them.
  */
 static void xtcp_reset_conn(struct xtcp_sock *xsk)
 {
@@ -1113,6 +1120,21 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			xsk->keepcnt = val;
 		break;
+	case TCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(xsk->syn_retries, val);
+		break;
+	case TCP_LINGER2:
+		/* As TCP: below 0 resets, above the maximum is the maximum. */
+		if (val < 0)
+			WRITE_ONCE(xsk->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(xsk->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(xsk->linger2, val * HZ);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -1287,6 +1309,14 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_KEEPCNT:
 		val = xtcp_keepcnt(sk);
+		break;
+	case TCP_SYNCNT:
+		val = xtcp_syn_retries(sk);
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(xsk->linger2);
+		if (val >= 0)
+			val = (val ? : READ_ONCE(xtcp_sysctl(sk)->fin_timeout)) / HZ;
 		break;
 	case TCP_CONGESTION:
 		len = min_t(unsigned int, len, TCP_CA_NAME_MAX);

@@ -225,6 +225,30 @@ void xtcp_keepalive(struct sock *sk, int on)
 	}
 }
 
+/* TCP_SYNCNT, or net.xtcp.syn_retries when it was not set. */
+int xtcp_syn_retries(const struct sock *sk)
+{
+	return READ_ONCE(xtcp_sk(sk)->syn_retries) ? :
+	       READ_ONCE(xtcp_sysctl(sk)->syn_retries);
+}
+
+/*
+ * How long an orphan waits in FIN_WAIT_2 for the peer's FIN, in jiffies:
+ * TCP_LINGER2 when it is set above 0, else net.xtcp.fin_timeout; never
+ * less than 3.5 RTOs, as tcp_fin_time() has it.  A TCP_LINGER2 below 0
+ * means no wait at all: the caller resets instead.
+ */
+unsigned long xtcp_fin_time(const struct sock *sk)
+{
+	unsigned long rto = nsecs_to_jiffies(xtcp_sk(sk)->rto_ns);
+	int linger2 = READ_ONCE(xtcp_sk(sk)->linger2);
+	unsigned long tmo;
+
+	tmo = linger2 > 0 ? linger2 : READ_ONCE(xtcp_sysctl(sk)->fin_timeout);
+	return max(tmo, (rto << 2) - (rto >> 1));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_fin_time);
+
 /*
  * The retransmission limit of the socket's state: syn_retries for an
  * open (a passive one is a request, see xtcp_listen.c), orphan_retries
@@ -237,9 +261,8 @@ static int xtcp_retries_limit(const struct sock *sk)
 
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
-		return READ_ONCE(ctl->syn_retries);
 	case TCP_SYN_RECV:	/* simultaneous open */
-		return READ_ONCE(ctl->syn_retries);
+		return xtcp_syn_retries(sk);
 	default:
 		if (sock_flag(sk, SOCK_DEAD)) {
 			n = READ_ONCE(ctl->orphan_retries);

@@ -31,6 +31,8 @@
 #define PORT_TW		6000		/* A's port left in TIME_WAIT */
 #define PORT_A_LST	7000		/* A's listener */
 
+#define ST_FIN_WAIT2	5		/* /proc/net/{tcp,xtcp}'s "st" */
+
 #define RANGE_LO	40000
 #define RANGE_HI	40009
 #define RANGE_N		(RANGE_HI - RANGE_LO + 1)
@@ -1107,6 +1109,114 @@ static void test_congestion(void)
 	close(f);
 }
 
+/* TCP_SYNCNT: the socket's own SYN retries, over the namespace's. */
+static void test_syncnt(void)
+{
+	int c, r;
+
+	netns_enter(ns_a);
+	sysctl_set(sysctl_syn_retries, "6", "A");
+	c = xsocket();
+	r = sock_get_int(c, IPPROTO_TCP, TCP_SYNCNT);
+	tap_ok(r == 6, "TCP_SYNCNT reads syn_retries, 6, until set (%d)", r);
+	EXPECT_ERR(sock_set_int(c, IPPROTO_TCP, TCP_SYNCNT, 0), EINVAL,
+		   "TCP_SYNCNT 0");
+	EXPECT_ERR(sock_set_int(c, IPPROTO_TCP, TCP_SYNCNT, 128), EINVAL,
+		   "TCP_SYNCNT 128");
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_SYNCNT, 127),
+		  "TCP_SYNCNT 127");
+	r = sock_get_int(c, IPPROTO_TCP, TCP_SYNCNT);
+	tap_ok(r == 127, "... reads 127 (%d)", r);
+
+	/*
+	 * With 6 retries the SYNs would go on for 127 s, past SO_SNDTIMEO's
+	 * 60 s (EINPROGRESS); with 1 the connect gives up after 1 s + 2 s.
+	 */
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_SYNCNT, 1), "TCP_SYNCNT 1");
+	set_timeo(c, SO_SNDTIMEO, 2 * WAIT_MS);
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), ETIMEDOUT,
+		   "blocking connect into a black hole, TCP_SYNCNT 1 over syn_retries 6");
+	close(c);
+}
+
+/* Until @port's connection in A is in @state (-1: gone); the last seen. */
+static int wait_proc_state(int port, int state)
+{
+	int st = -2;
+
+	netns_enter(ns_a);
+	WAIT_UNTIL((st = proc_state(port)) == state, WAIT_MS);
+	return st;
+}
+
+/*
+ * TCP_LINGER2: how long an orphan waits in FIN_WAIT2 for the peer's FIN,
+ * net.*.fin_timeout until set; below 0 close() resets instead.
+ */
+static void test_linger2(void)
+{
+	int c, s, c2, s2, r, fin, st, st2, p, p2;
+
+	netns_enter(ns_a);
+	fin = sysctl_read(xtcp_mode ? "net/xtcp/fin_timeout" :
+			  "net/ipv4/tcp_fin_timeout");
+	c = xsocket();
+	r = sock_get_int(c, IPPROTO_TCP, TCP_LINGER2);
+	tap_ok(r == fin, "TCP_LINGER2 reads fin_timeout, %d, until set (%d)",
+	       fin, r);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_LINGER2, 1000),
+		  "TCP_LINGER2 1000");
+	r = sock_get_int(c, IPPROTO_TCP, TCP_LINGER2);
+	tap_ok(r == 120, "... reads the maximum, 120 (%d)", r);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_LINGER2, -5),
+		  "TCP_LINGER2 -5");
+	r = sock_get_int(c, IPPROTO_TCP, TCP_LINGER2);
+	tap_ok(r == -1, "... reads -1 (%d)", r);
+	sock_set_int(c, IPPROTO_TCP, TCP_LINGER2, 0);
+	r = sock_get_int(c, IPPROTO_TCP, TCP_LINGER2);
+	tap_ok(r == fin, "TCP_LINGER2 0 reads fin_timeout again (%d)", r);
+	EXPECT_ERR(setsockopt(c, IPPROTO_TCP, TCP_LINGER2, &r, 2), EINVAL,
+		   "TCP_LINGER2 with optlen 2");
+	close(c);
+
+	/* Below 0: closed in FIN_WAIT2, the connection is reset. */
+	pair(&c, &s);
+	p = sock_port(c, 0);
+	sock_set_int(c, IPPROTO_TCP, TCP_LINGER2, -1);
+	shutdown(c, SHUT_WR);
+	st = wait_proc_state(p, ST_FIN_WAIT2);
+	close(c);
+	/* The peer, in CLOSE_WAIT, takes the reset as EPIPE (tcp_reset()). */
+	r = 0;
+	WAIT_UNTIL((r = sock_get_int(s, SOL_SOCKET, SO_ERROR)) != 0, WAIT_MS);
+	tap_ok(st == ST_FIN_WAIT2 && r == EPIPE,
+	       "TCP_LINGER2 -1: closed in FIN_WAIT2 (%02X), the peer is reset: EPIPE (%s)",
+	       st, r < 0 ? errname(-r) : errname(r));
+	close(s);
+
+	/* Above 0: that orphan leaves FIN_WAIT2, one on fin_timeout stays. */
+	pair(&c, &s);
+	pair(&c2, &s2);
+	p = sock_port(c, 0);
+	p2 = sock_port(c2, 0);
+	sock_set_int(c, IPPROTO_TCP, TCP_LINGER2, 1);
+	shutdown(c, SHUT_WR);
+	shutdown(c2, SHUT_WR);
+	st = wait_proc_state(p, ST_FIN_WAIT2);
+	st2 = wait_proc_state(p2, ST_FIN_WAIT2);
+	close(c);
+	close(c2);
+	tap_ok(st == ST_FIN_WAIT2 && st2 == ST_FIN_WAIT2,
+	       "two orphans in FIN_WAIT2 (%02X, %02X)", st, st2);
+	st = wait_proc_state(p, -1);
+	st2 = proc_state(p2);
+	tap_ok(st == -1 && st2 == ST_FIN_WAIT2 && fin > 5,
+	       "the one with TCP_LINGER2 1 is gone (%d), the one on fin_timeout %d s still waits (%02X)",
+	       st, fin, st2);
+	close(s);
+	close(s2);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1303,12 +1413,14 @@ int main(void)
 	test_time_wait();
 	test_listen();
 	test_connect();
+	test_syncnt();
 	test_data();
 	test_info();
 	test_full_buffers();
 	test_errors();
 	test_options();
 	test_congestion();
+	test_linger2();
 
 	close(lst);
 	return tap_end();

@@ -46,7 +46,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_CHALLENGELIMITED,	/* ... suppressed by the rate limit */
 	XTCP_MIB_OUTOFWINDOW,		/* unacceptable segments (3.10.7.4) */
 	XTCP_MIB_ABORTONDATA,		/* reset: data after close or unread */
-	XTCP_MIB_ABORTONLINGER,		/* reset: SO_LINGER 0 */
+	XTCP_MIB_ABORTONLINGER,		/* reset: SO_LINGER 0, TCP_LINGER2 < 0 */
 	XTCP_MIB_ABORTONTIMEOUT,	/* reset: orphaned FIN_WAIT_2 timeout */
 	XTCP_MIB_OFOQUEUE,		/* segments held behind a hole */
 	XTCP_MIB_RCVQDROP,		/* data dropped, receive buffer full */
@@ -351,10 +351,12 @@ struct xtcp_sock {
 	u16	keepidle;	/* TCP_KEEPIDLE, s; 0: net.xtcp default */
 	u16	keepintvl;	/* TCP_KEEPINTVL, s; 0: default */
 	u8	keepcnt;	/* TCP_KEEPCNT; 0: default */
+	u8	syn_retries;	/* TCP_SYNCNT; 0: default */
 	u16	rcv_mss;	/* largest segment the peer sent us */
 	u32	oow_stamp;	/* jiffies: last answer to a bad segment */
 	u32	mtu_info;	/* next-hop MTU of the last ICMP about it */
 	u32	user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
+	int	linger2;	/* TCP_LINGER2, jiffies; 0: default, <0: reset */
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
 	u64	rcv_stamp_ns;	/* last segment received (keepalive) */
@@ -616,6 +618,8 @@ u64 xtcp_rto_base(const struct sock *sk);
 u32 xtcp_keepidle_s(const struct sock *sk);
 u32 xtcp_keepintvl_s(const struct sock *sk);
 u32 xtcp_keepcnt(const struct sock *sk);
+int xtcp_syn_retries(const struct sock *sk);
+unsigned long xtcp_fin_time(const struct sock *sk);
 
 /* xtcp_isn.c */
 void xtcp_isn_init(void);
