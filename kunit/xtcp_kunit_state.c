@@ -1552,6 +1552,73 @@ static int zero_window_ack(struct tsock *ts, struct after *a)
 }
 
 /*
+ * Zero-window probes back off: the first an RTO after the window closed,
+ * each next one twice as long after the one before.  A push by the
+ * socket's owner while the probe's expiry waits for it (as sendmsg()
+ * pushes) leaves the probe pending: it goes when the owner lets go, and
+ * arms the next one a step further, never again at the same step.
+ */
+static void xtcp_state_persist_backoff(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	const u64 rto = 50 * NSEC_PER_MSEC;
+	struct xtcp_sysctl saved = xn->sysctl;
+	char data[100] = {};
+	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct tsock ts = {};
+	struct after a = {};
+	struct xtcp_sock *xsk;
+	unsigned int round;
+	u64 before, next;
+	struct sock *sk;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	sk = ts.sk;
+	xsk = xtcp_sk(sk);
+	KUNIT_EXPECT_EQ(test, zero_window_ack(&ts, &a), TCP_ESTABLISHED);
+	WRITE_ONCE(xn->sysctl.rto_min_us, 50000);
+	lock_sock(sk);
+	xsk->rtt.srtt_us = 100;
+	xsk->rtt.rttvar_us = 50;
+	release_sock(sk);
+	before = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
+					     sizeof(data)), (int)sizeof(data));
+	/* Kept back by the window: the probe timer, one RTO. */
+	KUNIT_EXPECT_EQ(test, xsk->rtx_mode, XTCP_TIMER_PROBE);
+	KUNIT_EXPECT_GE(test, ktime_to_ns(hrtimer_get_expires(&xsk->rtx_timer)) -
+			before, rto);
+
+	for (round = 1; round <= 3; round++) {
+		lock_sock(sk);
+		wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
+		/* The owner pushes meanwhile, as sendmsg() does. */
+		xtcp_push(sk);
+		before = ktime_get_ns();
+		release_sock(sk);
+		a.n = xtcp_kt_rec_take(a.rec);
+		KUNIT_EXPECT_EQ_MSG(test, a.n, 1U, "round %u: one probe", round);
+		if (a.n == 1)
+			KUNIT_EXPECT_EQ(test, a.rec[0].seq,
+					READ_ONCE(xsk->snd_una) - 1);
+		next = ktime_to_ns(hrtimer_get_expires(&xsk->rtx_timer)) - before;
+		KUNIT_EXPECT_GE_MSG(test, next, rto << round,
+				    "round %u: the next probe after 2^%u RTOs",
+				    round, round);
+		/* Its answer: the window is still shut. */
+		zero_window_ack(&ts, &a);
+	}
+	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
+	xtcp_kt_rec_take(NULL);
+	teardown(&ts);
+}
+
+/*
  * An orphan whose peer keeps its window shut for ever, answering every
  * zero-window probe: the answers do not forgive the probes, and after
  * net.xtcp.orphan_retries of them the orphan is given up and destroyed
@@ -1657,6 +1724,7 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_orphan_fin_wait2_timeout),
 	KUNIT_CASE(xtcp_state_orphan_linger2_reset),
 	KUNIT_CASE(xtcp_state_fin_time),
+	KUNIT_CASE(xtcp_state_persist_backoff),
 	KUNIT_CASE(xtcp_state_orphan_zero_window),
 	{}
 };

@@ -102,24 +102,36 @@ void xtcp_rtx_timer_arm(struct sock *sk)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_timer_arm);
 
-/*
- * Persist: the next zero-window probe, the RTO backed off by the probes
- * sent since the window closed (TCP's tcp_probe0_when()).  Leaves a
- * queued timer alone: it is the retransmission one, or the probe already.
- */
-void xtcp_probe_timer_arm(struct sock *sk)
+/* The next zero-window probe: the RTO backed off by the probes sent. */
+static void __xtcp_probe_timer_arm(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u64 ns;
 
-	if (hrtimer_is_queued(&xsk->rtx_timer) &&
-	    xsk->rtx_mode == XTCP_TIMER_PROBE)
-		return;
 	ns = xtcp_rto_backoff(xtcp_rto_base(sk), xsk->retransmits,
 			      xtcp_rto_max_ns(sk));
 	xsk->rtx_mode = XTCP_TIMER_PROBE;
 	xtcp_timer_arm(sk, &xsk->rtx_timer,
 		       xtcp_clamp_to_user_timeout(sk, ns));
+}
+
+/*
+ * Persist: the window closed with data kept back (TCP's
+ * tcp_check_probe_timer()).  A pending probe is left alone: queued, its
+ * callback running, or its expiry waiting for the socket's owner
+ * (xtcp_release_cb()); each probe arms the next, backed off one more
+ * step (xtcp_probe_timeout()).  Arming it again here, with the backoff
+ * of the probe before, would send the next one early.
+ */
+void xtcp_probe_timer_arm(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (xsk->rtx_mode == XTCP_TIMER_PROBE &&
+	    (hrtimer_active(&xsk->rtx_timer) ||
+	     test_bit(XTCP_RTX_DEFERRED, &xsk->deferred)))
+		return;
+	__xtcp_probe_timer_arm(sk);
 }
 
 /* A listener's SYN queue: its next expiry, @ns from now. */
@@ -338,7 +350,8 @@ static void xtcp_probe_timeout(struct sock *sk)
 	xsk->probes_out++;
 	if (xsk->retransmits < 32)
 		xsk->retransmits++;
-	xtcp_probe_timer_arm(sk);
+	/* Its own expiry: the push above found it pending. */
+	__xtcp_probe_timer_arm(sk);
 }
 
 /* Forget every SACK mark of the write queue. */
