@@ -1468,11 +1468,12 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 
 /*
  * TCP_LINGER2 below 0: the orphan does not wait in FIN_WAIT2 at all.  The
- * ACK of its FIN resets the connection and the socket is destroyed.
+ * ACK of its FIN resets the connection and the socket is destroyed,
+ * counted as TCP counts it, in AbortOnData.
  */
 static void xtcp_state_orphan_linger2_reset(struct kunit *test)
 {
-	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONLINGER);
+	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONDATA);
 	struct tsock ts = {};
 	struct after a = {};
 	struct sock *sk;
@@ -1491,7 +1492,7 @@ static void xtcp_state_orphan_linger2_reset(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
 		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
 	}
-	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONLINGER), before + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONDATA), before + 1);
 	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
 	sock_put(sk);
 }

@@ -208,7 +208,8 @@ static void xtcp_synq_bound(struct kunit *test)
  * Retransmission and the order requests give way in: SYN-ACKs again at
  * 1 s (then 2 s), the oldest retried request evicted by a SYN finding the
  * queue full, retried ones dropped at expiry while the queue is over half
- * full, and every one dropped after synack_retries.
+ * full, and every one dropped after synack_retries, or after the
+ * listener's own TCP_SYNCNT when it set one.
  */
 static void xtcp_synq_prune_order(struct kunit *test)
 {
@@ -274,8 +275,14 @@ static void xtcp_synq_prune_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, C(SYNACKRETRANS) - rtx, 5UL);
 	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 5U);
 
-	/* synack_retries 1: each retried once, all dropped at expiry. */
-	WRITE_ONCE(xn->sysctl.synack_retries, 1);
+	/*
+	 * The listener's TCP_SYNCNT 1 over synack_retries 9: each retried
+	 * once, all dropped at expiry.
+	 */
+	WRITE_ONCE(xn->sysctl.synack_retries, 9);
+	lock_sock(l.sk);
+	WRITE_ONCE(xtcp_sk(l.sk)->syn_retries, 1);
+	release_sock(l.sk);
 	KUNIT_EXPECT_EQ(test, expire(&l, t2 + 20ULL * NSEC_PER_SEC, r), 0U);
 	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 0U);
 	KUNIT_EXPECT_EQ(test, C(SYNQPRUNED) - pruned, 3UL);
@@ -605,13 +612,16 @@ static void xtcp_synq_relisten(struct kunit *test)
 static void xtcp_synq_cookie_rejected(struct kunit *test)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS], x[XTCP_KT_MAX_RECS];
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS], *x;
 	unsigned long failed;
 	struct xtcp_opts o, a = {};
 	struct lst l = {};
 	u32 cookie;
 	unsigned int n;
 
+	/* On the heap: two record arrays make too large a stack frame. */
+	x = kunit_kcalloc(test, XTCP_KT_MAX_RECS, sizeof(*x), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
 	WRITE_ONCE(xn->sysctl.syncookies, 2);
 	KUNIT_ASSERT_EQ(test, lst_open(&l, 8), 0);
 	client_opts(&o, 1460, true);

@@ -576,7 +576,8 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 static bool xtcp_fin_wait2(struct sock *sk)
 {
 	if (sock_flag(sk, SOCK_DEAD) && READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONLINGER);
+		/* TCP counts this one as TCPAbortOnData. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
 		xtcp_send_active_reset(sk, GFP_ATOMIC);
 		xtcp_done(sk);
 		return false;

@@ -432,7 +432,9 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 
 	if (!q)
 		return;
-	retries = READ_ONCE(xtcp_sysctl(sk)->synack_retries);
+	/* A listener's TCP_SYNCNT bounds its SYN-ACKs, as in TCP. */
+	retries = READ_ONCE(xtcp_sk(sk)->syn_retries) ? :
+		  READ_ONCE(xtcp_sysctl(sk)->synack_retries);
 	half = xtcp_synq_limit(sk) / 2;
 	/* From the top: a request moves up a list, never seen twice. */
 	for (i = XTCP_SYNQ_LEVELS - 1; i >= 0; i--) {

@@ -384,6 +384,7 @@ static void xtcp_reset_conn(struct xtcp_sock *xsk)
 	xsk->retransmits = 0;
 	xsk->fin_queued = 0;
 	xsk->timewait = 0;
+	xsk->active_open = 0;
 	xsk->ack_pending = 0;
 	xsk->rtx_mode = XTCP_TIMER_RTO;
 	xsk->quickacks = 0;
@@ -646,6 +647,7 @@ static int xtcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 		xsk->ts_recent_stamp = inh.ts_recent_stamp;
 	}
 	xsk->timewait = 0;
+	xsk->active_open = 1;
 	atomic_set(&inet->inet_id, get_random_u16());
 	xsk->retransmits = 0;
 	xsk->rto_ns = XTCP_RTO_INIT_NS;
@@ -1217,7 +1219,8 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
  * getsockopt(SOL_TCP, TCP_INFO): XTCP_INFO in Linux TCP's structure, for
  * the programs that read it (iperf3 for retransmissions and RTT, ss).
  * Fields without a meaning here stay zero.  As Linux TCP counts them,
- * bytes_acked includes the SYN once the peer acknowledged it.
+ * bytes_acked includes our FIN once acknowledged, and our SYN on the side
+ * that connected (an accepted socket starts past its SYN-ACK's).
  */
 static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 {
@@ -1227,9 +1230,17 @@ static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 		[XTCP_CA_RECOVERY] = TCP_CA_Recovery,
 		[XTCP_CA_LOSS] = TCP_CA_Loss,
 	};
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_info xi;
+	u32 syn_fin = 0;
 
 	xtcp_get_info(sk, &xi);
+	lock_sock(sk);
+	if (xsk->active_open && xsk->snd_una != xsk->iss)
+		syn_fin++;
+	if (xsk->fin_queued && xsk->snd_una == xsk->write_seq)
+		syn_fin++;
+	release_sock(sk);
 	memset(ti, 0, sizeof(*ti));
 	ti->tcpi_state = xi.xtcpi_state;
 	if (xi.xtcpi_ca_state < ARRAY_SIZE(ca_state))
@@ -1244,7 +1255,7 @@ static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 	ti->tcpi_rto = xi.xtcpi_rto_us;
 	ti->tcpi_ato = xi.xtcpi_ato_us;
 	ti->tcpi_snd_mss = xi.xtcpi_snd_mss;
-	ti->tcpi_rcv_mss = xi.xtcpi_rcv_mss;
+	ti->tcpi_rcv_mss = xtcp_rcv_mss(xsk);
 	ti->tcpi_advmss = xi.xtcpi_rcv_mss;
 	ti->tcpi_unacked = xi.xtcpi_packets_out;
 	ti->tcpi_sacked = xi.xtcpi_sacked;
@@ -1255,9 +1266,7 @@ static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 	ti->tcpi_snd_cwnd = xi.xtcpi_snd_cwnd;
 	ti->tcpi_reordering = XTCP_DUPACK_THRESH;
 	ti->tcpi_total_retrans = xi.xtcpi_total_retrans;
-	ti->tcpi_bytes_acked = xi.xtcpi_bytes_acked;
-	if (xi.xtcpi_snd_una != xi.xtcpi_iss)
-		ti->tcpi_bytes_acked++;
+	ti->tcpi_bytes_acked = xi.xtcpi_bytes_acked + syn_fin;
 	ti->tcpi_bytes_received = xi.xtcpi_bytes_received;
 	ti->tcpi_segs_out = xi.xtcpi_segs_out;
 	ti->tcpi_segs_in = xi.xtcpi_segs_in;

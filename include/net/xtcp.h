@@ -342,7 +342,8 @@ struct xtcp_sock {
 	u8	nodelay:1,	/* TCP_NODELAY */
 		fin_queued:1,	/* a FIN is in the write queue */
 		connect_port:1,	/* local port chosen by connect() */
-		timewait:1;	/* closed into a TIME_WAIT entry */
+		timewait:1,	/* closed into a TIME_WAIT entry */
+		active_open:1;	/* connect() sent our SYN */
 	u8	corked:1,	/* TCP_CORK */
 		ack_pending:1;	/* data received and not yet ACKed */
 	u8	rtx_mode;	/* XTCP_TIMER_RTO or _PROBE */
