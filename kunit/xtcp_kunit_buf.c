@@ -5,8 +5,9 @@
  * buffer grows with the congestion window (xtcp_sndbuf_expand()); the
  * receive buffer follows what the reader takes in an RTT
  * (xtcp_rcv_space_adjust()), called here with the clock and the reader's
- * progress set by hand, against the arithmetic worked out below; and the
- * window opens again as soon as the reader freed a segment's worth.
+ * progress set by hand, against the arithmetic worked out below; the
+ * window opens again as soon as the reader freed a segment's worth; and
+ * TCP_WINDOW_CLAMP and TCP_NOTSENT_LOWAT bound the window and the queue.
  */
 
 #include <kunit/test.h>
@@ -226,11 +227,50 @@ static void xtcp_buf_window_reopens(struct kunit *test)
 	xtcp_kt_close_manual(sock);
 }
 
+/*
+ * TCP_WINDOW_CLAMP bounds the window the free buffer would back;
+ * TCP_NOTSENT_LOWAT bounds the unsent bytes below which more may be
+ * queued, a writer being woken once half of it is left.
+ */
+static void xtcp_buf_clamp_lowat(struct kunit *test)
+{
+	struct socket *sock;
+	struct sock *sk = buf_sock(test, &sock);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	lock_sock(sk);
+	sk->sk_userlocks |= SOCK_RCVBUF_LOCK;
+	sk->sk_rcvbuf = 1 << 20;
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_wnd_space(sk), 1U << 19);
+	xsk->window_clamp = 16384;
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_wnd_space(sk), 16384U);
+	sk->sk_rcvbuf = 8192;
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_wnd_space(sk), 4096U);
+
+	/* 20000 bytes queued, none sent; net.xtcp.notsent_lowat: no limit. */
+	xsk->snd_nxt = 1000;
+	xsk->write_seq = 1000 + 20000;
+	KUNIT_EXPECT_TRUE(test, sk_stream_memory_free(sk));
+	xsk->notsent_lowat = 20001;
+	KUNIT_EXPECT_TRUE(test, sk_stream_memory_free(sk));
+	xsk->notsent_lowat = 20000;
+	KUNIT_EXPECT_FALSE(test, sk_stream_memory_free(sk));
+	/* The wake-up asks for half: 20000 unsent wake at 40001, not 40000. */
+	xsk->notsent_lowat = 40001;
+	KUNIT_EXPECT_TRUE(test, __sk_stream_memory_free(sk, 1));
+	xsk->notsent_lowat = 40000;
+	KUNIT_EXPECT_FALSE(test, __sk_stream_memory_free(sk, 1));
+	xsk->write_seq = xsk->snd_nxt;
+	release_sock(sk);
+	sock_release(sock);
+}
+
 static struct kunit_case xtcp_buf_cases[] = {
 	KUNIT_CASE(xtcp_buf_defaults),
 	KUNIT_CASE(xtcp_buf_sndbuf_expand),
 	KUNIT_CASE(xtcp_buf_rcv_space),
 	KUNIT_CASE(xtcp_buf_window_reopens),
+	KUNIT_CASE(xtcp_buf_clamp_lowat),
 	{}
 };
 

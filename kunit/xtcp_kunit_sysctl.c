@@ -86,6 +86,9 @@ static const struct knob_case knob_cases[] = {
 	{ "wmem", "4096 16384 8192", -EINVAL },
 	{ "moderate_rcvbuf", "2", -EINVAL },
 	{ "slow_start_after_idle", "2", -EINVAL },
+	{ "notsent_lowat", "0", -EINVAL },
+	{ "notsent_lowat", "4294967294", 0 },
+	{ "notsent_lowat", "4294967296", -EINVAL },
 };
 
 static void knob_desc(const struct knob_case *c, char *desc)

@@ -892,6 +892,14 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (sk->sk_send_head || xsk->lost_out)
 		xtcp_push(sk);
+	/*
+	 * What was sent may be what a writer under TCP_NOTSENT_LOWAT waits
+	 * for, even when nothing was acknowledged (tcp_check_space()).  The
+	 * barrier pairs with the one in xtcp_poll() after it sets the bit.
+	 */
+	smp_mb();
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT1:

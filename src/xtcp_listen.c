@@ -487,8 +487,11 @@ void xtcp_synq_timeout(struct sock *sk)
 /* The window a SYN-ACK offers: what a new child's buffer holds. */
 static u16 xtcp_req_window(const struct sock *sk)
 {
-	return min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
-		     XTCP_MAX_WINDOW);
+	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
+	u32 win = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
+			XTCP_MAX_WINDOW);
+
+	return clamp ? min(win, clamp) : win;
 }
 
 /*
@@ -678,6 +681,8 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	cxsk->user_timeout = xsk->user_timeout;
 	cxsk->syn_retries = xsk->syn_retries;
 	cxsk->linger2 = xsk->linger2;
+	cxsk->window_clamp = xsk->window_clamp;
+	cxsk->notsent_lowat = xsk->notsent_lowat;
 	cxsk->corked = xsk->corked;
 	sk_node_init(&child->sk_bind_node);
 
@@ -722,8 +727,8 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 
 	cxsk->iss = req->iss;
 	cxsk->snd_una = req->iss + 1;
-	cxsk->snd_nxt = req->iss + 1;
-	cxsk->write_seq = req->iss + 1;
+	WRITE_ONCE(cxsk->snd_nxt, req->iss + 1);
+	WRITE_ONCE(cxsk->write_seq, req->iss + 1);
 	cxsk->snd_sml = req->iss + 1;
 	cxsk->snd_wl2 = req->iss + 1;
 	/*

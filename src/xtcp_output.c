@@ -240,13 +240,15 @@ static bool xtcp_sack_emit(struct xtcp_sack_block *sp, unsigned int *n,
  * @sk: the socket
  *
  * The smallest shift that lets the window field express the largest
- * window the receive buffer could ever back (RFC 7323 2.3), as TCP's
+ * window the receive buffer could ever back (RFC 7323 2.3) and
+ * TCP_WINDOW_CLAMP allows, as TCP's
  * tcp_select_initial_window() chooses it.  At most 14.
  *
  * Return: the shift.
  */
 u8 xtcp_select_wscale(const struct sock *sk)
 {
+	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
 	u32 space = max(READ_ONCE(sk->sk_rcvbuf), 0) / 2;
 	u8 ws = 0;
 
@@ -258,6 +260,9 @@ u8 xtcp_select_wscale(const struct sock *sk)
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
 		space = max3(space, (u32)READ_ONCE(xtcp_sysctl(sk)->rmem[2]) / 2,
 			     READ_ONCE(sysctl_rmem_max));
+	/* Nor more than TCP_WINDOW_CLAMP allows, as in TCP. */
+	if (clamp)
+		space = min(space, clamp);
 	while (space > (XTCP_MAX_WINDOW << ws) && ws < XTCP_MAX_WSCALE)
 		ws++;
 	return ws;
@@ -286,6 +291,8 @@ static u32 xtcp_select_window(struct sock *sk, bool syn)
 	space = min(xtcp_rcv_wnd_space(sk), max_win);
 	/* A buffer smaller than a segment still gets a window. */
 	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2, max_win);
+	if (xsk->window_clamp)
+		full = min(full, xsk->window_clamp);
 	mss = min_t(u32, xtcp_rcv_mss(xsk), full);
 	cur = min(ALIGN(cur, 1U << ws), max_win);
 	if (space <= cur || space - cur < min(full / 2, mss) || space < mss)
@@ -575,8 +582,8 @@ int xtcp_send_syn(struct sock *sk)
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_SYN;
 	XTCP_SKB_CB(skb)->sacked = 0;
 	xsk->snd_una = xsk->iss;
-	xsk->snd_nxt = xsk->iss;
-	xsk->write_seq = xsk->iss + 1;
+	WRITE_ONCE(xsk->snd_nxt, xsk->iss);
+	WRITE_ONCE(xsk->write_seq, xsk->iss + 1);
 	/* A new connection: no RTT known, RFC 6298's initial RTO. */
 	memset(&xsk->rtt, 0, sizeof(xsk->rtt));
 	xsk->rto_ns = xtcp_rto_base(sk);
@@ -614,7 +621,7 @@ void xtcp_send_fin(struct sock *sk)
 		xtcp_queue_skb(sk, skb);
 	}
 	XTCP_SKB_CB(skb)->end_seq++;
-	xsk->write_seq++;
+	WRITE_ONCE(xsk->write_seq, xsk->write_seq + 1);
 	xsk->fin_queued = 1;
 	xtcp_push(sk);
 }
@@ -863,7 +870,7 @@ static int xtcp_batch_flush(struct sock *sk, struct xtcp_batch *b)
 		xsk->lsnd_ns = ktime_get_ns();
 	for (;;) {
 		XTCP_SKB_CB(skb)->tx_us = now;
-		xsk->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+		WRITE_ONCE(xsk->snd_nxt, XTCP_SKB_CB(skb)->end_seq);
 		xsk->packets_out++;
 		if (xsk->rtx_mode == XTCP_TIMER_PROBE) {
 			/* The window took data: persisting is over. */

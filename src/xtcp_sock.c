@@ -63,6 +63,22 @@ static void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * struct proto's stream_memory_free, below the send buffer's limit: no
+ * more is queued while TCP_NOTSENT_LOWAT bytes (or net.xtcp.notsent_lowat)
+ * wait unsent; a writer is woken (@wake 1) once half of that is left, as
+ * tcp_stream_memory_free() decides.
+ */
+static bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 lowat = READ_ONCE(xsk->notsent_lowat) ? :
+		    READ_ONCE(xtcp_sysctl(sk)->notsent_lowat);
+	u32 notsent = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_nxt);
+
+	return ((u64)notsent << wake) < lowat;
+}
+
 void xtcp_init_sock_common(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -80,13 +96,19 @@ void xtcp_init_sock_common(struct sock *sk)
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 }
 
-/* Receive buffer space, halved for skb overhead, for the window. */
+/*
+ * Receive buffer space, halved for skb overhead, for the window; never
+ * more than TCP_WINDOW_CLAMP.
+ */
 u32 xtcp_rcv_wnd_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
+	u32 win = space > 0 ? space / 2 : 0;
 
-	return space > 0 ? space / 2 : 0;
+	return clamp ? min(win, clamp) : win;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rcv_wnd_space);
 
 /**
  * xtcp_state_store - set sk_state
@@ -357,18 +379,18 @@ adjudge:
 /*
  * Forget all a connection learnt and agreed, as a new socket starts; the
  * user's options (TCP_MAXSEG, TCP_NODELAY, TCP_CORK, keepalive,
- * TCP_USER_TIMEOUT, TCP_SYNCNT and TCP_LINGER2) stay, as TCP's
- * tcp_disconnect() keeps them.
+ * TCP_USER_TIMEOUT, TCP_SYNCNT, TCP_LINGER2 and TCP_NOTSENT_LOWAT) stay,
+ * as TCP's tcp_disconnect() keeps them; TCP_WINDOW_CLAMP does not.
  */
 static void xtcp_reset_conn(struct xtcp_sock *xsk)
 {
 	xsk->iss = 0;
 	xsk->snd_una = 0;
-	xsk->snd_nxt = 0;
+	WRITE_ONCE(xsk->snd_nxt, 0);
 	xsk->snd_wnd = 0;
 	xsk->snd_wl1 = 0;
 	xsk->snd_wl2 = 0;
-	xsk->write_seq = 0;
+	WRITE_ONCE(xsk->write_seq, 0);
 	xsk->max_window = 0;
 	xsk->irs = 0;
 	xsk->rcv_nxt = 0;
@@ -406,6 +428,8 @@ static void xtcp_reset_conn(struct xtcp_sock *xsk)
 	xsk->snd_wscale = 0;
 	xsk->rcv_wscale = 0;
 	xsk->ts_offset = 0;
+	/* As tcp_disconnect(): the clamp goes with what was learnt. */
+	WRITE_ONCE(xsk->window_clamp, 0);
 	xsk->ts_recent = 0;
 	xsk->ts_recent_stamp = 0;
 	xsk->ofo_last = 0;
@@ -761,7 +785,7 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		}
 		pfrag->offset += copy;
 		XTCP_SKB_CB(skb)->end_seq += copy;
-		xsk->write_seq += copy;
+		WRITE_ONCE(xsk->write_seq, xsk->write_seq + copy);
 		copied += copy;
 		continue;
 
@@ -1137,6 +1161,23 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			WRITE_ONCE(xsk->linger2, val * HZ);
 		break;
+	case TCP_WINDOW_CLAMP:
+		/*
+		 * As TCP: 0 (no clamp) only before a connection; at least
+		 * half the smallest receive buffer, the value taken unsigned.
+		 */
+		if (!val && sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else if (!val)
+			WRITE_ONCE(xsk->window_clamp, 0);
+		else
+			WRITE_ONCE(xsk->window_clamp,
+				   max_t(u32, val, SOCK_MIN_RCVBUF / 2));
+		break;
+	case TCP_NOTSENT_LOWAT:
+		WRITE_ONCE(xsk->notsent_lowat, val);
+		sk->sk_write_space(sk);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -1165,6 +1206,22 @@ static u32 xtcp_lost_unacked(const struct sock *sk)
 			n++;
 	}
 	return n;
+}
+
+/*
+ * TCP_WINDOW_CLAMP as TCP reads it: the clamp set, or once a connection
+ * is under way the largest window the socket could offer now.
+ */
+static u32 xtcp_window_clamp(const struct sock *sk)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 clamp = READ_ONCE(xsk->window_clamp);
+
+	if (clamp || ((1 << inet_sk_state_load(sk)) &
+		      (TCPF_CLOSE | TCPF_LISTEN)))
+		return clamp;
+	return min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
+		     XTCP_MAX_WINDOW << READ_ONCE(xsk->rcv_wscale));
 }
 
 static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
@@ -1196,6 +1253,7 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_rtt_samples = xsk->rtt_samples;
 	info->xtcpi_sacked = xsk->sacked_out;
 	info->xtcpi_lost = xtcp_lost_unacked(sk);
+	info->xtcpi_notsent_bytes = xsk->write_seq - xsk->snd_nxt;
 	if (sk->sk_state != TCP_LISTEN && sk->sk_state != TCP_SYN_SENT &&
 	    sk->sk_state != TCP_CLOSE) {
 		info->xtcpi_options =
@@ -1272,6 +1330,7 @@ static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 	ti->tcpi_segs_in = xi.xtcpi_segs_in;
 	ti->tcpi_snd_wnd = xi.xtcpi_snd_wnd;
 	ti->tcpi_rcv_wnd = xi.xtcpi_rcv_wnd;
+	ti->tcpi_notsent_bytes = xi.xtcpi_notsent_bytes;
 }
 
 static int xtcp_getsockopt(struct sock *sk, int level, int optname,
@@ -1326,6 +1385,12 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		val = READ_ONCE(xsk->linger2);
 		if (val >= 0)
 			val = (val ? : READ_ONCE(xtcp_sysctl(sk)->fin_timeout)) / HZ;
+		break;
+	case TCP_WINDOW_CLAMP:
+		val = xtcp_window_clamp(sk);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(xsk->notsent_lowat);
 		break;
 	case TCP_CONGESTION:
 		len = min_t(unsigned int, len, TCP_CA_NAME_MAX);
@@ -1389,14 +1454,15 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLIN | EPOLLRDNORM;
 
 		if (!(shutdown & SEND_SHUTDOWN)) {
-			if (sk_stream_is_writeable(sk)) {
+			/* As tcp_poll(): TCP_NOTSENT_LOWAT's half, as a wake-up. */
+			if (__sk_stream_is_writeable(sk, 1)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 				/* Race with an ACK freeing space: look again. */
 				smp_mb__after_atomic();
-				if (sk_stream_is_writeable(sk))
+				if (__sk_stream_is_writeable(sk, 1))
 					mask |= EPOLLOUT | EPOLLWRNORM;
 			}
 		} else {
@@ -1428,6 +1494,7 @@ struct proto xtcp_prot = {
 	.backlog_rcv	= xtcp_v4_do_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive,
+	.stream_memory_free = xtcp_stream_memory_free,
 	.get_port	= xtcp_get_port,
 	.put_port	= xtcp_put_port,
 	.no_autobind	= true,

@@ -29,6 +29,7 @@ static int xtcp_secs_max = INT_MAX / HZ;	/* kept in jiffies */
 static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
 static int xtcp_min_snd_mss_max = 65535;
 static int xtcp_buf_max = INT_MAX / 2;		/* twice it still fits */
+static unsigned int xtcp_uint_max = UINT_MAX;
 
 /*
  * A vector of table->maxlen / sizeof(int) ints, each in extra1..extra2 as
@@ -333,6 +334,15 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "notsent_lowat",
+		.data		= &init_xtcp_sysctl.notsent_lowat,
+		.maxlen		= sizeof(init_xtcp_sysctl.notsent_lowat),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &xtcp_uint_max,
+	},
+	{
 		.procname	= "ip_local_port_range",
 		.data		= &init_xtcp_sysctl.port_range,
 		.maxlen		= sizeof(init_xtcp_sysctl.port_range),
@@ -376,6 +386,7 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 	ctl->wmem[2] = 4194304;
 	ctl->moderate_rcvbuf = 1;	/* tcp_moderate_rcvbuf */
 	ctl->slow_start_after_idle = 1;	/* tcp_slow_start_after_idle */
+	ctl->notsent_lowat = UINT_MAX;	/* tcp_notsent_lowat */
 }
 
 int xtcp_sysctl_init_net(struct net *net)

@@ -1223,6 +1223,157 @@ static void test_linger2(void)
 	close(s2);
 }
 
+/* TCP_INFO's @fd, bailing out on an error. */
+static void tcp_info_must(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len))
+		tap_bail("TCP_INFO: %s", errname(errno));
+}
+
+#define CLAMP		16384		/* TCP_WINDOW_CLAMP of the test */
+
+/*
+ * TCP_WINDOW_CLAMP: the most a socket's window offers, and the scale
+ * chosen for it; 0 (no clamp) only before a connection.
+ */
+static void test_window_clamp(void)
+{
+	static char buf[65536];
+	unsigned int wnd = 0;
+	struct tcp_info ti;
+	int f, t, c, s, r, min, i;
+
+	netns_enter(ns_a);
+	f = xsocket();
+	r = sock_get_int(f, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+	tap_ok(r == 0, "TCP_WINDOW_CLAMP starts 0 (%d)", r);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	sock_set_int(t, IPPROTO_TCP, TCP_WINDOW_CLAMP, 1);
+	EXPECT_OK(sock_set_int(f, IPPROTO_TCP, TCP_WINDOW_CLAMP, 1),
+		  "TCP_WINDOW_CLAMP 1");
+	min = sock_get_int(t, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+	r = sock_get_int(f, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+	tap_ok(r == min && min > 1, "... reads TCP's least, %d (%d)", min, r);
+	close(t);
+	EXPECT_OK(sock_set_int(f, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0),
+		  "TCP_WINDOW_CLAMP 0 before a connection");
+	r = sock_get_int(f, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+	tap_ok(r == 0, "... reads 0 (%d)", r);
+	close(f);
+
+	/* Clamped before connecting: scale 0, and B's window never above. */
+	c = xsocket();
+	sock_set_int(c, IPPROTO_TCP, TCP_WINDOW_CLAMP, CLAMP);
+	if (do_connect(c, ADDR_B, PORT_LST))
+		tap_bail("connect: %s", errname(errno));
+	s = accept(lst, NULL, NULL);
+	if (s < 0)
+		tap_bail("accept: %s", errname(errno));
+	r = sock_get_int(c, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+	tap_ok(r == CLAMP, "connected, TCP_WINDOW_CLAMP reads %d (%d)", CLAMP, r);
+	EXPECT_ERR(sock_set_int(c, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0), EINVAL,
+		   "TCP_WINDOW_CLAMP 0 once connected");
+	tcp_info_must(c, &ti);
+	tap_ok(ti.tcpi_rcv_wscale == 0,
+	       "clamped to %d, the window scale offered is 0 (%u)", CLAMP,
+	       ti.tcpi_rcv_wscale);
+	sock_set_nonblock(s, 1);
+	memset(buf, 'w', sizeof(buf));
+	for (i = 0; i < 64; i++) {
+		if (send(s, buf, sizeof(buf), MSG_NOSIGNAL) < 0) {
+			if (errno != EAGAIN)
+				tap_bail("send: %s", errname(errno));
+			usleep(10000);
+		}
+		tcp_info_must(s, &ti);
+		if (ti.tcpi_snd_wnd > wnd)
+			wnd = ti.tcpi_snd_wnd;
+	}
+	if (xtcp_mode)
+		tap_ok(wnd > 0 && wnd <= CLAMP,
+		       "while B sends to it, the largest window B saw is at most %d (%u)",
+		       CLAMP, wnd);
+	else
+		tap_skip("while B sends to it, the largest window B saw is at most the clamp",
+			 "6.12's tcp_measure_rcv_mss() resets a set clamp");
+	close(c);
+	close(s);
+}
+
+#define LOWAT		16384		/* TCP_NOTSENT_LOWAT of the test */
+
+/*
+ * TCP_NOTSENT_LOWAT: with the peer not reading, a writer stops once that
+ * much waits unsent, long before its send buffer is full, and may write
+ * again once the peer reads.
+ */
+static void test_notsent_lowat(void)
+{
+	static char buf[4096];
+	struct tcp_info ti;
+	long sent = 0, got = 0, n;
+	int c, s, r, sb, i;
+	char rb[65536];
+
+	netns_enter(ns_a);
+	c = xsocket();
+	r = sock_get_int(c, IPPROTO_TCP, TCP_NOTSENT_LOWAT);
+	tap_ok(r == 0, "TCP_NOTSENT_LOWAT starts 0 (%d)", r);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_NOTSENT_LOWAT, LOWAT),
+		  "TCP_NOTSENT_LOWAT %d", LOWAT);
+	r = sock_get_int(c, IPPROTO_TCP, TCP_NOTSENT_LOWAT);
+	tap_ok(r == LOWAT, "... reads %d (%d)", LOWAT, r);
+	sock_set_int(c, SOL_SOCKET, SO_SNDBUFFORCE, 4 << 20);
+	sb = sock_get_int(c, SOL_SOCKET, SO_SNDBUF);
+	if (do_connect(c, ADDR_B, PORT_LST))
+		tap_bail("connect: %s", errname(errno));
+	s = accept(lst, NULL, NULL);
+	if (s < 0)
+		tap_bail("accept: %s", errname(errno));
+	sock_set_nonblock(c, 1);
+	memset(buf, 'n', sizeof(buf));
+	/*
+	 * Until the peer's window shuts, its ACKs let more out and the
+	 * writer on: write until the window is 0 and poll() says no.
+	 */
+	for (i = 0; i < 1000; i++) {
+		while (sent < sb && (n = send(c, buf, sizeof(buf),
+					      MSG_NOSIGNAL)) > 0)
+			sent += n;
+		if (sent >= sb || errno != EAGAIN)
+			tap_bail("send: %s", sent >= sb ? "no end" :
+				 errname(errno));
+		WAIT_UNTIL((tcp_info_must(c, &ti), !ti.tcpi_snd_wnd) ||
+			   poll1(c, POLLOUT, 0) > 0, WAIT_MS);
+		if (!ti.tcpi_snd_wnd && poll1(c, POLLOUT, 0) == 0)
+			break;
+	}
+	tcp_info_must(c, &ti);
+	/*
+	 * send() stops at LOWAT unsent, give or take the last skb; what the
+	 * window let out since leaves at least half of it, or poll() would
+	 * have said POLLOUT.
+	 */
+	tap_ok(i < 1000 && ti.tcpi_notsent_bytes >= LOWAT / 2 &&
+	       ti.tcpi_notsent_bytes < LOWAT + 65536 && sent < sb / 4,
+	       "the peer not reading, send() says EAGAIN with %u bytes unsent (%d to %d), %ld sent of a %d-byte buffer",
+	       ti.tcpi_notsent_bytes, LOWAT / 2, LOWAT + 65536, sent, sb);
+	tap_ok(poll1(c, POLLOUT, 0) == 0, "... and poll() gives no POLLOUT");
+
+	/* The peer reads all: the writer may go on. */
+	sock_set_nonblock(s, 1);
+	r = 0;
+	WAIT_UNTIL(((n = recv(s, rb, sizeof(rb), 0)) > 0 ? (got += n) : 0,
+		    (r = poll1(c, POLLOUT, 0)) > 0), WAIT_MS);
+	tap_ok(r > 0 && (r & POLLOUT) && got > 0,
+	       "once the peer reads (%ld bytes), POLLOUT (%#x)", got, r);
+	close(c);
+	close(s);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1427,6 +1578,8 @@ int main(void)
 	test_options();
 	test_congestion();
 	test_linger2();
+	test_window_clamp();
+	test_notsent_lowat();
 
 	close(lst);
 	return tap_end();

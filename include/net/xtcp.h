@@ -125,6 +125,7 @@ struct xtcp_sysctl {
 	int	wmem[3];		/* send buffer: min, default, max */
 	int	moderate_rcvbuf;	/* receive buffer autotuning */
 	int	slow_start_after_idle;	/* RFC 5681 4.1 restart window */
+	unsigned int notsent_lowat;	/* unsent bytes a writer may leave */
 };
 
 /*
@@ -358,6 +359,8 @@ struct xtcp_sock {
 	u32	mtu_info;	/* next-hop MTU of the last ICMP about it */
 	u32	user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: off */
 	int	linger2;	/* TCP_LINGER2, jiffies; 0: default, <0: reset */
+	u32	window_clamp;	/* TCP_WINDOW_CLAMP, bytes; 0: none */
+	u32	notsent_lowat;	/* TCP_NOTSENT_LOWAT; 0: net.xtcp default */
 	u64	rto_ns;		/* current retransmission timeout */
 	u64	rtx_stamp_ns;	/* first timeout of SND.UNA, or 0 */
 	u64	rcv_stamp_ns;	/* last segment received (keepalive) */

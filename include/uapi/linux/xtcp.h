@@ -36,9 +36,12 @@
  * ports by changing its socket family.
  *
  *	TCP_NODELAY (1), TCP_MAXSEG (2), TCP_CORK (3), TCP_KEEPIDLE (4),
- *	TCP_KEEPINTVL (5), TCP_KEEPCNT (6), TCP_QUICKACK (12),
- *	TCP_USER_TIMEOUT (18)	shared, at SOL_XTCP or SOL_TCP
- *	XTCP_INFO (11)		SOL_XTCP only: struct xtcp_info
+ *	TCP_KEEPINTVL (5), TCP_KEEPCNT (6), TCP_SYNCNT (7), TCP_LINGER2 (8),
+ *	TCP_WINDOW_CLAMP (10), TCP_QUICKACK (12), TCP_CONGESTION (13),
+ *	TCP_USER_TIMEOUT (18), TCP_NOTSENT_LOWAT (25)
+ *				shared, at SOL_XTCP or SOL_TCP
+ *	XTCP_INFO (11)		SOL_XTCP: struct xtcp_info; at SOL_TCP the
+ *				same number is TCP_INFO, struct tcp_info
  */
 #define SOL_XTCP	IPPROTO_XTCP
 
@@ -93,6 +96,7 @@ struct xtcp_info {
 	__u32	xtcpi_rtt_samples;	/* RTT samples taken (Karn's rule) */
 	__u32	xtcpi_sacked;		/* segments in flight the peer SACKed */
 	__u32	xtcpi_lost;		/* presumed lost, not yet acked */
+	__u32	xtcpi_notsent_bytes;	/* queued, not yet sent */
 };
 
 /* xtcp_info.xtcpi_ca_state: the sender's loss-recovery state. */
