@@ -5,7 +5,8 @@
  *
  * Module load registers, in order: the slabs of half-open requests and
  * TIME_WAIT entries, the struct proto (its slab), the per-namespace
- * state, the IPv4 protocol handler, the socket family.
+ * state, the IPv4 protocol handler, the socket family, and the entry of
+ * the inet family that gives socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP).
  * Unload and every failed load step undo them in reverse order.
  */
 
@@ -90,7 +91,9 @@ static int __init xtcp_init(void)
 		goto out_offload;
 	}
 
-	pr_info("socket family %d, IP protocol %u\n", PF_XTCP,
+	xtcp_inetsw_register(xtcp_ipproto);
+
+	pr_info("socket family %d, IP protocol %u (also AF_INET)\n", PF_XTCP,
 		xtcp_ipproto);
 	return 0;
 
@@ -117,6 +120,7 @@ static void __exit xtcp_exit(void)
 	 * No socket exists: each holds a module reference.  TIME_WAIT
 	 * entries hold none; every namespace's exit frees them.
 	 */
+	xtcp_inetsw_unregister();
 	sock_unregister(PF_XTCP);
 	/* Waits (synchronize_net) for softirqs inside xtcp_v4_rcv(). */
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);

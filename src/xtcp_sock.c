@@ -7,13 +7,15 @@
  * inet_sendmsg, inet_recvmsg, inet_ioctl, inet_release), so argument
  * checking and errnos are TCP's.  They call into xtcp_prot below for
  * everything XTCP does itself.  Hooks keyed on the family (SELinux's inet
- * port checks, cgroup-BPF sockaddr programs) skip AF_XTCP.
+ * port checks, cgroup-BPF sockaddr programs) skip AF_XTCP; they run for
+ * the same socket opened in AF_INET (xtcp_inetsw below).
  *
- * socket() accepts SOCK_STREAM with protocol 0 or the XTCP protocol number
- * in force and answers every other combination with the errno inet_create()
- * gives for TCP.  Each socket holds a reference on the module (through
- * proto_ops.owner and proto.owner), so the module cannot be unloaded while
- * one exists, orphans in FIN_WAIT included.  TIME_WAIT entries are no
+ * socket(AF_XTCP) accepts SOCK_STREAM with protocol 0 or the XTCP protocol
+ * number in force and answers every other combination with the errno
+ * inet_create() gives for TCP; socket(AF_INET, SOCK_STREAM, that number)
+ * is inet_create()'s, through xtcp_inetsw.  Each socket holds a reference
+ * on the module (through proto_ops.owner and proto.owner), so the module
+ * cannot be unloaded while one exists, orphans in FIN_WAIT included.  TIME_WAIT entries are no
  * sockets and hold none (see xtcp_timewait.c).
  *
  * Lifetime: sk_alloc()'s reference belongs to the protocol and is dropped
@@ -23,6 +25,7 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/bpf-cgroup.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/sockios.h>
@@ -30,6 +33,7 @@
 #include <linux/tcp.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
+#include <net/protocol.h>
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -1478,6 +1482,45 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/*
+ * struct proto's init: what a new socket needs beyond what its family's
+ * create gave it, for xtcp_create() (AF_XTCP) and inet_create() (AF_INET)
+ * alike.
+ */
+static int xtcp_init_sock(struct sock *sk)
+{
+	xtcp_init_sock_common(sk);
+	/* Buffers start from net.xtcp.wmem and rmem, as tcp_init_sock(). */
+	sk->sk_sndbuf = READ_ONCE(xtcp_sysctl(sk)->wmem[1]);
+	sk->sk_rcvbuf = READ_ONCE(xtcp_sysctl(sk)->rmem[1]);
+	/* The "sockets" column of /proc/net/protocols. */
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	return 0;
+}
+
+/*
+ * struct proto's destroy, which only sk_common_release() calls: when
+ * inet_create() gives up on a socket after init (a cgroup program
+ * refused it).  It was never connected nor bound, so in no table.
+ */
+static void xtcp_destroy_new(struct sock *sk)
+{
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+}
+
+/*
+ * struct proto's pre_connect, for AF_INET sockets: the cgroup-BPF connect
+ * programs may look at and rewrite the address, as tcp_v4_pre_connect().
+ */
+static int xtcp_pre_connect(struct sock *sk, struct sockaddr *uaddr,
+			    int addr_len)
+{
+	if (addr_len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	sock_owned_by_me(sk);
+	return BPF_CGROUP_RUN_PROG_INET4_CONNECT(sk, uaddr, &addr_len);
+}
+
 struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
@@ -1493,6 +1536,10 @@ struct proto xtcp_prot = {
 	.recvmsg	= xtcp_recvmsg,
 	.backlog_rcv	= xtcp_v4_do_rcv,
 	.release_cb	= xtcp_release_cb,
+	.init		= xtcp_init_sock,
+	.destroy	= xtcp_destroy_new,
+	.pre_connect	= xtcp_pre_connect,
+	.unhash		= xtcp_unhash,
 	.keepalive	= xtcp_keepalive,
 	.stream_memory_free = xtcp_stream_memory_free,
 	.get_port	= xtcp_get_port,
@@ -1501,25 +1548,28 @@ struct proto xtcp_prot = {
 	.obj_size	= sizeof(struct xtcp_sock),
 };
 
-static const struct proto_ops xtcp_stream_ops = {
-	.family		= PF_XTCP,
-	.owner		= THIS_MODULE,
-	.release	= inet_release,
-	.bind		= inet_bind,
-	.connect	= inet_stream_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= inet_accept,
-	.getname	= inet_getname,
-	.poll		= xtcp_poll,
-	.ioctl		= inet_ioctl,
-	.listen		= xtcp_listen,
-	.shutdown	= inet_shutdown,
-	.setsockopt	= sock_common_setsockopt,
-	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= inet_sendmsg,
-	.recvmsg	= inet_recvmsg,
-	.mmap		= sock_no_mmap,
-};
+/* The socket calls, the same in both families but for .family. */
+#define XTCP_STREAM_OPS(fam) {						\
+	.family		= (fam),					\
+	.owner		= THIS_MODULE,					\
+	.release	= inet_release,					\
+	.bind		= inet_bind,					\
+	.connect	= inet_stream_connect,				\
+	.socketpair	= sock_no_socketpair,				\
+	.accept		= inet_accept,					\
+	.getname	= inet_getname,					\
+	.poll		= xtcp_poll,					\
+	.ioctl		= inet_ioctl,					\
+	.listen		= xtcp_listen,					\
+	.shutdown	= inet_shutdown,				\
+	.setsockopt	= sock_common_setsockopt,			\
+	.getsockopt	= sock_common_getsockopt,			\
+	.sendmsg	= inet_sendmsg,					\
+	.recvmsg	= inet_recvmsg,					\
+	.mmap		= sock_no_mmap,					\
+}
+
+static const struct proto_ops xtcp_stream_ops = XTCP_STREAM_OPS(PF_XTCP);
 
 static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 		       int kern)
@@ -1553,20 +1603,26 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	/* Path MTU discovery, DF set, as inet_create() gives TCP. */
 	inet->pmtudisc = READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ?
 			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
-	xtcp_init_sock_common(sk);
-	/* Buffers start from net.xtcp.wmem and rmem, as tcp_init_sock(). */
-	sk->sk_sndbuf = READ_ONCE(xtcp_sysctl(sk)->wmem[1]);
-	sk->sk_rcvbuf = READ_ONCE(xtcp_sysctl(sk)->rmem[1]);
-
-	/* The "sockets" column of /proc/net/protocols. */
-	sock_prot_inuse_add(net, &xtcp_prot, 1);
-	return 0;
+	return xtcp_init_sock(sk);
 }
 
 const struct net_proto_family xtcp_family_ops = {
 	.family	= PF_XTCP,
 	.create	= xtcp_create,
 	.owner	= THIS_MODULE,
+};
+
+static const struct proto_ops xtcp_inet_stream_ops = XTCP_STREAM_OPS(PF_INET);
+
+/*
+ * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP): inet_create() finds this
+ * entry by its protocol (the one in force, see the module parameter
+ * ipproto), never for protocol 0, which stays TCP's.
+ */
+static struct inet_protosw xtcp_inetsw = {
+	.type		= SOCK_STREAM,
+	.prot		= &xtcp_prot,
+	.ops		= &xtcp_inet_stream_ops,
 };
 
 int xtcp_proto_register(void)
@@ -1577,4 +1633,20 @@ int xtcp_proto_register(void)
 void xtcp_proto_unregister(void)
 {
 	proto_unregister(&xtcp_prot);
+}
+
+/*
+ * After xtcp_proto_register(): AF_INET sockets of protocol @protocol.  It
+ * cannot be one of the permanent entries (TCP's): inet_add_protocol()
+ * refused those numbers before, as their handlers are taken.
+ */
+void xtcp_inetsw_register(u8 protocol)
+{
+	xtcp_inetsw.protocol = protocol;
+	inet_register_protosw(&xtcp_inetsw);
+}
+
+void xtcp_inetsw_unregister(void)
+{
+	inet_unregister_protosw(&xtcp_inetsw);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * socket(2) on AF_XTCP: what opens, the errno of every unsupported
- * argument (checked against what AF_INET answers for TCP), the socket's
- * identity through getsockopt, and that closing releases every socket.
+ * socket(2) on AF_XTCP, and on AF_INET with IPPROTO_XTCP: what opens, the
+ * errno of every unsupported argument (checked against what AF_INET
+ * answers for TCP), the socket's identity through getsockopt, and that
+ * closing releases every socket.
  * It runs in a network namespace of its own, whose sockets it counts; the
  * module's reference count is global: other tests' sockets opening or
  * closing meanwhile change it.
@@ -110,6 +111,33 @@ int main(void)
 	tap_ok(fd >= 0, "socket(AF_XTCP, SOCK_STREAM, IPPROTO_XTCP) opens");
 	if (fd >= 0)
 		close(fd);
+
+	/* The inet family's entry: the same socket, but for SO_DOMAIN. */
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP);
+	if (tap_ok(fd >= 0, "socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP) opens (%s)",
+		   fd < 0 ? strerror(errno) : "ok")) {
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_DOMAIN) == AF_INET,
+		       "... SO_DOMAIN is AF_INET");
+		tap_ok(sock_get_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_XTCP,
+		       "... SO_PROTOCOL is IPPROTO_XTCP");
+		tap_ok(protocols_sockets() == socks0 + 1,
+		       "... /proc/net/protocols counts it as XTCP");
+		tap_ok(xtcp_module_refcnt() > refcnt0,
+		       "... it holds a module reference");
+		tap_ok(sock_get_int(fd, SOL_XTCP, TCP_NODELAY) == 0,
+		       "... it answers at SOL_XTCP");
+		tap_ok(close(fd) == 0 && protocols_sockets() == socks0,
+		       "... closed, it is no longer counted");
+	}
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	tap_ok(fd >= 0 && sock_get_int(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP,
+	       "socket(AF_INET, SOCK_STREAM, 0) is still TCP");
+	if (fd >= 0)
+		close(fd);
+	n = socket_errno(AF_INET, SOCK_DGRAM, IPPROTO_XTCP);
+	tap_ok(n == EPROTONOSUPPORT,
+	       "socket(AF_INET, SOCK_DGRAM, IPPROTO_XTCP): EPROTONOSUPPORT (got %s)",
+	       n ? strerror(n) : "a socket");
 
 	fd = socket(AF_XTCP, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (tap_ok(fd >= 0, "SOCK_NONBLOCK | SOCK_CLOEXEC open")) {

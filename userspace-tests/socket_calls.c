@@ -6,7 +6,10 @@
  * the socket options, each compared with what Linux TCP answers.  Run with
  * XTCP_TEST_FAMILY=tcp it tests Linux TCP itself, and must pass; XTCP must
  * answer the same, except for its identity (SO_DOMAIN, SO_PROTOCOL) and
- * XTCP_INFO, where the test branches on the mode.
+ * XTCP_INFO, where the test branches on the mode.  XTCP_TEST_FAMILY=inet
+ * tests XTCP through the inet family's entry, socket(AF_INET, SOCK_STREAM,
+ * IPPROTO_XTCP) (socket_calls_inet.sh), which answers as AF_XTCP does but
+ * for SO_DOMAIN.
  */
 
 #include "xtcp_test.h"
@@ -50,7 +53,7 @@
 static const char *ns_a;	/* the clients */
 static const char *ns_b;	/* the servers */
 
-static int family = AF_XTCP, xtcp_mode = 1;
+static int family = AF_XTCP, sock_proto, xtcp_mode = 1;
 static const char *sysctl_syn_retries = "net/xtcp/syn_retries";
 static const char *sysctl_port_range = "net/xtcp/ip_local_port_range";
 static const char *proc_conns = "/proc/self/net/xtcp";
@@ -134,7 +137,7 @@ static void set_timeo(int fd, int name, int ms)
  */
 static int xsocket(void)
 {
-	int fd = socket(family, SOCK_STREAM, 0);
+	int fd = socket(family, SOCK_STREAM, sock_proto);
 
 	if (fd < 0)
 		tap_bail("socket: %s", errname(errno));
@@ -212,7 +215,7 @@ static int unprivileged_bind(int port)
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(255);
-		fd = socket(family, SOCK_STREAM, 0);
+		fd = socket(family, SOCK_STREAM, sock_proto);
 		if (fd < 0)
 			_exit(254);
 		_exit(do_bind(fd, "0.0.0.0", port) ? errno : 0);
@@ -1536,10 +1539,16 @@ int main(void)
 		sysctl_syn_retries = "net/ipv4/tcp_syn_retries";
 		sysctl_port_range = "net/ipv4/ip_local_port_range";
 		proc_conns = "/proc/self/net/tcp";
+	} else if (mode && !strcmp(mode, "inet")) {
+		family = AF_INET;
+		sock_proto = IPPROTO_XTCP;
+	} else if (mode && strcmp(mode, "xtcp")) {
+		tap_bail("XTCP_TEST_FAMILY=%s: want xtcp, inet or tcp", mode);
 	}
 
 	tap_begin();
-	tap_diag("family %s", xtcp_mode ? "AF_XTCP" : "AF_INET (TCP)");
+	tap_diag("family %s", !xtcp_mode ? "AF_INET (TCP)" :
+		 sock_proto ? "AF_INET, IPPROTO_XTCP" : "AF_XTCP");
 	sigaction(SIGPIPE, &sa, NULL);
 
 	ns_a = test_netns_add("a");

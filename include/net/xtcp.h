@@ -456,6 +456,8 @@ static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xsk)
 extern const struct net_proto_family xtcp_family_ops;
 int xtcp_proto_register(void);
 void xtcp_proto_unregister(void);
+void xtcp_inetsw_register(u8 protocol);
+void xtcp_inetsw_unregister(void);
 
 /* xtcp_sock.c */
 void xtcp_set_state(struct sock *sk, int state);

@@ -2,7 +2,8 @@
 /*
  * XTCP: a TCP-like reliable byte stream in its own socket family.
  *
- * User programs open it with socket(AF_XTCP, SOCK_STREAM, 0) and use
+ * User programs open it with socket(AF_XTCP, SOCK_STREAM, 0), or in the
+ * inet family with socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP), and use
  * struct sockaddr_in (sin_family AF_INET) for addresses, as with TCP.
  */
 #ifndef _UAPI_LINUX_XTCP_H
@@ -25,7 +26,8 @@
 /*
  * The IP protocol number carrying XTCP segments: 253 is reserved for
  * experimentation by RFC 3692.  The module parameter "ipproto" may select
- * another number at load time; socket() accepts 0 or the number in force.
+ * another number at load time; socket(AF_XTCP) accepts 0 or the number in
+ * force, socket(AF_INET, SOCK_STREAM) the number in force.
  */
 #define IPPROTO_XTCP	253
 
