@@ -1403,6 +1403,25 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 }
 
 /*
+ * What an orphan that gave up leaves: its one segment, a reset at @seq,
+ * the counter @mib one above @before, and the socket destroyed.  Drops
+ * the test's reference.
+ */
+static void expect_orphan_reset(struct kunit *test, struct sock *sk,
+				const struct xtcp_kt_rec *rec, unsigned int n,
+				u32 seq, int mib, unsigned long before)
+{
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, rec[0].flags, RST | ACK);
+		KUNIT_EXPECT_EQ(test, rec[0].seq, seq);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(mib), before + 1);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	sock_put(sk);
+}
+
+/*
  * New data for an orphan: nobody will read it, so the connection is
  * reset (RFC 9293 3.6.1, SHLD-3) and destroyed at once.
  */
@@ -1418,15 +1437,10 @@ static void xtcp_state_orphan_data_resets(struct kunit *test)
 		return;
 	KUNIT_EXPECT_EQ(test, feed_orphan(&ts, ACK | PSH, ts.rcv_nxt, ISS + 1,
 					  DLEN, &a), TCP_CLOSE);
-	KUNIT_EXPECT_EQ(test, a.n, 1U);
-	if (a.n == 1) {
+	if (a.n == 1)
 		KUNIT_EXPECT_PTR_EQ(test, a.rec[0].sk, (const struct sock *)sk);
-		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
-		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
-	}
-	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONDATA), before + 1);
-	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
-	sock_put(sk);
+	expect_orphan_reset(test, sk, a.rec, a.n, ISS + 2 + DLEN,
+			    XTCP_MIB_ABORTONDATA, before);
 }
 
 /*
@@ -1455,15 +1469,9 @@ static void xtcp_state_orphan_fin_wait2_timeout(struct kunit *test)
 			TCP_FIN_WAIT2);
 	wait_timer_deferred(sk, XTCP_STATE_DEFERRED);
 	release_sock(sk);
-	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
 	n = xtcp_kt_rec_take(a.rec);
-	KUNIT_EXPECT_EQ(test, n, 1U);
-	if (n == 1) {
-		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
-		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
-	}
-	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONTIMEOUT), before + 1);
-	sock_put(sk);
+	expect_orphan_reset(test, sk, a.rec, n, ISS + 2 + DLEN,
+			    XTCP_MIB_ABORTONTIMEOUT, before);
 }
 
 /*
@@ -1487,14 +1495,8 @@ static void xtcp_state_orphan_linger2_reset(struct kunit *test)
 					    ISS + 2 + DLEN, 0, &a),
 			TCP_CLOSE);
 	release_sock(sk);
-	KUNIT_EXPECT_EQ(test, a.n, 1U);
-	if (a.n == 1) {
-		KUNIT_EXPECT_EQ(test, a.rec[0].flags, RST | ACK);
-		KUNIT_EXPECT_EQ(test, a.rec[0].seq, ISS + 2 + DLEN);
-	}
-	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONDATA), before + 1);
-	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
-	sock_put(sk);
+	expect_orphan_reset(test, sk, a.rec, a.n, ISS + 2 + DLEN,
+			    XTCP_MIB_ABORTONDATA, before);
 }
 
 /*
