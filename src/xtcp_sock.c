@@ -15,8 +15,8 @@
  * inet_create() gives for TCP; socket(AF_INET, SOCK_STREAM, that number)
  * is inet_create()'s, through xtcp_inetsw.  Each socket holds a reference
  * on the module (through proto_ops.owner and proto.owner), so the module
- * cannot be unloaded while one exists, orphans in FIN_WAIT included.  TIME_WAIT entries are no
- * sockets and hold none (see xtcp_timewait.c).
+ * cannot be unloaded while one exists, orphans in FIN_WAIT included.
+ * TIME_WAIT entries are no sockets and hold none (see xtcp_timewait.c).
  *
  * Lifetime: sk_alloc()'s reference belongs to the protocol and is dropped
  * by xtcp_destroy_sock(), once the socket is closed (TCP_CLOSE), out of
@@ -209,9 +209,9 @@ void xtcp_destroy_sock(struct sock *sk)
  * An orphan is destroyed; a socket the user still holds is left in
  * TCP_CLOSE for its owner to see, and woken.  A child not yet accepted
  * is left in TCP_CLOSE too: as in TCP, it stays in the accept queue, and
- * accept() hands it out with its error (a reset before accept() is ECONNRESET on the
- * first recv(), not a connection that never arrived); a listener that
- * closes first frees it (xtcp_listen_stop()).
+ * accept() hands it out with its error (a reset before accept() is
+ * ECONNRESET on the first recv(), not a connection that never arrived); a
+ * listener that closes first frees it (xtcp_listen_stop()).
  */
 void xtcp_done(struct sock *sk)
 {
