@@ -26,6 +26,8 @@
 #include "xtcp_hash.h"
 
 struct xtcp_tables xtcp_tables __read_mostly;
+/* Walked by xtcp_diag.ko, as inet_diag walks TCP's hashinfo. */
+EXPORT_SYMBOL_GPL(xtcp_tables);
 
 static u32 xtcp_hash_secret __read_mostly;
 static siphash_aligned_key_t xtcp_port_key;
@@ -154,6 +156,7 @@ struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 	spin_unlock_bh(&b->lock);
 	return sk;
 }
+EXPORT_SYMBOL_GPL(xtcp_lookup_conn);
 
 /**
  * xtcp_lookup_established - the connection an arriving segment belongs to

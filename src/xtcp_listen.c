@@ -1075,7 +1075,7 @@ unsigned int xtcp_synq_copy(struct sock *sk, unsigned int start,
 	}
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(xtcp_synq_copy);
+EXPORT_SYMBOL_GPL(xtcp_synq_copy);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The oldest request of the least retried. */

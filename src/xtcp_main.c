@@ -28,7 +28,7 @@ MODULE_PARM_DESC(ipproto,
 		 "IP protocol number carrying XTCP (default 253, RFC 3692 experimental)");
 
 u8 xtcp_ipproto __read_mostly;
-EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
+EXPORT_SYMBOL_GPL(xtcp_ipproto);
 
 static const struct net_protocol xtcp_protocol = {
 	.handler	= xtcp_v4_rcv,

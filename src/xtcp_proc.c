@@ -240,10 +240,10 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	struct sock *sk = v;
 	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
-	int state, timer = 0, rx, tx;
-	u32 ssthresh;
-	unsigned long expires = 0;
-	struct hrtimer *t = NULL;
+	unsigned long expires;
+	int state, timer;
+	u32 ssthresh, rx, tx;
+	s64 left_ns;
 
 	seq_setwidth(seq, XTCP_PROC_WIDTH);
 	if (v == SEQ_START_TOKEN) {
@@ -263,31 +263,12 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	xsk = xtcp_sk(sk);
 	state = inet_sk_state_load(sk);
 	ssthresh = READ_ONCE(xsk->cc.ssthresh);
-	if (state == TCP_LISTEN) {
-		rx = READ_ONCE(sk->sk_ack_backlog);
+	xtcp_queues(sk, &rx, &tx);
+	/* A listener's backlog is shown by sock_diag only, as TCP's. */
+	if (state == TCP_LISTEN)
 		tx = 0;
-	} else {
-		rx = max_t(int, READ_ONCE(xsk->rcv_nxt) -
-				READ_ONCE(xsk->copied_seq), 0);
-		tx = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
-	}
-
-	/*
-	 * TCP's timer codes: 1 retransmit, 4 zero-window probe,
-	 * 2 keepalive or FIN_WAIT2, 3 TIME_WAIT.
-	 */
-	if (hrtimer_is_queued(&xsk->rtx_timer)) {
-		timer = READ_ONCE(xsk->rtx_mode) == XTCP_TIMER_PROBE ? 4 : 1;
-		t = &xsk->rtx_timer;
-	} else if (hrtimer_is_queued(&xsk->state_timer)) {
-		timer = 2;
-		t = &xsk->state_timer;
-	}
-	if (t) {
-		s64 ns = ktime_to_ns(hrtimer_get_remaining(t));
-
-		expires = jiffies_to_clock_t(nsecs_to_jiffies(max_t(s64, ns, 0)));
-	}
+	timer = xtcp_timer_pending(sk, &left_ns);
+	expires = jiffies_to_clock_t(nsecs_to_jiffies(left_ns));
 
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %016x %lu %lu %u %u %d",
 		   (int)(seq->index - 1),

@@ -238,6 +238,45 @@ static void xtcp_abort(struct sock *sk)
 	xtcp_stop_timers(sk);
 }
 
+/**
+ * xtcp_diag_destroy - end a connection for sock_diag's SOCK_DESTROY
+ * @sk: the socket, referenced by the caller
+ * @err: the error its owner sees (ECONNABORTED)
+ *
+ * As tcp_abort(): a reset to the peer where one is due, the error
+ * reported, the socket closed (an orphan freed, as its other ends free
+ * it).  Listeners are not taken: their owner closes them.
+ *
+ * Return: 0, -ENOENT when already closed, -EOPNOTSUPP for a listener.
+ */
+int xtcp_diag_destroy(struct sock *sk, int err)
+{
+	int ret = 0;
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		ret = -ENOENT;
+		goto out;
+	case TCP_LISTEN:
+		ret = -EOPNOTSUPP;
+		goto out;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_SYN_RECV:
+		xtcp_send_active_reset(sk, GFP_KERNEL);
+		break;
+	}
+	WRITE_ONCE(sk->sk_err, err);
+	sk_error_report(sk);
+	xtcp_done(sk);
+out:
+	release_sock(sk);
+	return ret;
+}
+
 /*
  * Close what a closing listener holds: its half-open requests silently,
  * the connections not yet accepted with a reset.  The listener is in
@@ -323,6 +362,28 @@ static u32 xtcp_inq(const struct sock *sk)
 		n--;
 	return n;
 }
+
+/**
+ * xtcp_queues - the queues /proc/net/xtcp and sock_diag show, as TCP's
+ * @sk: the socket, referenced; its lock need not be held
+ * @rx: a listener's connections waiting for accept(), or the bytes
+ *	received and not read (a FIN counted, as in TCP)
+ * @tx: a listener's backlog, or the bytes sent and not acknowledged
+ */
+void xtcp_queues(const struct sock *sk, u32 *rx, u32 *tx)
+{
+	const struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (inet_sk_state_load(sk) == TCP_LISTEN) {
+		*rx = READ_ONCE(sk->sk_ack_backlog);
+		*tx = READ_ONCE(sk->sk_max_ack_backlog);
+		return;
+	}
+	*rx = max_t(int, READ_ONCE(xsk->rcv_nxt) - READ_ONCE(xsk->copied_seq),
+		    0);
+	*tx = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
+}
+EXPORT_SYMBOL_GPL(xtcp_queues);
 
 static void xtcp_close(struct sock *sk, long timeout)
 {
@@ -1051,13 +1112,9 @@ static bool xtcp_sol(int level)
 }
 
 /*
- * XTCP's congestion control is NewReno with SACK-based recovery
- * (xtcp_cong.c), which Linux TCP names "reno".  TCP_CONGESTION reads that
- * name and takes only it: another fails as TCP fails for an algorithm it
- * does not have.
+ * TCP_CONGESTION reads XTCP_CA_NAME and takes only it: another fails as
+ * TCP fails for an algorithm it does not have.
  */
-#define XTCP_CA_NAME	"reno"
-
 static int xtcp_set_congestion(sockptr_t optval, unsigned int optlen)
 {
 	char name[TCP_CA_NAME_MAX];
@@ -1228,7 +1285,12 @@ static u32 xtcp_window_clamp(const struct sock *sk)
 		     XTCP_MAX_WINDOW << READ_ONCE(xsk->rcv_wscale));
 }
 
-static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+/**
+ * xtcp_get_info - XTCP_INFO's snapshot of a socket
+ * @sk: the socket, referenced, not locked (this takes its lock)
+ * @info: filled in; fields without a meaning in @sk's state are zero
+ */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 
@@ -1276,6 +1338,7 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 		info->xtcpi_unacked = xsk->snd_nxt - xsk->snd_una;
 	release_sock(sk);
 }
+EXPORT_SYMBOL_GPL(xtcp_get_info);
 
 /*
  * getsockopt(SOL_TCP, TCP_INFO): XTCP_INFO in Linux TCP's structure, for
@@ -1539,6 +1602,7 @@ struct proto xtcp_prot = {
 	.init		= xtcp_init_sock,
 	.destroy	= xtcp_destroy_new,
 	.pre_connect	= xtcp_pre_connect,
+	.diag_destroy	= xtcp_diag_destroy,
 	.unhash		= xtcp_unhash,
 	.keepalive	= xtcp_keepalive,
 	.stream_memory_free = xtcp_stream_memory_free,

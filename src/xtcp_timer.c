@@ -611,3 +611,36 @@ void xtcp_init_timers(struct sock *sk)
 	xsk->deferred = 0;
 	xsk->rto_ns = XTCP_RTO_INIT_NS;
 }
+
+/**
+ * xtcp_timer_pending - which of a socket's timers /proc and sock_diag show
+ * @sk: the socket, referenced; its lock need not be held
+ * @left_ns: set to the time left before it expires, never below 0
+ *
+ * The codes are TCP's, as /proc/net/tcp and inet_diag give them: 1 the
+ * retransmission timer, 4 the zero-window probe (the same hrtimer in
+ * probe mode), 2 keepalive or an orphan's FIN_WAIT2.  A snapshot without
+ * the lock: a timer armed or cancelled meanwhile may be missed.
+ *
+ * Return: the code, or 0 (and @left_ns 0) when neither timer is queued.
+ */
+int xtcp_timer_pending(struct sock *sk, s64 *left_ns)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	struct hrtimer *t;
+	int code;
+
+	if (hrtimer_is_queued(&xsk->rtx_timer)) {
+		code = READ_ONCE(xsk->rtx_mode) == XTCP_TIMER_PROBE ? 4 : 1;
+		t = &xsk->rtx_timer;
+	} else if (hrtimer_is_queued(&xsk->state_timer)) {
+		code = 2;
+		t = &xsk->state_timer;
+	} else {
+		*left_ns = 0;
+		return 0;
+	}
+	*left_ns = max_t(s64, ktime_to_ns(hrtimer_get_remaining(t)), 0);
+	return code;
+}
+EXPORT_SYMBOL_GPL(xtcp_timer_pending);

@@ -606,6 +606,7 @@ bool xtcp_tw_copy(struct net *net, struct xtcp_hbucket *b, unsigned int n,
 	spin_unlock_bh(&b->lock);
 	return found;
 }
+EXPORT_SYMBOL_GPL(xtcp_tw_copy);
 
 int xtcp_tw_init_net(struct net *net)
 {

@@ -452,8 +452,18 @@ static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xsk)
 			      xsk->advmss;
 }
 
+/*
+ * XTCP's congestion control is NewReno with SACK-based recovery
+ * (xtcp_cong.c), which Linux TCP names "reno": what TCP_CONGESTION and
+ * sock_diag's INET_DIAG_CONG give.
+ */
+#define XTCP_CA_NAME	"reno"
+
 /* xtcp_sock.c */
 extern const struct net_proto_family xtcp_family_ops;
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+void xtcp_queues(const struct sock *sk, u32 *rx, u32 *tx);
+int xtcp_diag_destroy(struct sock *sk, int err);
 int xtcp_proto_register(void);
 void xtcp_proto_unregister(void);
 void xtcp_inetsw_register(u8 protocol);
@@ -626,6 +636,7 @@ u32 xtcp_keepintvl_s(const struct sock *sk);
 u32 xtcp_keepcnt(const struct sock *sk);
 int xtcp_syn_retries(const struct sock *sk);
 unsigned long xtcp_fin_time(const struct sock *sk);
+int xtcp_timer_pending(struct sock *sk, s64 *left_ns);
 
 /* xtcp_isn.c */
 void xtcp_isn_init(void);
