@@ -73,17 +73,21 @@ static void lst_close(struct lst *l)
 	xtcp_kt_rec_take(NULL);
 }
 
-/* The peer on port PPORT + @i sends a segment; what came back in @out. */
-static unsigned int feed(struct kunit *test, struct lst *l, unsigned int i,
-			 u8 flags, u32 seq, u32 ack,
-			 const struct xtcp_opts *opts, struct xtcp_kt_rec *out)
+/*
+ * The peer on port PPORT + @i sends a segment carrying @len bytes of
+ * @data; what came back in @out.
+ */
+static unsigned int feed_data(struct kunit *test, struct lst *l,
+			      unsigned int i, u8 flags, u32 seq, u32 ack,
+			      const struct xtcp_opts *opts, const void *data,
+			      unsigned int len, struct xtcp_kt_rec *out)
 {
 	struct xtcp_kt_rec scratch[XTCP_KT_MAX_RECS];
 	struct sk_buff *skb;
 	unsigned int n;
 
 	skb = xtcp_kt_make_skb(PPORT + i, l->lport, flags, seq, ack, PEER_WND,
-			       opts, NULL, 0);
+			       opts, data, len);
 	if (!skb) {
 		KUNIT_FAIL(test, "no memory");
 		return 0;
@@ -95,6 +99,14 @@ static unsigned int feed(struct kunit *test, struct lst *l, unsigned int i,
 	n = xtcp_kt_rec_take(out ? out : scratch);
 	release_sock(l->sk);
 	return n;
+}
+
+/* The peer on port PPORT + @i sends a segment; what came back in @out. */
+static unsigned int feed(struct kunit *test, struct lst *l, unsigned int i,
+			 u8 flags, u32 seq, u32 ack,
+			 const struct xtcp_opts *opts, struct xtcp_kt_rec *out)
+{
+	return feed_data(test, l, i, flags, seq, ack, opts, NULL, 0, out);
 }
 
 /* A SYN from peer @i (ISN IRS + i); its SYN-ACK's ISN in *@iss. */
@@ -738,6 +750,83 @@ static void xtcp_synq_rto_max_lowered(struct kunit *test)
 	lst_close(&l);
 }
 
+/* TCP_DEFER_ACCEPT's seconds as SYN-ACK timeouts and back, as TCP's. */
+static void xtcp_synq_defer_convert(struct kunit *test)
+{
+	static const struct {
+		int secs;
+		u8 timeouts;
+		int back;
+	} t[] = {
+		{ -5, 0, 0 }, { 0, 0, 0 }, { 1, 1, 1 }, { 2, 2, 3 },
+		{ 3, 2, 3 }, { 4, 3, 7 }, { 7, 3, 7 }, { 8, 4, 15 },
+		/* The eighth timeout is TCP_RTO_MAX's 120 s, not 128. */
+		{ 127, 7, 127 }, { 128, 8, 247 }, { INT_MAX, 255, 29887 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_defer_to_timeouts(t[i].secs),
+				    t[i].timeouts, "%d s", t[i].secs);
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_defer_to_secs(t[i].timeouts),
+				    t[i].back, "%u timeouts", t[i].timeouts);
+	}
+}
+
+/*
+ * TCP_DEFER_ACCEPT 5 s (three timeouts): a bare final ACK is dropped and
+ * counted, its request kept; one carrying data makes the connection.  A
+ * request whose bare ACK was dropped sends no SYN-ACK at its first two
+ * timeouts, one at the third, and the peer's ACK to it makes the
+ * connection though it carries no data.
+ */
+static void xtcp_synq_defer_accept(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	unsigned long drops = C(DEFERACCEPTDROP);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct lst l = {};
+	unsigned int i, n;
+	int val = 5;
+	u32 iss[2];
+
+	WRITE_ONCE(xn->sysctl.syncookies, 0);
+	WRITE_ONCE(xn->sysctl.synack_retries, 5);
+	KUNIT_ASSERT_EQ(test, lst_open(&l, 4), 0);
+	KUNIT_ASSERT_EQ(test, l.sock->ops->setsockopt(l.sock, SOL_TCP,
+						      TCP_DEFER_ACCEPT,
+						      KERNEL_SOCKPTR(&val),
+						      sizeof(val)), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(xtcp_sk(l.sk)->defer_accept), 3);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, syn(test, &l, i, NULL, &iss[i]));
+		KUNIT_EXPECT_EQ(test, feed(test, &l, i, ACK, IRS + i + 1,
+					   iss[i] + 1, NULL, NULL), 0U);
+	}
+	KUNIT_EXPECT_EQ(test, C(DEFERACCEPTDROP) - drops, 2UL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 0UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 2U);
+
+	feed_data(test, &l, 0, ACK, IRS + 1, iss[0] + 1, NULL, "GET", 3, NULL);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 1UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 1U);
+
+	KUNIT_EXPECT_EQ(test, expire(&l, due(test, &l, 0), r), 0U);
+	KUNIT_EXPECT_EQ(test, expire(&l, due(test, &l, 0), r), 0U);
+	n = expire(&l, due(test, &l, 0), r);
+	KUNIT_EXPECT_EQ(test, n, 1U);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, r[0].flags, SYN | ACK);
+		KUNIT_EXPECT_EQ(test, r[0].seq, iss[1]);
+	}
+	KUNIT_EXPECT_EQ(test, feed(test, &l, 1, ACK, IRS + 2, iss[1] + 1,
+				   NULL, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, accepted(&l), 2UL);
+	KUNIT_EXPECT_EQ(test, xtcp_synq_len(l.sk), 0U);
+	KUNIT_EXPECT_EQ(test, C(DEFERACCEPTDROP) - drops, 2UL);
+	lst_close(&l);
+}
+
 static int xtcp_synq_init(struct kunit *test)
 {
 	struct xtcp_sysctl *saved;
@@ -779,6 +868,8 @@ static struct kunit_case xtcp_synq_cases[] = {
 	KUNIT_CASE(xtcp_synq_relisten),
 	KUNIT_CASE(xtcp_synq_request_size),
 	KUNIT_CASE(xtcp_synq_rto_max_lowered),
+	KUNIT_CASE(xtcp_synq_defer_convert),
+	KUNIT_CASE(xtcp_synq_defer_accept),
 	{}
 };
 

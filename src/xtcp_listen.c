@@ -76,8 +76,10 @@ struct xtcp_request {
 	u8			wscale_ok:1,
 				tstamp_ok:1,
 				sack_ok:1,
-				resent:1,	/* sent again for a SYN: no RTT */
-				acked:1;	/* final ACK dropped: queue full */
+				resent:1,	/* no RTT from the final ACK */
+				acked:1;	/* final ACK dropped: queue full,
+						 * or deferred (TCP_DEFER_ACCEPT)
+						 */
 };
 
 struct xtcp_synq {
@@ -420,7 +422,11 @@ static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
  * The requests due at @now: each sends its SYN-ACK again and waits twice
  * as long, up to synack_retries times; then it is dropped.  While the
  * queue is over half full, a request already retried is dropped instead,
- * unless its peer's final ACK came (and met a full accept queue).
+ * unless its peer's final ACK came (and met a full accept queue, or
+ * carried no data to a listener with TCP_DEFER_ACCEPT).  A request whose
+ * bare final ACK TCP_DEFER_ACCEPT dropped lives at least that many
+ * timeouts, sending no SYN-ACK but at the last, so that the peer's ACK to
+ * it makes the connection even without data, as TCP's syn_ack_recalc().
  */
 VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 {
@@ -428,6 +434,7 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 	struct net *net = sock_net(sk);
 	struct xtcp_request *req, *tmp;
 	u32 retries, half, budget = XTCP_SYNQ_BUDGET;
+	u8 defer = READ_ONCE(xtcp_sk(sk)->defer_accept);
 	int i;
 
 	if (!q)
@@ -444,7 +451,8 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 			/* Not all at once: the rest in the next run, now. */
 			if (!budget--)
 				goto out;
-			if (req->retrans >= retries) {
+			if (req->retrans >= retries &&
+			    (!req->acked || req->retrans >= defer)) {
 				xtcp_req_drop(sk, req);
 				continue;
 			}
@@ -453,7 +461,9 @@ VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 				XTCP_INC_STATS(net, XTCP_MIB_SYNQPRUNED);
 				continue;
 			}
-			if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
+			if (req->acked && req->retrans + 1 < defer) {
+				/* Deferred: wait on, silently. */
+			} else if (!xtcp_req_send(sk, req, XTCP_FLAG_SYN)) {
 				XTCP_INC_STATS(net, XTCP_MIB_SYNACKRETRANS);
 				XTCP_INC_STATS(net, XTCP_MIB_RETRANSSEGS);
 				trace_xtcp_retransmit_synack(sk, req->laddr,
@@ -474,6 +484,45 @@ out:
 	xtcp_synq_rearm(sk, q);
 }
 EXPORT_SYMBOL_IF_KUNIT(__xtcp_synq_timeout);
+
+/*
+ * TCP_DEFER_ACCEPT's seconds are kept, as TCP keeps them, as a number of
+ * SYN-ACK timeouts: 1 s, doubling up to TCP_RTO_MAX (TCP's constants,
+ * whatever net.xtcp.rto_max_ms says, so that getsockopt() answers what
+ * TCP answers).  xtcp_defer_to_timeouts() gives the first timeout whose
+ * end reaches @secs (0 for none, at most 255); xtcp_defer_to_secs() the
+ * end of the last of @timeouts.
+ */
+#define XTCP_DEFER_T0	1	/* s: TCP_TIMEOUT_INIT */
+#define XTCP_DEFER_TMAX	120	/* s: TCP_RTO_MAX */
+
+u8 xtcp_defer_to_timeouts(int secs)
+{
+	u32 timeout = XTCP_DEFER_T0, end = timeout;
+	u8 n = 1;
+
+	if (secs <= 0)
+		return 0;
+	while (secs > end && n < U8_MAX) {
+		timeout = min_t(u32, timeout * 2, XTCP_DEFER_TMAX);
+		end += timeout;
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_defer_to_timeouts);
+
+int xtcp_defer_to_secs(u8 timeouts)
+{
+	u32 timeout = XTCP_DEFER_T0, end = 0;
+
+	while (timeouts--) {
+		end += timeout;
+		timeout = min_t(u32, timeout * 2, XTCP_DEFER_TMAX);
+	}
+	return end;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_defer_to_secs);
 
 /**
  * xtcp_synq_timeout - the listener's retransmission timer expired
@@ -873,6 +922,18 @@ static bool xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 		return false;
 	if (cb->ack_seq != req->iss + 1) {
 		xtcp_v4_send_reset(net, skb);
+		return false;
+	}
+	/*
+	 * TCP_DEFER_ACCEPT: a bare ACK is dropped while the deferral lasts;
+	 * the request waits for data (without an RTT sample: the data may
+	 * come long after our SYN-ACK).
+	 */
+	if (cb->end_seq == req->irs + 1 &&
+	    req->retrans < READ_ONCE(xtcp_sk(sk)->defer_accept)) {
+		req->acked = 1;
+		req->resent = 1;
+		XTCP_INC_STATS(net, XTCP_MIB_DEFERACCEPTDROP);
 		return false;
 	}
 	return xtcp_req_complete(sk, req, skb, false);

@@ -84,6 +84,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpICMPErrors", XTCP_MIB_ICMPERRORS),
 	SNMP_MIB_ITEM("XtcpOutOfWindowIcmps", XTCP_MIB_OUTOFWINDOWICMPS),
 	SNMP_MIB_ITEM("XtcpPMTUReduced", XTCP_MIB_PMTUREDUCED),
+	SNMP_MIB_ITEM("XtcpDeferAcceptDrop", XTCP_MIB_DEFERACCEPTDROP),
 	SNMP_MIB_SENTINEL
 };
 

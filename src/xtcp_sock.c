@@ -1239,6 +1239,11 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 		WRITE_ONCE(xsk->notsent_lowat, val);
 		sk->sk_write_space(sk);
 		break;
+	case TCP_DEFER_ACCEPT:
+		/* As TCP: seconds, kept as the SYN-ACK timeouts they cover. */
+		WRITE_ONCE(xsk->defer_accept,
+			   xtcp_defer_to_timeouts(val));
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -1447,6 +1452,10 @@ static int xtcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_SYNCNT:
 		val = xtcp_syn_retries(sk);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = READ_ONCE(xsk->defer_accept);
+		val = xtcp_defer_to_secs(val);
 		break;
 	case TCP_LINGER2:
 		val = READ_ONCE(xsk->linger2);

@@ -432,6 +432,7 @@ declare -A twin=(
 	[XtcpTimeWaitCurr]=Sockstat:tw [XtcpTW]=TcpExt:TW [XtcpTWExpired]=''
 	[XtcpTWReopened]='' [XtcpTWRecycled]=TcpExt:TWRecycled
 	[XtcpTimeWaitOverflow]=TcpExt:TCPTimeWaitOverflow
+	[XtcpDeferAcceptDrop]=TcpExt:TCPDeferAcceptDrop
 )
 
 # snap HOLDER KEY: the counters of process HOLDER's namespace now, as

@@ -33,8 +33,10 @@
 #define PORT_CLOSED	5999		/* nothing listens there */
 #define PORT_TW		6000		/* A's port left in TIME_WAIT */
 #define PORT_A_LST	7000		/* A's listener */
+#define PORT_DEFER	7100		/* B's listener with TCP_DEFER_ACCEPT */
 
-#define ST_FIN_WAIT2	5		/* /proc/net/{tcp,xtcp}'s "st" */
+#define ST_ESTABLISHED	1		/* /proc/net/{tcp,xtcp}'s "st" */
+#define ST_FIN_WAIT2	5
 
 #define RANGE_LO	40000
 #define RANGE_HI	40009
@@ -1377,6 +1379,61 @@ static void test_notsent_lowat(void)
 	close(s);
 }
 
+/*
+ * TCP_DEFER_ACCEPT: seconds, kept as SYN-ACK timeouts (5 reads 7, the end
+ * of the third, as in TCP; below 0 is 0).  A listener with it hands out a
+ * connection only once data came: a client that sent nothing after its
+ * ACK is not accept()ed; its first bytes make the connection, readable
+ * at once.
+ */
+static void test_defer_accept(void)
+{
+	int l, c, s, r, p;
+	char b[8];
+
+	netns_enter(ns_b);
+	l = xsocket();
+	r = sock_get_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT);
+	tap_ok(r == 0, "TCP_DEFER_ACCEPT starts 0 (%d)", r);
+	EXPECT_OK(sock_set_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 5),
+		  "TCP_DEFER_ACCEPT 5");
+	r = sock_get_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT);
+	tap_ok(r == 7, "... reads 7, the end of the third SYN-ACK timeout (%d)",
+	       r);
+	EXPECT_OK(sock_set_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, -3),
+		  "TCP_DEFER_ACCEPT -3");
+	r = sock_get_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT);
+	tap_ok(r == 0, "... reads 0 (%d)", r);
+	sock_set_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 30);
+	if (do_bind(l, ADDR_B, PORT_DEFER) || listen(l, 4))
+		tap_bail("listener: %s", errname(errno));
+
+	netns_enter(ns_a);
+	c = xsocket();
+	if (do_connect(c, ADDR_B, PORT_DEFER))
+		tap_bail("connect: %s", errname(errno));
+	p = sock_port(c, 0);
+	r = wait_proc_state(p, ST_ESTABLISHED);
+	tap_ok(r == ST_ESTABLISHED, "the client is ESTABLISHED (%d)", r);
+	r = poll1(l, POLLIN, 500);
+	tap_ok(r == 0,
+	       "while it sends nothing, nothing to accept after 0.5 s (poll %#x)",
+	       r);
+	if (send(c, "hello", 5, MSG_NOSIGNAL) != 5)
+		tap_bail("send: %s", errname(errno));
+	r = poll1(l, POLLIN, WAIT_MS);
+	s = r > 0 ? accept(l, NULL, NULL) : -1;
+	tap_ok(s >= 0, "its first bytes make a connection to accept (%s)",
+	       s < 0 ? errname(errno) : "ok");
+	r = s >= 0 ? recv(s, b, sizeof(b), MSG_DONTWAIT) : -1;
+	tap_ok(r == 5 && !memcmp(b, "hello", 5),
+	       "... their 5 bytes readable at once (%d)", r);
+	close(c);
+	if (s >= 0)
+		close(s);
+	close(l);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1589,6 +1646,7 @@ int main(void)
 	test_linger2();
 	test_window_clamp();
 	test_notsent_lowat();
+	test_defer_accept();
 
 	close(lst);
 	return tap_end();

@@ -86,6 +86,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ICMPERRORS,		/* ICMP errors a connection took */
 	XTCP_MIB_OUTOFWINDOWICMPS,	/* ... ignored: SEG.SEQ not in flight */
 	XTCP_MIB_PMTUREDUCED,		/* MSS lowered for a smaller path MTU */
+	XTCP_MIB_DEFERACCEPTDROP,	/* bare final ACKs: TCP_DEFER_ACCEPT */
 	__XTCP_MIB_MAX
 };
 
@@ -354,6 +355,7 @@ struct xtcp_sock {
 	u16	keepintvl;	/* TCP_KEEPINTVL, s; 0: default */
 	u8	keepcnt;	/* TCP_KEEPCNT; 0: default */
 	u8	syn_retries;	/* TCP_SYNCNT; 0: default */
+	u8	defer_accept;	/* TCP_DEFER_ACCEPT, in SYN-ACK timeouts */
 	u16	rcv_mss;	/* largest segment the peer sent us */
 	u32	oow_stamp;	/* jiffies: last answer to a bad segment */
 	u32	mtu_info;	/* next-hop MTU of the last ICMP about it */
@@ -684,6 +686,8 @@ u32 xtcp_synq_len(const struct sock *sk);
 bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		     const struct xtcp_opts *opts);
 void xtcp_synq_timeout(struct sock *sk);
+u8 xtcp_defer_to_timeouts(int secs);
+int xtcp_defer_to_secs(u8 timeouts);
 int xtcp_listen_init(void);
 void xtcp_listen_exit(void);
 
