@@ -15,6 +15,7 @@
  */
 
 #include <linux/filter.h>
+#include <linux/security.h>
 #include <linux/skbuff.h>
 #include <kunit/visibility.h>
 #include <net/dropreason.h>
@@ -552,6 +553,8 @@ static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 	xsk->snd_wl2 = cb->ack_seq;
 
 	if (ack) {
+		/* As tcp_finish_connect(): the LSM labels the connection. */
+		security_inet_conn_established(sk, skb);
 		xtcp_set_state(sk, TCP_ESTABLISHED);
 		xtcp_clean_rtx_queue(sk, cb->ack_seq, opts);
 		xtcp_send_ack(sk);
