@@ -24,6 +24,7 @@ deps:
 tools: deps
 	$(MAKE) -C tools/xtcp-tcp-bridge
 	$(MAKE) -C tools/xtcp-nc
+	$(MAKE) -C tools/xtcp-ss
 	$(MAKE) -C tools/xtcp-bench
 	$(MAKE) -C tools/xtcp-synflood
 
