@@ -68,7 +68,7 @@ static const struct knob_case knob_cases[] = {
 	{ "min_snd_mss", "65536", -EINVAL },
 	{ "invalid_ratelimit", "0", 0 },
 	{ "syn_retries", "0", -EINVAL },
-	{ "syn_retries", "256", -EINVAL },
+	{ "syn_retries", "128", -EINVAL },
 	{ "tw_reuse", "3", -EINVAL },
 	{ "syncookies", "3", -EINVAL },
 	{ "max_syn_backlog", "0", -EINVAL },

@@ -17,6 +17,7 @@ MODULE_PARM_DESC(syncookies,
 		 "net.xtcp.syncookies of every new namespace: 0, 1 (default) or 2");
 
 static int xtcp_retries_max = 255;
+static int xtcp_syncnt_max = 127;		/* MAX_TCP_SYNCNT, as tcp_syn_retries */
 static int xtcp_port_min = 1;
 static int xtcp_port_max = 65535;
 static int xtcp_one = 1;
@@ -115,7 +116,7 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &xtcp_one,
-		.extra2		= &xtcp_retries_max,
+		.extra2		= &xtcp_syncnt_max,
 	},
 	{
 		.procname	= "synack_retries",
