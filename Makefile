@@ -13,7 +13,8 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps tools clean lint kernel-debug check check-long demo docs bench help
+.PHONY: all modules deps tools clean lint kernel-debug check check-long demo docs bench help \
+	install uninstall
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -27,6 +28,38 @@ tools: deps
 	$(MAKE) -C tools/xtcp-ss
 	$(MAKE) -C tools/xtcp-bench
 	$(MAKE) -C tools/xtcp-synflood
+
+# Install as a user of a released module does: the modules under
+# /lib/modules/KVER/updates (depmod'ed), the uapi header, the tools and
+# the man page under PREFIX.  Nothing loads the module: loading stays
+# explicit (modprobe xtcp, or the modules-load.d example).  DESTDIR stages
+# it all elsewhere.
+PREFIX ?= /usr/local
+INSTALLED_TOOLS := xtcp-nc xtcp-ss
+# The release of the tree built against, not of the running kernel.
+MODKVER = $(shell cat $(KDIR)/include/config/kernel.release)
+
+install: all tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(MODKVER)
+	install -D -m 644 include/uapi/linux/xtcp.h \
+		$(DESTDIR)/usr/include/linux/xtcp.h
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(addprefix build/tools/,$(INSTALLED_TOOLS)) \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -D -m 644 Documentation/xtcp.7 \
+		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7
+	install -D -m 644 scripts/xtcp-modules-load.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/xtcp/examples/modules-load.d/xtcp.conf
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(MODKVER)/updates/xtcp*.ko*
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(MODKVER)
+	rm -f $(DESTDIR)/usr/include/linux/xtcp.h \
+		$(addprefix $(DESTDIR)$(PREFIX)/bin/,$(INSTALLED_TOOLS)) \
+		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/xtcp
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -68,6 +101,7 @@ help:
 	@echo 'make            build xtcp.ko for KDIR (default: running or newest 6.12 headers)'
 	@echo 'make deps       install the Debian packages everything here needs'
 	@echo 'make tools      build tools/ (the TCP bridge BPF objects)'
+	@echo 'make install    modules (depmod), uapi header, tools, man page; DESTDIR, PREFIX'
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
