@@ -783,6 +783,10 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	int err, copy;
 	long timeo;
 
+	/* No urgent data (as MPTCP): refused, never sent as ordinary data. */
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 
@@ -994,6 +998,10 @@ static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	lock_sock(sk);
 	err = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	/* Never urgent data to read: TCP's answer when none is pending. */
+	err = -EINVAL;
+	if (flags & MSG_OOB)
 		goto out;
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);

@@ -1434,6 +1434,37 @@ static void test_defer_accept(void)
 	close(l);
 }
 
+/*
+ * MSG_OOB: XTCP has no urgent data.  recv(MSG_OOB) fails with EINVAL, as
+ * TCP's does when no urgent byte is pending; send(MSG_OOB), which TCP
+ * sends as urgent data, is refused with EOPNOTSUPP (as MPTCP refuses it),
+ * never sent as ordinary bytes.
+ */
+static void test_oob(void)
+{
+	int c, s, r;
+	char b[8];
+
+	pair(&c, &s);
+	EXPECT_ERR(recv(s, b, sizeof(b), MSG_OOB | MSG_DONTWAIT), EINVAL,
+		   "recv(MSG_OOB) with no urgent data");
+	r = send(c, "u", 1, MSG_OOB | MSG_NOSIGNAL);
+	if (xtcp_mode)
+		tap_ok(r < 0 && errno == EOPNOTSUPP,
+		       "send(MSG_OOB) refused with EOPNOTSUPP (%s)",
+		       r < 0 ? errname(errno) : "sent");
+	else
+		tap_ok(r == 1, "send(MSG_OOB) sends the urgent byte (%d)", r);
+	if (send(c, "x", 1, MSG_NOSIGNAL) != 1)
+		tap_bail("send: %s", errname(errno));
+	r = recv(s, b, sizeof(b), 0);
+	tap_ok(r == 1 && b[0] == 'x',
+	       "the stream holds the ordinary byte alone (%d, %c)", r,
+	       r > 0 ? b[0] : '-');
+	close(c);
+	close(s);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1647,6 +1678,7 @@ int main(void)
 	test_window_clamp();
 	test_notsent_lowat();
 	test_defer_accept();
+	test_oob();
 
 	close(lst);
 	return tap_end();
