@@ -1298,17 +1298,13 @@ static u32 xtcp_window_clamp(const struct sock *sk)
 		     XTCP_MAX_WINDOW << READ_ONCE(xsk->rcv_wscale));
 }
 
-/**
- * xtcp_get_info - XTCP_INFO's snapshot of a socket
- * @sk: the socket, referenced, not locked (this takes its lock)
- * @info: filled in; fields without a meaning in @sk's state are zero
- */
-void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+/* XTCP_INFO's snapshot, the socket owned by the caller. */
+static void __xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	memset(info, 0, sizeof(*info));
-	lock_sock(sk);
 	info->xtcpi_state = sk->sk_state;
 	info->xtcpi_retransmits = xsk->retransmits;
 	info->xtcpi_snd_mss = xsk->mss_cache;
@@ -1349,6 +1345,17 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_total_retrans = xsk->total_retrans;
 	if (sk->sk_state != TCP_LISTEN)
 		info->xtcpi_unacked = xsk->snd_nxt - xsk->snd_una;
+}
+
+/**
+ * xtcp_get_info - XTCP_INFO's snapshot of a socket
+ * @sk: the socket, referenced, not locked (this takes its lock)
+ * @info: filled in; fields without a meaning in @sk's state are zero
+ */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+{
+	lock_sock(sk);
+	__xtcp_get_info(sk, info);
 	release_sock(sk);
 }
 EXPORT_SYMBOL_GPL(xtcp_get_info);
@@ -1372,8 +1379,8 @@ static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 	struct xtcp_info xi;
 	u32 syn_fin = 0;
 
-	xtcp_get_info(sk, &xi);
 	lock_sock(sk);
+	__xtcp_get_info(sk, &xi);
 	if (xsk->active_open && xsk->snd_una != xsk->iss)
 		syn_fin++;
 	if (xsk->fin_queued && xsk->snd_una == xsk->write_seq)
