@@ -129,52 +129,42 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* A half-open request: SYN_RECV and its SYN-ACK timer, as TCP's. */
-static int xtcp_diag_fill_req(const struct xtcp_req_view *v,
-			      struct sk_buff *skb,
-			      const struct netlink_callback *cb)
+/*
+ * A half-open request or a TIME_WAIT entry, which are not sockets: its
+ * 4-tuple, state and timer (TCP's codes: 1 the SYN-ACK's, 3 TIME_WAIT's)
+ * and nothing more, as TCP shows its own.
+ */
+struct xtcp_diag_mini {
+	__be32	laddr;
+	__be32	raddr;
+	__be16	lport;
+	__be16	rport;
+	u64	expires_ns;
+	u8	state;
+	u8	timer;
+	u8	retrans;
+};
+
+static int xtcp_diag_fill_mini(const struct xtcp_diag_mini *m,
+			       struct sk_buff *skb,
+			       const struct netlink_callback *cb)
 {
-	s64 left = (s64)(v->expires_ns - ktime_get_ns());
+	s64 left = (s64)(m->expires_ns - ktime_get_ns());
 	struct inet_diag_msg *r;
 	struct nlmsghdr *nlh;
 
 	r = xtcp_diag_put(skb, cb, NLM_F_MULTI, &nlh);
 	if (!r)
 		return -EMSGSIZE;
-	r->id.idiag_sport = v->lport;
-	r->id.idiag_dport = v->rport;
-	r->id.idiag_src[0] = v->laddr;
-	r->id.idiag_dst[0] = v->raddr;
+	r->id.idiag_sport = m->lport;
+	r->id.idiag_dport = m->rport;
+	r->id.idiag_src[0] = m->laddr;
+	r->id.idiag_dst[0] = m->raddr;
 	r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	r->idiag_state = TCP_SYN_RECV;
-	r->idiag_timer = 1;
-	r->idiag_retrans = v->retrans;
-	r->idiag_expires = div_u64(max_t(s64, left, 0), NSEC_PER_MSEC);
-	nlmsg_end(skb, nlh);
-	return 0;
-}
-
-/* A TIME_WAIT entry: its timer (3) and 4-tuple, as TCP's. */
-static int xtcp_diag_fill_tw(const struct xtcp_tw_view *v,
-			     struct sk_buff *skb,
-			     const struct netlink_callback *cb)
-{
-	s64 left = (s64)(v->expires_ns - ktime_get_ns());
-	struct inet_diag_msg *r;
-	struct nlmsghdr *nlh;
-
-	r = xtcp_diag_put(skb, cb, NLM_F_MULTI, &nlh);
-	if (!r)
-		return -EMSGSIZE;
-	r->id.idiag_sport = v->lport;
-	r->id.idiag_dport = v->rport;
-	r->id.idiag_src[0] = v->laddr;
-	r->id.idiag_dst[0] = v->raddr;
-	r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	r->idiag_state = TCP_TIME_WAIT;
-	r->idiag_timer = 3;
+	r->idiag_state = m->state;
+	r->idiag_timer = m->timer;
+	r->idiag_retrans = m->retrans;
 	r->idiag_expires = div_u64(max_t(s64, left, 0), NSEC_PER_MSEC);
 	nlmsg_end(skb, nlh);
 	return 0;
@@ -227,6 +217,15 @@ struct xtcp_diag_walk {
 	struct xtcp_req_view		reqs[XTCP_DIAG_REQS];
 };
 
+/* A mini-socket the filter lets through.  Return: false when full. */
+static bool xtcp_diag_mini_out(struct xtcp_diag_walk *w,
+			       const struct xtcp_diag_mini *m)
+{
+	if (!xtcp_diag_bc(w->bc, m->laddr, m->lport, m->raddr, m->rport, 0, 0))
+		return true;
+	return !xtcp_diag_fill_mini(m, w->skb, w->cb);
+}
+
 /*
  * The requests of a listener from number cb->args[XTCP_DIAG_SUB] - 1 on.
  * Return: false when the message buffer is full.
@@ -244,11 +243,15 @@ static bool xtcp_diag_dump_reqs(struct xtcp_diag_walk *w, struct sock *sk)
 		release_sock(sk);
 		for (i = 0; i < n; i++, args[XTCP_DIAG_SUB]++) {
 			const struct xtcp_req_view *v = &w->reqs[i];
+			struct xtcp_diag_mini m = {
+				.laddr = v->laddr, .raddr = v->raddr,
+				.lport = v->lport, .rport = v->rport,
+				.expires_ns = v->expires_ns,
+				.state = TCP_SYN_RECV, .timer = 1,
+				.retrans = v->retrans,
+			};
 
-			if (!xtcp_diag_bc(w->bc, v->laddr, v->lport, v->raddr,
-					  v->rport, 0, 0))
-				continue;
-			if (xtcp_diag_fill_req(v, w->skb, w->cb))
+			if (!xtcp_diag_mini_out(w, &m))
 				return false;
 		}
 		if (n < XTCP_DIAG_REQS)
@@ -320,10 +323,14 @@ static bool xtcp_diag_dump_tw(struct xtcp_diag_walk *w,
 		return true;
 	for (; xtcp_tw_copy(w->net, b, args[XTCP_DIAG_INDEX], &v);
 	     args[XTCP_DIAG_INDEX]++) {
-		if (!xtcp_diag_bc(w->bc, v.laddr, v.lport, v.raddr, v.rport,
-				  0, 0))
-			continue;
-		if (xtcp_diag_fill_tw(&v, w->skb, w->cb))
+		struct xtcp_diag_mini m = {
+			.laddr = v.laddr, .raddr = v.raddr,
+			.lport = v.lport, .rport = v.rport,
+			.expires_ns = v.expires_ns,
+			.state = TCP_TIME_WAIT, .timer = 3,
+		};
+
+		if (!xtcp_diag_mini_out(w, &m))
 			return false;
 	}
 	return true;
