@@ -26,6 +26,7 @@ tools: deps
 	$(MAKE) -C tools/xtcp-tcp-bridge
 	$(MAKE) -C tools/xtcp-nc
 	$(MAKE) -C tools/xtcp-ss
+	$(MAKE) -C tools/xtcp-run
 	$(MAKE) -C tools/xtcp-bench
 	$(MAKE) -C tools/xtcp-synflood
 
@@ -35,7 +36,7 @@ tools: deps
 # explicit (modprobe xtcp, or the modules-load.d example).  DESTDIR stages
 # it all elsewhere.
 PREFIX ?= /usr/local
-INSTALLED_TOOLS := xtcp-nc xtcp-ss
+INSTALLED_TOOLS := xtcp-nc xtcp-ss xtcp-run
 # The release of the tree built against, not of the running kernel.
 MODKVER = $(shell cat $(KDIR)/include/config/kernel.release)
 
@@ -48,6 +49,8 @@ install: all tools
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(addprefix build/tools/,$(INSTALLED_TOOLS)) \
 		$(DESTDIR)$(PREFIX)/bin/
+	install -D -m 644 build/tools/libxtcp-run.so \
+		$(DESTDIR)$(PREFIX)/lib/xtcp/libxtcp-run.so
 	install -D -m 644 Documentation/xtcp.7 \
 		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7
 	install -D -m 644 scripts/xtcp-modules-load.conf \
@@ -59,7 +62,7 @@ uninstall:
 	rm -f $(DESTDIR)/usr/include/linux/xtcp.h \
 		$(addprefix $(DESTDIR)$(PREFIX)/bin/,$(INSTALLED_TOOLS)) \
 		$(DESTDIR)$(PREFIX)/share/man/man7/xtcp.7
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/xtcp
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/xtcp $(DESTDIR)$(PREFIX)/lib/xtcp
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -180,8 +180,9 @@ module_pid=$!
 scripts/xtcp-vm --prepare >"$logs/build-guests.log" 2>&1 &
 guests_pid=$!
 { make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc &&
-	make -s -C tools/xtcp-synflood; } >"$logs/build-tools.log" 2>&1
-count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood)"
+	make -s -C tools/xtcp-synflood && make -s -C tools/xtcp-ss &&
+	make -s -C tools/xtcp-run; } >"$logs/build-tools.log" 2>&1
+count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood, xtcp-ss, xtcp-run)"
 scripts/test-vm-verdict >"$logs/verdict-selftest.log" 2>&1
 count_tap "$logs/verdict-selftest.log"
 wait $module_pid

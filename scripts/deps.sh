@@ -12,7 +12,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static
 	iproute2 ethtool tshark socat curl graphviz
-	clang llvm libbpf-dev bpftool mandoc nftables
+	clang llvm libbpf-dev bpftool mandoc nftables iperf3
 )
 
 missing=()
