@@ -22,7 +22,8 @@
 #      SHA-256 compared; the listeners are in /proc/net/xtcp.
 #  (d) While the first connection is open (the client's input held open)
 #      both its ends are ESTABLISHED in /proc/net/xtcp and nothing of its
-#      port is in /proc/net/tcp.
+#      port is in /proc/net/tcp; xtcp-ss (sock_diag) lists it ESTAB on
+#      both ends.
 #  (b) curl -4 on A fetches 20 MiB (4 MiB on the debug kernel) from
 #      python3 -m http.server --bind B on B, SHA-256 compared; the server
 #      listens in /proc/net/xtcp; -v logged curl's conversion.  iperf3
@@ -57,7 +58,8 @@ if [ $fam = tcp ]; then
 	tap_end
 	exit
 fi
-need "$run" "$lib" "$sp"
+ss=$XTCP_TOP/build/tools/xtcp-ss
+need "$run" "$lib" "$sp" "$ss"
 for t in socat curl python3 dumpcap tshark; do
 	command -v $t >/dev/null || bail "$t is not installed"
 done
@@ -73,6 +75,13 @@ P1=7101 P2=7102 P3=7103 P4=7104 P5=7105 P6=7106 P7=7107
 size=$((4 << 20)) big=$((20 << 20))
 if debug_kernel; then
 	size=$((1 << 20)) big=$((4 << 20))
+fi
+
+# xtcp-ss reads sock_diag: xtcp_diag.ko, which nothing loads on demand.
+modprobe inet_diag 2>/dev/null
+if [ ! -d /sys/module/xtcp_diag ]; then
+	insmod "$XTCP_MODDIR/xtcp_diag.ko" || bail "insmod xtcp_diag.ko"
+	on_exit "rmmod xtcp_diag"
 fi
 
 ns_pair $AA $AB 600
@@ -168,6 +177,15 @@ tcp_a=$sts
 proc=tcp ent $hB $P1 '*'
 [ -z "$tcp_a$sts" ]
 ok $? "(d) ... and /proc/net/tcp has nothing of port $P1 (A: '$tcp_a', B: '$sts')"
+ss_a=$(ip netns exec $A "$ss" -H state established dport = :$P1 2>&1)
+ss_b=$(ip netns exec $B "$ss" -H state established sport = :$P1 2>&1)
+read -r st_a _ _ la_a ra_a rest_a <<<"$ss_a"
+read -r st_b _ _ la_b ra_b rest_b <<<"$ss_b"
+[ "$st_a" = ESTAB ] && [[ $la_a == $AA:* ]] && [ "$ra_a" = $AB:$P1 ] &&
+	[ -z "$rest_a" ] && [[ $ss_a != *$'\n'* ]] &&
+	[ "$st_b" = ESTAB ] && [ "$la_b" = $AB:$P1 ] && [ "$ra_b" = "$la_a" ] &&
+	[ -z "$rest_b" ] && [[ $ss_b != *$'\n'* ]]
+ok $? "(d) ... and xtcp-ss lists it ESTAB on both ends (A: '$ss_a', B: '$ss_b')"
 exec {w}>&-
 wait $cli1
 st=$?
