@@ -1555,6 +1555,34 @@ static int zero_window_ack(struct tsock *ts, struct after *a)
 }
 
 /*
+ * A writer stopped by the window: the peer's ACK shuts it, the RTT
+ * estimates are set so that the RTO is @rto_min_us, and 100 bytes are
+ * written and kept back, so the probe timer runs.
+ * Return: ktime_get_ns() just before the write.
+ */
+static u64 stalled_writer(struct kunit *test, struct tsock *ts,
+			  struct after *a, u32 rto_min_us)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_sock *xsk = xtcp_sk(ts->sk);
+	char data[100] = {};
+	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	u64 before;
+
+	KUNIT_EXPECT_EQ(test, zero_window_ack(ts, a), TCP_ESTABLISHED);
+	WRITE_ONCE(xn->sysctl.rto_min_us, rto_min_us);
+	lock_sock(ts->sk);
+	xsk->rtt.srtt_us = 100;
+	xsk->rtt.rttvar_us = 50;
+	release_sock(ts->sk);
+	before = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts->sock, &msg, &iov, 1,
+					     sizeof(data)), (int)sizeof(data));
+	return before;
+}
+
+/*
  * Zero-window probes back off: the first an RTO after the window closed,
  * each next one twice as long after the one before.  A push by the
  * socket's owner while the probe's expiry waits for it (as sendmsg()
@@ -1566,9 +1594,6 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	const u64 rto = 50 * NSEC_PER_MSEC;
 	struct xtcp_sysctl saved = xn->sysctl;
-	char data[100] = {};
-	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct tsock ts = {};
 	struct after a = {};
 	struct xtcp_sock *xsk;
@@ -1583,15 +1608,7 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 	}
 	sk = ts.sk;
 	xsk = xtcp_sk(sk);
-	KUNIT_EXPECT_EQ(test, zero_window_ack(&ts, &a), TCP_ESTABLISHED);
-	WRITE_ONCE(xn->sysctl.rto_min_us, 50000);
-	lock_sock(sk);
-	xsk->rtt.srtt_us = 100;
-	xsk->rtt.rttvar_us = 50;
-	release_sock(sk);
-	before = ktime_get_ns();
-	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
-					     sizeof(data)), (int)sizeof(data));
+	before = stalled_writer(test, &ts, &a, 50000);
 	/* Kept back by the window: the probe timer, one RTO. */
 	KUNIT_EXPECT_EQ(test, xsk->rtx_mode, XTCP_TIMER_PROBE);
 	KUNIT_EXPECT_GE(test, ktime_to_ns(hrtimer_get_expires(&xsk->rtx_timer)) -
@@ -1633,12 +1650,8 @@ static void xtcp_state_orphan_zero_window(struct kunit *test)
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long timeouts = xtcp_kt_counter(XTCP_MIB_TIMEOUTS);
 	struct xtcp_sysctl saved = xn->sysctl;
-	char data[100] = {};
-	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct tsock ts = {};
 	struct after a = {};
-	struct xtcp_sock *xsk;
 	unsigned int round;
 	struct sock *sk;
 
@@ -1648,17 +1661,9 @@ static void xtcp_state_orphan_zero_window(struct kunit *test)
 		return;
 	}
 	sk = ts.sk;
-	xsk = xtcp_sk(sk);
-	KUNIT_EXPECT_EQ(test, zero_window_ack(&ts, &a), TCP_ESTABLISHED);
-	/* A 1 ms RTO, so that the probes come fast. */
-	WRITE_ONCE(xn->sysctl.rto_min_us, 1000);
 	WRITE_ONCE(xn->sysctl.orphan_retries, 3);
-	lock_sock(sk);
-	xsk->rtt.srtt_us = 100;
-	xsk->rtt.rttvar_us = 50;
-	release_sock(sk);
-	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
-					     sizeof(data)), (int)sizeof(data));
+	/* A 1 ms RTO, so that the probes come fast. */
+	stalled_writer(test, &ts, &a, 1000);
 	KUNIT_EXPECT_NOT_NULL(test, sk->sk_send_head);
 
 	sock_hold(sk);
