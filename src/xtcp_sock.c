@@ -1100,14 +1100,18 @@ static int xtcp_ioctl(struct sock *sk, int cmd, int *karg)
 		unlock_sock_fast(sk, slow);
 		return 0;
 	case SIOCOUTQ:
-		if (sk->sk_state == TCP_LISTEN)
-			return -EINVAL;
-		*karg = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_una);
-		return 0;
 	case SIOCOUTQNSD:
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		*karg = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_nxt);
+		/* As TCP: no byte queued during the handshake, the SYN none. */
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))
+			*karg = 0;
+		else if (cmd == SIOCOUTQ)
+			*karg = READ_ONCE(xsk->write_seq) -
+				READ_ONCE(xsk->snd_una);
+		else
+			*karg = READ_ONCE(xsk->write_seq) -
+				READ_ONCE(xsk->snd_nxt);
 		return 0;
 	default:
 		return -ENOIOCTLCMD;
@@ -1159,8 +1163,14 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		xsk->nodelay = !!val;
-		if (val)
+		if (val) {
+			/* As TCP: what is queued goes now, corked or not. */
+			bool corked = xsk->corked;
+
+			xsk->corked = 0;
 			xtcp_push(sk);
+			xsk->corked = corked;
+		}
 		break;
 	case TCP_MAXSEG:
 		/* TCP's bounds: TCP_MIN_MSS and MAX_TCP_WINDOW. */

@@ -1465,6 +1465,48 @@ static void test_oob(void)
 	close(s);
 }
 
+/*
+ * TCP_CORK holds a small write back; TCP_NODELAY set meanwhile sends it
+ * at once, cork or not, as tcp(7) says.  SIOCOUTQ and SIOCOUTQNSD read 0
+ * during the handshake: the SYN is no byte.
+ */
+static void test_cork_nodelay(void)
+{
+	int c, s, r, q;
+	char b[16];
+
+	pair(&c, &s);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_CORK, 1), "TCP_CORK 1");
+	if (send(c, "0123456789", 10, MSG_NOSIGNAL) != 10)
+		tap_bail("send: %s", errname(errno));
+	q = -1;
+	ioctl(c, SIOCOUTQNSD, &q);
+	r = poll1(s, POLLIN, 100);
+	tap_ok(q == 10 && r == 0,
+	       "corked, 10 bytes stay unsent (SIOCOUTQNSD %d, poll %#x)", q, r);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_NODELAY, 1),
+		  "TCP_NODELAY 1 while corked");
+	q = -1;
+	ioctl(c, SIOCOUTQNSD, &q);
+	tap_ok(q == 0, "... sends them at once (SIOCOUTQNSD %d)", q);
+	r = poll1(s, POLLIN, WAIT_MS) > 0 ? recv(s, b, sizeof(b), 0) : -1;
+	tap_ok(r == 10, "... and the peer reads them (%d)", r);
+	close(c);
+	close(s);
+
+	netns_enter(ns_a);
+	c = xsocket();
+	sock_set_nonblock(c, 1);
+	EXPECT_ERR(do_connect(c, ADDR_HOLE, 80), EINPROGRESS,
+		   "non-blocking connect into a black hole");
+	q = r = -1;
+	ioctl(c, SIOCOUTQ, &q);
+	ioctl(c, SIOCOUTQNSD, &r);
+	tap_ok(q == 0 && r == 0, "SIOCOUTQ and SIOCOUTQNSD in SYN_SENT: 0 (%d, %d)",
+	       q, r);
+	close(c);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1679,6 +1721,7 @@ int main(void)
 	test_notsent_lowat();
 	test_defer_accept();
 	test_oob();
+	test_cork_nodelay();
 
 	close(lst);
 	return tap_end();
