@@ -6,9 +6,10 @@
 # (scripts/guest-bench): timer precision, connection churn, bulk
 # throughput, slab memory per entry, connections under a SYN flood
 # (tools/xtcp-synflood), churn with TIME_WAIT piling up and the memory of
-# its entries.  Prints a table and writes every
-# number to build/bench/results.json, next to the raw results and the
-# captures of that run.  Nothing is judged: a run fails only when a
+# its entries.  Prints a table, writes every number to
+# build/bench/results.json and draws the plots as SVG (ratios.svg,
+# bulk.svg, flood.svg...), next to the raw results and the captures of
+# that run.  Nothing is judged: a run fails only when a
 # measurement could not be made or the guest's kernel reported something.
 # Documentation/bench.rst explains what is measured and how to read it.
 #
