@@ -293,7 +293,11 @@ static void xtcp_write_err(struct sock *sk)
 	xtcp_done(sk);
 }
 
-/* TCP_USER_TIMEOUT ran out since the first unanswered timeout. */
+/*
+ * TCP_USER_TIMEOUT ran out: since the first transmission of the oldest
+ * segment in flight (retransmission), or since the first probe (persist),
+ * as TCP counts it.
+ */
 static bool xtcp_user_timeout_expired(const struct sock *sk)
 {
 	const struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -384,9 +388,15 @@ static void xtcp_rto_timeout(struct sock *sk)
 	}
 
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RTOEXPIRED);
-	if (!xsk->rtx_stamp_ns)
-		xsk->rtx_stamp_ns = ktime_get_ns();
-	if (xtcp_user_timeout_expired(sk) ||
+	/* As TCP's retrans_stamp: when the oldest first left. */
+	if (!xsk->rtx_stamp_ns) {
+		skb = skb_peek(&sk->sk_write_queue);
+		xsk->rtx_stamp_ns = ktime_get_ns() -
+			(u64)(xtcp_clock_us() - XTCP_SKB_CB(skb)->tx_us) *
+			NSEC_PER_USEC;
+	}
+	/* TCP_USER_TIMEOUT, when set, takes the place of the retry limit. */
+	if (xsk->user_timeout ? xtcp_user_timeout_expired(sk) :
 	    xsk->retransmits >= xtcp_retries_limit(sk)) {
 		xtcp_write_err(sk);
 		return;
