@@ -21,6 +21,7 @@
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 #include <net/tcp_states.h>
 #include <net/xtcp.h>
 #include "xtcp_hash.h"
@@ -240,6 +241,20 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 			best_score = score;
 		}
 	}
+	/*
+	 * An SO_REUSEPORT group: one member by the hash of the 4-tuple (or
+	 * the group's BPF program).  Its members are all in this bucket,
+	 * under its lock.
+	 */
+	if (best && rcu_access_pointer(best->sk_reuseport_cb)) {
+		u32 hash = jhash_3words((__force u32)saddr, (__force u32)daddr,
+					((u32)ntohs(sport) << 16) | lport,
+					xtcp_hash_secret);
+
+		sk = reuseport_select_sock(best, hash, skb, xtcp_hdrlen(th));
+		if (sk)
+			best = sk;
+	}
 	if (best)
 		sock_hold(best);
 	spin_unlock_bh(&b->lock);
@@ -320,14 +335,52 @@ int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh)
 	return err;
 }
 
-void xtcp_hash_listener(struct sock *sk)
+/*
+ * May listener @sk join @sk2's SO_REUSEPORT group?  As TCP's
+ * inet_reuseport_add_sock(): both set it, same owner, namespace, port,
+ * address and device, @sk2 listening in a group.
+ */
+static bool xtcp_reuseport_peer(const struct sock *sk, const struct sock *sk2)
+{
+	return sk2 != sk && sk2->sk_reuseport &&
+	       rcu_access_pointer(sk2->sk_reuseport_cb) &&
+	       sk2->sk_state == TCP_LISTEN &&
+	       net_eq(sock_net(sk2), sock_net(sk)) &&
+	       inet_sk(sk2)->inet_num == inet_sk(sk)->inet_num &&
+	       inet_sk(sk2)->inet_rcv_saddr == inet_sk(sk)->inet_rcv_saddr &&
+	       sk2->sk_bound_dev_if == sk->sk_bound_dev_if &&
+	       uid_eq(sk2->sk_uid, sk->sk_uid);
+}
+
+/**
+ * xtcp_hash_listener - enter a listener in the listener table
+ * @sk: the listener, its port held
+ *
+ * With SO_REUSEPORT it joins the group of a listener it may share the
+ * port with, or starts one: xtcp_lookup() spreads SYNs over the group.
+ *
+ * Return: 0, or -ENOMEM when the group could not grow.
+ */
+int xtcp_hash_listener(struct sock *sk)
 {
 	struct xtcp_hbucket *b = xtcp_lhash_bucket(sock_net(sk),
 						   inet_sk(sk)->inet_num);
+	bool any = !inet_sk(sk)->inet_rcv_saddr;
+	struct sock *sk2;
+	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	sk_add_node(sk, &b->chain);
+	if (sk->sk_reuseport) {
+		sk_for_each(sk2, &b->chain)
+			if (xtcp_reuseport_peer(sk, sk2))
+				break;
+		err = sk2 ? reuseport_add_sock(sk, sk2, any) :
+			    reuseport_alloc(sk, any);
+	}
+	if (!err)
+		sk_add_node(sk, &b->chain);
 	spin_unlock_bh(&b->lock);
+	return err;
 }
 
 /* Take a socket out of ehash or lhash, whichever holds it. */
@@ -346,6 +399,8 @@ void xtcp_unhash(struct sock *sk)
 				      inet->inet_num, inet->inet_daddr,
 				      inet->inet_dport);
 	spin_lock_bh(&b->lock);
+	if (rcu_access_pointer(sk->sk_reuseport_cb))
+		reuseport_detach_sock(sk);
 	sk_del_node_init(sk);
 	spin_unlock_bh(&b->lock);
 }
@@ -353,7 +408,7 @@ void xtcp_unhash(struct sock *sk)
 /*
  * May @sk hold its port alongside @sk2?  TCP's rule: not when their
  * local addresses and devices overlap, unless both set SO_REUSEADDR and
- * @sk2 is not listening.
+ * @sk2 is not listening, or both set SO_REUSEPORT and have one owner.
  */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
 {
@@ -369,6 +424,10 @@ static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
 	if (a1 && a2 && a1 != a2)
 		return false;
 	if (sk->sk_reuse && sk2->sk_reuse && sk2->sk_state != TCP_LISTEN)
+		return false;
+	/* SO_REUSEPORT on both, one owner: the port is shared. */
+	if (sk->sk_reuseport && sk2->sk_reuseport &&
+	    uid_eq(sk->sk_uid, sk2->sk_uid))
 		return false;
 	return true;
 }

@@ -575,7 +575,12 @@ static int xtcp_listen(struct socket *sock, int backlog)
 	}
 	inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);
 	sk_dst_reset(sk);
-	xtcp_hash_listener(sk);
+	/* As TCP: a failure leaves the port bound, the socket closed. */
+	err = xtcp_hash_listener(sk);
+	if (err) {
+		xtcp_state_store(sk, TCP_CLOSE);
+		xtcp_synq_free(sk);
+	}
 out:
 	release_sock(sk);
 	return err;

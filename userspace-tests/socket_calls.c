@@ -34,6 +34,7 @@
 #define PORT_TW		6000		/* A's port left in TIME_WAIT */
 #define PORT_A_LST	7000		/* A's listener */
 #define PORT_DEFER	7100		/* B's listener with TCP_DEFER_ACCEPT */
+#define PORT_RP		7200		/* B's SO_REUSEPORT group */
 
 #define ST_ESTABLISHED	1		/* /proc/net/{tcp,xtcp}'s "st" */
 #define ST_FIN_WAIT2	5
@@ -1507,6 +1508,79 @@ static void test_cork_nodelay(void)
 	close(c);
 }
 
+/* Accept what @l has waiting, closing each; counted in *@n. */
+static void accept_all(int l, int *n)
+{
+	int s;
+
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		close(s);
+		(*n)++;
+	}
+}
+
+/*
+ * SO_REUSEPORT.  An AF_XTCP socket cannot set it: the socket layer keeps
+ * it to the inet families (EOPNOTSUPP).  In the inet family, as in TCP:
+ * two listeners of one owner share a port, a third socket without the
+ * option may not bind it; connections spread over both (by the hash of
+ * their 4-tuple: 32 all on one has a chance of 2^-31); once one listener
+ * closes, the other takes every new one.
+ */
+static void test_reuseport(void)
+{
+	int l[2], x, c[40], i, r, n[2] = { 0, 0 };
+
+	netns_enter(ns_b);
+	x = xsocket();
+	r = sock_set_int(x, SOL_SOCKET, SO_REUSEPORT, 1);
+	if (family == AF_XTCP) {
+		tap_ok(r < 0 && errno == EOPNOTSUPP,
+		       "SO_REUSEPORT on an AF_XTCP socket: EOPNOTSUPP (%s)",
+		       r < 0 ? errname(errno) : "ok");
+		close(x);
+		return;
+	}
+	close(x);
+	for (i = 0; i < 2; i++) {
+		l[i] = xsocket();
+		r = sock_set_int(l[i], SOL_SOCKET, SO_REUSEPORT, 1) ||
+		    do_bind(l[i], ADDR_B, PORT_RP) || listen(l[i], 64);
+		tap_ok(!r, "listener %d with SO_REUSEPORT on port %d (%s)", i,
+		       PORT_RP, r ? errname(errno) : "ok");
+		sock_set_nonblock(l[i], 1);
+	}
+	x = xsocket();
+	EXPECT_ERR(do_bind(x, ADDR_B, PORT_RP), EADDRINUSE,
+		   "a third socket without SO_REUSEPORT binds the port");
+	close(x);
+
+	netns_enter(ns_a);
+	for (i = 0; i < 32; i++) {
+		c[i] = xsocket();
+		if (do_connect(c[i], ADDR_B, PORT_RP))
+			tap_bail("connect: %s", errname(errno));
+	}
+	WAIT_UNTIL((accept_all(l[0], &n[0]), accept_all(l[1], &n[1]),
+		    n[0] + n[1] == 32), WAIT_MS);
+	tap_ok(n[0] + n[1] == 32 && n[0] && n[1],
+	       "32 connections spread over both listeners (%d and %d)",
+	       n[0], n[1]);
+	close(l[0]);
+	n[1] = 0;
+	for (i = 32; i < 40; i++) {
+		c[i] = xsocket();
+		if (do_connect(c[i], ADDR_B, PORT_RP))
+			tap_bail("connect: %s", errname(errno));
+	}
+	WAIT_UNTIL((accept_all(l[1], &n[1]), n[1] == 8), WAIT_MS);
+	tap_ok(n[1] == 8, "one listener closed, the other takes all 8 new ones (%d)",
+	       n[1]);
+	for (i = 0; i < 40; i++)
+		close(c[i]);
+	close(l[1]);
+}
+
 static void test_options(void)
 {
 	struct linger lg;
@@ -1722,6 +1796,7 @@ int main(void)
 	test_defer_accept();
 	test_oob();
 	test_cork_nodelay();
+	test_reuseport();
 
 	close(lst);
 	return tap_end();

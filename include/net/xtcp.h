@@ -601,7 +601,7 @@ struct sock *xtcp_lookup_established(struct net *net,
 struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 			      __be32 daddr, u16 lport);
 int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);
-void xtcp_hash_listener(struct sock *sk);
+int xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 int xtcp_bind_port(struct sock *sk, u16 port);
 int xtcp_bind_connect_port(struct sock *sk, struct xtcp_tw_inherit *inh);
