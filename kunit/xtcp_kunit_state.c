@@ -1639,6 +1639,67 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 }
 
 /*
+ * A corked writer and a window smaller than a segment: the persist timer
+ * cuts the head of the queue to fit the window, and the piece goes,
+ * though short: the cork holds back only the queue's last segment, as in
+ * TCP.  (It was held for ever, and the sender only probed.)
+ */
+static void xtcp_state_cork_window_part(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_sysctl saved = xn->sysctl;
+	static char data[4000];
+	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	u32 una = ISS + 1 + DLEN, want;
+	struct tsock ts = {};
+	struct after a = {};
+	struct xtcp_sock *xsk;
+	struct sk_buff *skb;
+	unsigned int i, n;
+	bool sent = false;
+	struct sock *sk;
+	int one = 1;
+	u16 wnd;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	sk = ts.sk;
+	xsk = xtcp_sk(sk);
+	KUNIT_ASSERT_EQ(test, ts.sock->ops->setsockopt(ts.sock, SOL_TCP,
+						       TCP_CORK,
+						       KERNEL_SOCKPTR(&one),
+						       sizeof(one)), 0);
+	stalled_writer(test, &ts, &a, 50000);
+	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
+					     sizeof(data)), (int)sizeof(data));
+	/* The peer opens its window by half a segment. */
+	wnd = (xsk->mss_cache / 2) >> xsk->snd_wscale;
+	want = (u32)wnd << xsk->snd_wscale;
+	skb = xtcp_kt_make_skb(PPORT, ts.lport, ACK, ts.rcv_nxt, una, wnd,
+			       NULL, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	lock_sock(sk);
+	xtcp_v4_do_rcv(sk, skb);
+	xtcp_kt_rec_take(NULL);
+	wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
+	release_sock(sk);
+	n = xtcp_kt_rec_take(a.rec);
+	for (i = 0; i < n; i++)
+		if (a.rec[i].seq == una && a.rec[i].len == want)
+			sent = true;
+	KUNIT_EXPECT_TRUE_MSG(test, sent,
+			      "no segment of %u bytes at SND.UNA among %u", want,
+			      n);
+	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
+	xtcp_kt_rec_take(NULL);
+	teardown(&ts);
+}
+
+/*
  * An orphan whose peer keeps its window shut for ever, answering every
  * zero-window probe: the answers do not forgive the probes, and after
  * net.xtcp.orphan_retries of them the orphan is given up and destroyed
@@ -1734,6 +1795,7 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_fin_time),
 	KUNIT_CASE(xtcp_state_persist_backoff),
 	KUNIT_CASE(xtcp_state_orphan_zero_window),
+	KUNIT_CASE(xtcp_state_cork_window_part),
 	{}
 };
 

@@ -948,7 +948,13 @@ void xtcp_push(struct sock *sk)
 			stop = XTCP_PUSH_CWND;
 			break;
 		}
+		/*
+		 * Nagle and the cork hold back only the queue's last
+		 * segment, as TCP's (tcp_write_xmit()): a short one before
+		 * it, cut to fit a small window, goes when the window lets it.
+		 */
 		if (skb->len && skb->len < xsk->mss_cache && !fin &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
 		    (xsk->corked || !xsk->nodelay)) {
 			/* Nagle asks what is in flight: the batch is. */
 			if (xtcp_batch_flush(sk, &b)) {
