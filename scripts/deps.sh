@@ -13,6 +13,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	iproute2 ethtool tshark socat curl graphviz
 	clang llvm libbpf-dev bpftool mandoc nftables iperf3
+	nginx-light redis-server redis-tools
 )
 
 missing=()
