@@ -781,6 +781,90 @@ static unsigned int msg_state(const struct inet_diag_msg *r)
 }
 
 /*
+ * Send @req and read the answers to it: each message that is neither the
+ * end of a dump nor an error goes to @on_msg (when given), which returns
+ * 0 to go on or -errno to stop.  Returns 0 at the dump's end or on an
+ * acknowledgement, else -errno.
+ */
+static int nl_exchange(int fd, const struct diag_req *req,
+		       int (*on_msg)(const struct nlmsghdr *h, void *ctx),
+		       void *ctx)
+{
+	static char buf[RECV_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+	const struct nlmsghdr *h;
+	ssize_t len;
+	int err;
+
+	err = nl_send(fd, req, sizeof(*req));
+	if (err)
+		return err;
+	for (;;) {
+		len = nl_recv(fd, buf, sizeof(buf));
+		if (len < 0)
+			return len;
+		if (len == 0)
+			return -EPIPE;
+		for (h = (struct nlmsghdr *)buf;
+		     len > 0 && NLMSG_OK(h, (size_t)len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct nlmsgerr *ne = NLMSG_DATA(h);
+
+			if (h->nlmsg_seq != req->nlh.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+					err = *(const int *)NLMSG_DATA(h);
+					if (err < 0)
+						return err;
+				}
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ne)))
+					return -EPROTO;
+				return ne->error;
+			}
+			if (on_msg) {
+				err = on_msg(h, ctx);
+				if (err)
+					return err;
+			}
+		}
+	}
+}
+
+struct dump_ctx {
+	const struct options *o;
+	struct entries *out;
+};
+
+/* One socket of a dump: kept in the list when the filter takes it. */
+static int dump_msg(const struct nlmsghdr *h, void *ctx)
+{
+	const struct dump_ctx *d = ctx;
+	const struct inet_diag_msg *r;
+	struct entries *out = d->out;
+	struct entry *e;
+
+	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*r)))
+		return 0;
+	r = NLMSG_DATA(h);
+	if (r->idiag_family != AF_INET ||
+	    !(d->o->states & SF(msg_state(r))) || !match(d->o->filter, r))
+		return 0;
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->e = xrealloc(out->e, out->cap * sizeof(*out->e));
+	}
+	e = &out->e[out->n++];
+	memset(e, 0, sizeof(*e));
+	e->msg = *r;
+	parse_attrs(e, h);
+	return 0;
+}
+
+/*
  * Dump the sockets in @states with the attributes @ext asks for; those
  * that match the filter go into @out.  Returns 0 or -errno.
  */
@@ -801,61 +885,9 @@ static int diag_dump(int fd, const struct options *o, __u8 ext,
 			.idiag_states = o->states,
 		},
 	};
-	static char buf[RECV_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
-	const struct inet_diag_msg *r;
-	const struct nlmsghdr *h;
-	struct entry *e;
-	ssize_t len;
-	int err;
+	struct dump_ctx d = { .o = o, .out = out };
 
-	err = nl_send(fd, &req, sizeof(req));
-	if (err)
-		return err;
-	for (;;) {
-		len = nl_recv(fd, buf, sizeof(buf));
-		if (len < 0)
-			return len;
-		if (len == 0)
-			return -EPIPE;
-		for (h = (struct nlmsghdr *)buf;
-		     len > 0 && NLMSG_OK(h, (size_t)len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != req.nlh.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-					err = *(const int *)NLMSG_DATA(h);
-					if (err < 0)
-						return err;
-				}
-				return 0;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *ne = NLMSG_DATA(h);
-
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ne)))
-					return -EPROTO;
-				return ne->error ? ne->error : -EPROTO;
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*r)))
-				continue;
-			r = NLMSG_DATA(h);
-			if (r->idiag_family != AF_INET ||
-			    !(o->states & SF(msg_state(r))) ||
-			    !match(o->filter, r))
-				continue;
-			if (out->n == out->cap) {
-				out->cap = out->cap ? out->cap * 2 : 64;
-				out->e = xrealloc(out->e,
-						  out->cap * sizeof(*out->e));
-			}
-			e = &out->e[out->n++];
-			memset(e, 0, sizeof(*e));
-			e->msg = *r;
-			parse_attrs(e, h);
-		}
-	}
+	return nl_exchange(fd, &req, dump_msg, &d);
 }
 
 /* SOCK_DESTROY for one socket: 0 or -errno. */
@@ -876,36 +908,8 @@ static int diag_destroy(int fd, const struct options *o,
 			.id = m->id,
 		},
 	};
-	static char buf[RECV_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
-	const struct nlmsghdr *h;
-	ssize_t len;
-	int err;
 
-	err = nl_send(fd, &req, sizeof(req));
-	if (err)
-		return err;
-	for (;;) {
-		len = nl_recv(fd, buf, sizeof(buf));
-		if (len < 0)
-			return len;
-		if (len == 0)
-			return -EPIPE;
-		for (h = (struct nlmsghdr *)buf;
-		     len > 0 && NLMSG_OK(h, (size_t)len);
-		     h = NLMSG_NEXT(h, len)) {
-			const struct nlmsgerr *ne = NLMSG_DATA(h);
-
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ne)))
-				return -EPROTO;
-			return ne->error;
-		}
-	}
+	return nl_exchange(fd, &req, NULL, NULL);
 }
 
 /* ------------------------------------------------------------- output */
