@@ -8,7 +8,8 @@
 #		debug_kernel
 #   waits	wait_until SECONDS CMD..., waitfile, waitline, readfile
 #   set-up	test_init NAME, ns_name, ns_add, veth_pair, ns_holder,
-#		ns_pair, need, on_exit, spawn, finished, nsh_start/nsh,
+#		ns_pair, need, on_exit, diag_load, capture_ipproto, spawn,
+#		finished, nsh_start/nsh,
 #		clsact, cut_link/uncut_link, netem, qdisc_drops, dev_rx
 #   counters	snap, cname, delta, check_delta, counter_check, check_val,
 #		counter_now, grown, counters_exist, xcounter, show_deltas
@@ -179,6 +180,28 @@ need() {
 # on_exit CMD: run CMD (eval'd) at exit, before the namespaces go; the
 # last registered runs first.
 on_exit() { lib_exit=("$1" "${lib_exit[@]}"); }
+
+# diag_load: xtcp_diag.ko loaded, for xtcp-ss, and unloaded at exit if
+# this test loaded it.  It needs inet_diag (a module on the stock kernel,
+# built in on the debug one) and has no alias: nothing loads it on demand.
+diag_load() {
+	modprobe inet_diag 2>/dev/null
+	[ -d /sys/module/xtcp_diag ] && return
+	[ -f "$XTCP_MODDIR/xtcp_diag.ko" ] ||
+		bail "no xtcp_diag.ko in \$XTCP_MODDIR ($XTCP_MODDIR)"
+	insmod "$XTCP_MODDIR/xtcp_diag.ko" || bail "insmod xtcp_diag.ko"
+	on_exit "rmmod xtcp_diag"
+}
+
+# capture_ipproto: ipproto set to the protocol number xtcp.ko carries,
+# which must be 253: the capture's decoder reads 253 as TCP.
+capture_ipproto() {
+	readfile /sys/module/xtcp/parameters/ipproto
+	ipproto=${content%%[!0-9]*}
+	[ -n "$ipproto" ] || bail "xtcp is not loaded"
+	[ "$ipproto" = 253 ] ||
+		bail "the capture decodes protocol 253 only, not $ipproto"
+}
 
 lib_cleanup() {
 	local p c

@@ -63,11 +63,7 @@ need "$run" "$lib" "$sp" "$ss"
 for t in socat curl python3 dumpcap tshark; do
 	command -v $t >/dev/null || bail "$t is not installed"
 done
-readfile /sys/module/xtcp/parameters/ipproto
-ipproto=${content%%[!0-9]*}
-[ -n "$ipproto" ] || bail "xtcp is not loaded"
-# lib.bash's decoder reads 253 as TCP.
-[ "$ipproto" = 253 ] || bail "the capture decodes protocol 253 only, not $ipproto"
+capture_ipproto
 
 AA=10.233.0.1 AB=10.233.0.2
 OTHER=10.233.0.99	# an address no one has, for --addrs
@@ -77,12 +73,8 @@ if debug_kernel; then
 	size=$((1 << 20)) big=$((4 << 20))
 fi
 
-# xtcp-ss reads sock_diag: xtcp_diag.ko, which nothing loads on demand.
-modprobe inet_diag 2>/dev/null
-if [ ! -d /sys/module/xtcp_diag ]; then
-	insmod "$XTCP_MODDIR/xtcp_diag.ko" || bail "insmod xtcp_diag.ko"
-	on_exit "rmmod xtcp_diag"
-fi
+# xtcp-ss reads sock_diag.
+diag_load
 
 ns_pair $AA $AB 600
 head -c $size /dev/urandom >"$tmp/data"

@@ -61,11 +61,7 @@ for t in nginx redis-server redis-cli redis-benchmark curl dumpcap tshark; do
 	command -v $t >/dev/null ||
 		bail "$t is not installed (Debian packages nginx-light, redis-server, redis-tools, curl, tshark)"
 done
-readfile /sys/module/xtcp/parameters/ipproto
-ipproto=${content%%[!0-9]*}
-[ -n "$ipproto" ] || bail "xtcp is not loaded"
-# lib.bash's decoder reads 253 as TCP.
-[ "$ipproto" = 253 ] || bail "the capture decodes protocol 253 only, not $ipproto"
+capture_ipproto
 
 AA=10.233.0.1 AB=10.233.0.2
 P1=7201 P2=7202
@@ -74,12 +70,8 @@ if debug_kernel; then
 	big=$((16 << 20)) nreq=1000
 fi
 
-# xtcp-ss reads sock_diag: xtcp_diag.ko, which nothing loads on demand.
-modprobe inet_diag 2>/dev/null
-if [ ! -d /sys/module/xtcp_diag ]; then
-	insmod "$XTCP_MODDIR/xtcp_diag.ko" || bail "insmod xtcp_diag.ko"
-	on_exit "rmmod xtcp_diag"
-fi
+# xtcp-ss reads sock_diag.
+diag_load
 
 ns_pair $AA $AB 600
 

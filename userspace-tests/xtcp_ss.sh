@@ -79,15 +79,7 @@ TW=100
 LONG=3600000		# ms: a peer's sleep, until the test ends
 BACKLOG=8		# xtcp_peer's listen()
 
-# inet_diag is a module on the stock kernel (built in on the debug one);
-# xtcp_diag.ko has no alias, so nothing loads it on demand.
-modprobe inet_diag 2>/dev/null
-if [ ! -d /sys/module/xtcp_diag ]; then
-	[ -f "$XTCP_MODDIR/xtcp_diag.ko" ] ||
-		bail "no xtcp_diag.ko in \$XTCP_MODDIR ($XTCP_MODDIR)"
-	insmod "$XTCP_MODDIR/xtcp_diag.ko" || bail "insmod xtcp_diag.ko"
-	on_exit "rmmod xtcp_diag"
-fi
+diag_load
 read -r ipproto </sys/module/xtcp/parameters/ipproto ||
 	bail "no /sys/module/xtcp/parameters/ipproto"
 echo "# XTCP is IP protocol $ipproto"
