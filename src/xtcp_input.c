@@ -1138,6 +1138,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 					  READ_ONCE(sk->sk_sndbuf))) {
 			bh_unlock_sock(sk);
 			sock_put(sk);
+			XTCP_INC_STATS(net, XTCP_MIB_BACKLOGDROP);
 			kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 			return 0;
 		}

@@ -85,6 +85,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpOutOfWindowIcmps", XTCP_MIB_OUTOFWINDOWICMPS),
 	SNMP_MIB_ITEM("XtcpPMTUReduced", XTCP_MIB_PMTUREDUCED),
 	SNMP_MIB_ITEM("XtcpDeferAcceptDrop", XTCP_MIB_DEFERACCEPTDROP),
+	SNMP_MIB_ITEM("XtcpBacklogDrop", XTCP_MIB_BACKLOGDROP),
 	SNMP_MIB_SENTINEL
 };
 

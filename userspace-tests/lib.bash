@@ -456,6 +456,7 @@ declare -A twin=(
 	[XtcpTWReopened]='' [XtcpTWRecycled]=TcpExt:TWRecycled
 	[XtcpTimeWaitOverflow]=TcpExt:TCPTimeWaitOverflow
 	[XtcpDeferAcceptDrop]=TcpExt:TCPDeferAcceptDrop
+	[XtcpBacklogDrop]=TcpExt:TCPBacklogDrop
 )
 
 # snap HOLDER KEY: the counters of process HOLDER's namespace now, as

@@ -355,8 +355,13 @@ check_delta "1: cookies came back from clients" 1a 1b \
 	XtcpSynCookiesRecv -ge 1
 pruned_retried 1 1a 1b
 check_delta "1: no cookie failed" 1a 1b XtcpSynCookiesFailed -eq 0
-check_delta "1: every SYN counted" 1a 1b XtcpSynsReceived -ge \
-	$((sent1 + CLIENTS))
+# A SYN that met the listener's socket backlog full (its owner busy, on a
+# loaded host) is counted there instead.
+delta 1a 1b XtcpBacklogDrop
+bdrop1=$d
+case $bdrop1 in none | missing) bdrop1=0 ;; esac
+check_delta "1: every SYN counted, or dropped in the backlog ($bdrop1)" \
+	1a 1b XtcpSynsReceived -ge $((sent1 + CLIENTS - bdrop1))
 for k in during1 during2; do
 	slab_bounded "1: $k" $k $req_cache before \
 		$((BACKLOG + extra + CLIENTS + SLAB_SLACK))

@@ -87,6 +87,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_OUTOFWINDOWICMPS,	/* ... ignored: SEG.SEQ not in flight */
 	XTCP_MIB_PMTUREDUCED,		/* MSS lowered for a smaller path MTU */
 	XTCP_MIB_DEFERACCEPTDROP,	/* bare final ACKs: TCP_DEFER_ACCEPT */
+	XTCP_MIB_BACKLOGDROP,		/* segments a full socket backlog lost */
 	__XTCP_MIB_MAX
 };
 
