@@ -16,7 +16,7 @@
 #include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 #include "xtcp_kunit_util.h"
 

@@ -11,7 +11,7 @@
 #include <linux/prandom.h>
 #include <linux/siphash.h>
 #include <linux/timekeeping.h>
-#include <net/xtcp_syncookies.h>
+#include "../src/xtcp_syncookies.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

@@ -18,7 +18,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 #include "xtcp_kunit_util.h"
 

@@ -14,7 +14,7 @@
 #include <linux/skbuff.h>
 #include <linux/unaligned.h>
 #include <net/ip.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 #include "xtcp_kunit_util.h"
 

@@ -7,7 +7,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/siphash.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

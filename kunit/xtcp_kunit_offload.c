@@ -16,7 +16,7 @@
 #include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 #include "xtcp_kunit_util.h"
 

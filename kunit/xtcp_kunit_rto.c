@@ -9,7 +9,7 @@
 #include <kunit/test.h>
 #include <linux/limits.h>
 #include <linux/time64.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

@@ -24,8 +24,7 @@
 #include <linux/timekeeping.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
-#include <net/xtcp_syncookies.h>
+#include "../src/xtcp_protocol.h"
 
 #include "xtcp_kunit_util.h"
 

@@ -9,7 +9,7 @@
 
 #include <linux/in.h>
 #include <linux/types.h>
-#include <net/xtcp.h>
+#include "../src/xtcp_protocol.h"
 
 struct iphdr;
 struct kunit;

@@ -10,7 +10,7 @@
 #include <linux/random.h>
 #include <linux/stddef.h>
 #include <linux/unaligned.h>
-#include <net/xtcp_wire.h>
+#include "../src/xtcp_wire.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

@@ -17,7 +17,7 @@
 
 #include <linux/minmax.h>
 #include <kunit/visibility.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /**
  * xtcp_cc_init - a new connection's congestion state

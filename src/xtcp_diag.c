@@ -35,8 +35,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
-#include "xtcp_hash.h"
+#include "xtcp_protocol.h"
 
 #define XTCP_DIAG_REQS	16	/* requests copied under one lock_sock() */
 

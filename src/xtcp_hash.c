@@ -23,8 +23,7 @@
 #include <net/sock.h>
 #include <net/sock_reuseport.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
-#include "xtcp_hash.h"
+#include "xtcp_protocol.h"
 
 struct xtcp_tables xtcp_tables __read_mostly;
 /* Walked by xtcp_diag.ko, as inet_diag walks TCP's hashinfo. */

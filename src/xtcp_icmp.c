@@ -30,7 +30,7 @@
 #include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /*
  * The errno an ICMP error gives the connection, in @err, and whether it

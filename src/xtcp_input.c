@@ -23,7 +23,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 #include <trace/events/xtcp.h>
 
 static bool xtcp_checksum_ok(struct sk_buff *skb)

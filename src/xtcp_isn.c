@@ -20,7 +20,7 @@
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <kunit/visibility.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 static siphash_aligned_key_t xtcp_isn_key __read_mostly;
 static siphash_aligned_key_t xtcp_ts_key __read_mostly;

@@ -43,8 +43,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
-#include <net/xtcp_syncookies.h>
+#include "xtcp_protocol.h"
 #include <trace/events/xtcp.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>

@@ -17,7 +17,7 @@
 #include <linux/moduleparam.h>
 #include <kunit/visibility.h>
 #include <net/protocol.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/xtcp.h>

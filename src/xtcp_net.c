@@ -16,7 +16,7 @@
 #include <kunit/visibility.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 unsigned int xtcp_net_id __read_mostly;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);

@@ -23,7 +23,7 @@
 #include <net/gso.h>
 #include <net/ip.h>
 #include <net/protocol.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /* Finish a segment's sum: the device's job, or ours now. */
 static void xtcp_gso_csum(struct sk_buff *seg, struct xtcphdr *th)

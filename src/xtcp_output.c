@@ -28,7 +28,7 @@
 #include <net/ip.h>
 #include <net/l3mdev.h>
 #include <net/route.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 #include <trace/events/xtcp.h>
 
 /**

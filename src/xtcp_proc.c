@@ -16,8 +16,7 @@
 #include <linux/seq_file.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
-#include "xtcp_hash.h"
+#include "xtcp_protocol.h"
 
 #define XTCP_PROC_REQS	16	/* requests copied under one lock_sock() */
 

@@ -13,7 +13,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <kunit/visibility.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /**
  * xtcp_rtt_sample - fold one round-trip measurement into the estimator

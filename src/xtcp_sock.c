@@ -38,7 +38,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 #include <trace/events/xtcp.h>
 
 #define XTCP_MAX_KEEPIDLE	32767	/* TCP's bounds */

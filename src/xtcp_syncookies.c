@@ -46,7 +46,7 @@
 #include <linux/siphash.h>
 #include <linux/timekeeping.h>
 #include <kunit/visibility.h>
-#include <net/xtcp_syncookies.h>
+#include "xtcp_syncookies.h"
 
 #define XTCP_COOKIE_COUNT	GENMASK(31, XTCP_COOKIE_COUNT_SHIFT)
 #define XTCP_COOKIE_MSS		GENMASK(XTCP_COOKIE_COUNT_SHIFT - 1, \

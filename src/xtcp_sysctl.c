@@ -8,7 +8,7 @@
 #include <linux/moduleparam.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /* Where every namespace's net.xtcp.syncookies starts (a test run uses 2). */
 static int syncookies = 1;

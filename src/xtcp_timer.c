@@ -27,7 +27,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <kunit/visibility.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 
 /*
  * Arm or re-arm; the caller holds the socket lock, so no other arm or stop

@@ -45,9 +45,8 @@
 #include <net/ip.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
+#include "xtcp_protocol.h"
 #include <trace/events/xtcp.h>
-#include "xtcp_hash.h"
 
 #define XTCP_TW_BUDGET		128		/* entries a timer run frees */
 #define XTCP_TW_PURGE_BATCH	1024

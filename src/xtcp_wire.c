@@ -15,7 +15,7 @@
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <kunit/visibility.h>
-#include <net/xtcp_wire.h>
+#include "xtcp_wire.h"
 
 static int xtcp_parse_sack(const u8 *ptr, unsigned int opsize,
 			   struct xtcp_opts *opts)

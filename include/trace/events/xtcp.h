@@ -3,7 +3,8 @@
  * XTCP tracepoints.  Named after Linux TCP's where they mean the same
  * (tcp:tcp_probe, tcp:tcp_retransmit_skb, sock:inet_sock_set_state, ...);
  * Documentation/xtcp.rst lists them.  Ports are in host order, addresses
- * as IPv4 (XTCP carries no other).
+ * as IPv4 (XTCP carries no other).  Included after the private
+ * src/xtcp_protocol.h, whose struct xtcp_sock the events read.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM xtcp
@@ -15,7 +16,6 @@
 #include <linux/tracepoint.h>
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
-#include <net/xtcp.h>
 
 #ifndef _TRACE_XTCP_ONCE
 #define _TRACE_XTCP_ONCE

@@ -5,8 +5,8 @@
  * secret and the clock, and KUnit can test every case.  The layout is
  * described at the top of src/xtcp_syncookies.c.
  */
-#ifndef _NET_XTCP_SYNCOOKIES_H
-#define _NET_XTCP_SYNCOOKIES_H
+#ifndef _XTCP_SYNCOOKIES_H
+#define _XTCP_SYNCOOKIES_H
 
 #include <linux/bits.h>
 #include <linux/siphash.h>
@@ -66,4 +66,4 @@ u32 xtcp_cookie_tsval(u32 ts_now, const struct xtcp_cookie_opts *o);
 u32 xtcp_cookie_optbits(u32 tsval_or_tsecr);
 bool xtcp_cookie_ts_decode(u32 tsecr, struct xtcp_cookie_opts *o);
 
-#endif /* _NET_XTCP_SYNCOOKIES_H */
+#endif /* _XTCP_SYNCOOKIES_H */

@@ -4,8 +4,8 @@
  * the IPv4 pseudo-header carrying XTCP's protocol number, and sequence-space
  * arithmetic.
  */
-#ifndef _NET_XTCP_WIRE_H
-#define _NET_XTCP_WIRE_H
+#ifndef _XTCP_WIRE_H
+#define _XTCP_WIRE_H
 
 #include <linux/types.h>
 #include <linux/skbuff.h>
@@ -185,4 +185,4 @@ static inline __sum16 xtcp_v4_csum_buf(const void *seg, unsigned int len,
 			       csum_partial(seg, len, 0));
 }
 
-#endif /* _NET_XTCP_WIRE_H */
+#endif /* _XTCP_WIRE_H */
