@@ -265,7 +265,54 @@ static void xtcp_buf_clamp_lowat(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * The window formulas every path shares: half the buffer backs a window,
+ * TCP_WINDOW_CLAMP bounds it, and the window last advertised is measured
+ * from RCV.NXT across the wrap of the sequence space.
+ */
+static void xtcp_buf_window_formulas(struct kunit *test)
+{
+	struct socket *sock;
+	struct sock *sk = buf_sock(test, &sock);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(-4096), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(1), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(8193), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(INT_MAX), (u32)INT_MAX / 2);
+	KUNIT_EXPECT_EQ(test, xtcp_space_from_win(4096), 8192ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_space_from_win(U32_MAX), 2ULL * U32_MAX);
+
+	/* 0x2000 offered at 0xfffff000; RCV.NXT 0x800 in: 0x1800 left. */
+	xsk->rcv_wup = 0xfffff000;
+	xsk->rcv_wnd = 0x2000;
+	xsk->rcv_nxt = 0xfffff800;
+	KUNIT_EXPECT_EQ(test, xtcp_receive_window(xsk), 0x1800U);
+	xsk->rcv_nxt = 0x1000;			/* at the right edge */
+	KUNIT_EXPECT_EQ(test, xtcp_receive_window(xsk), 0U);
+	xsk->rcv_nxt = 0x1001;			/* past it: nothing */
+	KUNIT_EXPECT_EQ(test, xtcp_receive_window(xsk), 0U);
+	xsk->rcv_wnd = 0;
+	xsk->rcv_nxt = xsk->rcv_wup;
+	KUNIT_EXPECT_EQ(test, xtcp_receive_window(xsk), 0U);
+
+	lock_sock(sk);
+	sk->sk_rcvbuf = 1 << 20;
+	KUNIT_EXPECT_EQ(test, xtcp_full_window(sk), 1U << 19);
+	KUNIT_EXPECT_EQ(test, xtcp_window_clamped(sk, 1U << 30), 1U << 30);
+	xsk->window_clamp = 16384;
+	KUNIT_EXPECT_EQ(test, xtcp_full_window(sk), 16384U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_clamped(sk, 100), 100U);
+	KUNIT_EXPECT_EQ(test, xtcp_window_clamped(sk, 16385), 16384U);
+	xsk->window_clamp = 0;
+	sk->sk_rcvbuf = 0;
+	KUNIT_EXPECT_EQ(test, xtcp_full_window(sk), 0U);
+	release_sock(sk);
+	sock_release(sock);
+}
+
 static struct kunit_case xtcp_buf_cases[] = {
+	KUNIT_CASE(xtcp_buf_window_formulas),
 	KUNIT_CASE(xtcp_buf_defaults),
 	KUNIT_CASE(xtcp_buf_sndbuf_expand),
 	KUNIT_CASE(xtcp_buf_rcv_space),

@@ -84,14 +84,6 @@ static enum skb_drop_reason xtcp_validate(struct sk_buff *skb,
 	return SKB_NOT_DROPPED_YET;
 }
 
-/* Window the segment must fall in: what we advertised, from RCV.NXT. */
-static u32 xtcp_rcv_wnd_now(const struct xtcp_sock *xsk)
-{
-	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		return xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
-	return 0;
-}
-
 /* SEG.LEN of a segment with its control block filled in. */
 static u32 xtcp_cb_len(const struct sk_buff *skb)
 {
@@ -799,8 +791,8 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	 * our buffer is full; its text is dropped below.
 	 */
 	if (!xtcp_seq_acceptable(cb->seq, xtcp_cb_len(skb), xsk->rcv_nxt,
-				 xtcp_rcv_wnd_now(xsk)) &&
-	    (xtcp_rcv_wnd_now(xsk) || xtcp_seq_after(cb->seq, xsk->rcv_nxt) ||
+				 xtcp_receive_window(xsk)) &&
+	    (xtcp_receive_window(xsk) || xtcp_seq_after(cb->seq, xsk->rcv_nxt) ||
 	     xtcp_seq_before(cb->end_seq, xsk->rcv_nxt))) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OUTOFWINDOW);
 		*reason = xtcp_seq_before(cb->end_seq, xsk->rcv_nxt) ?
@@ -946,7 +938,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	 * Text past the window's right edge is trimmed, and a FIN with it:
 	 * we never acknowledge beyond what we offered.
 	 */
-	right = xsk->rcv_nxt + xtcp_rcv_wnd_now(xsk);
+	right = xsk->rcv_nxt + xtcp_receive_window(xsk);
 	if (xtcp_seq_after(cb->seq + datalen + fin, right)) {
 		if (!xtcp_seq_after(right, cb->seq)) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ZEROWINDOWDROP);

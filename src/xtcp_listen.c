@@ -374,12 +374,6 @@ static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	return err;
 }
 
-/* Our TSval clock, milliseconds, before a connection's offset. */
-static u32 xtcp_ts_clock(void)
-{
-	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
-}
-
 static int xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 			 u8 flags)
 {
@@ -535,11 +529,7 @@ void xtcp_synq_timeout(struct sock *sk)
 /* The window a SYN-ACK offers: what a new child's buffer holds. */
 static u16 xtcp_req_window(const struct sock *sk)
 {
-	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
-	u32 win = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
-			XTCP_MAX_WINDOW);
-
-	return clamp ? min(win, clamp) : win;
+	return min(xtcp_full_window(sk), XTCP_MAX_WINDOW);
 }
 
 /*

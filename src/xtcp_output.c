@@ -248,8 +248,8 @@ static bool xtcp_sack_emit(struct xtcp_sack_block *sp, unsigned int *n,
  */
 u8 xtcp_select_wscale(const struct sock *sk)
 {
-	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
-	u32 space = max(READ_ONCE(sk->sk_rcvbuf), 0) / 2;
+	u32 space = xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf));
+	int rmem_max;
 	u8 ws = 0;
 
 	/*
@@ -257,12 +257,13 @@ u8 xtcp_select_wscale(const struct sock *sk)
 	 * SO_RCVBUF fixes; else autotuning may take the buffer to rmem's
 	 * maximum, and SO_RCVBUF to twice net.core.rmem_max.
 	 */
-	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
-		space = max3(space, (u32)READ_ONCE(xtcp_sysctl(sk)->rmem[2]) / 2,
-			     READ_ONCE(sysctl_rmem_max));
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		rmem_max = READ_ONCE(xtcp_sysctl(sk)->rmem[2]);
+		space = max3(space, xtcp_win_from_space(rmem_max),
+			     (u32)READ_ONCE(sysctl_rmem_max));
+	}
 	/* Nor more than TCP_WINDOW_CLAMP allows, as in TCP. */
-	if (clamp)
-		space = min(space, clamp);
+	space = xtcp_window_clamped(sk, space);
 	while (space > (XTCP_MAX_WINDOW << ws) && ws < XTCP_MAX_WSCALE)
 		ws++;
 	return ws;
@@ -284,15 +285,12 @@ static u32 xtcp_select_window(struct sock *sk, bool syn)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	unsigned int ws = syn ? 0 : xsk->rcv_wscale;
-	u32 max_win = XTCP_MAX_WINDOW << ws, cur = 0, space, full, mss;
+	u32 max_win = XTCP_MAX_WINDOW << ws, cur, space, full, mss;
 
-	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		cur = min(xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt, max_win);
+	cur = min(xtcp_receive_window(xsk), max_win);
 	space = min(xtcp_rcv_wnd_space(sk), max_win);
 	/* A buffer smaller than a segment still gets a window. */
-	full = min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2, max_win);
-	if (xsk->window_clamp)
-		full = min(full, xsk->window_clamp);
+	full = min(xtcp_full_window(sk), max_win);
 	mss = min_t(u32, xtcp_rcv_mss(xsk), full);
 	cur = min(ALIGN(cur, 1U << ws), max_win);
 	if (space <= cur || space - cur < min(full / 2, mss) || space < mss)

@@ -100,17 +100,29 @@ void xtcp_init_sock_common(struct sock *sk)
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 }
 
-/*
- * Receive buffer space, halved for skb overhead, for the window; never
- * more than TCP_WINDOW_CLAMP.
- */
+/* @win, never more than TCP_WINDOW_CLAMP allows. */
+u32 xtcp_window_clamped(const struct sock *sk, u32 win)
+{
+	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
+
+	return clamp ? min(win, clamp) : win;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_window_clamped);
+
+/* The window the whole receive buffer backs, within TCP_WINDOW_CLAMP. */
+u32 xtcp_full_window(const struct sock *sk)
+{
+	return xtcp_window_clamped(sk,
+				   xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf)));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_full_window);
+
+/* The window the free part of the receive buffer backs, clamped. */
 u32 xtcp_rcv_wnd_space(const struct sock *sk)
 {
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 clamp = READ_ONCE(xtcp_sk(sk)->window_clamp);
-	u32 win = space > 0 ? space / 2 : 0;
 
-	return clamp ? min(win, clamp) : win;
+	return xtcp_window_clamped(sk, xtcp_win_from_space(space));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_rcv_wnd_space);
 
@@ -902,14 +914,13 @@ do_error:
 void xtcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	u32 now = 0, next;
+	u32 now, next;
 
 	if (copied <= 0 || !((1 << sk->sk_state) &
 			     (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 			      TCPF_FIN_WAIT2)))
 		return;
-	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		now = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
+	now = xtcp_receive_window(xsk);
 	if (2 * now > XTCP_MAX_WINDOW << xsk->rcv_wscale)
 		return;
 	next = min(xtcp_rcv_wnd_space(sk), XTCP_MAX_WINDOW << xsk->rcv_wscale);
@@ -951,8 +962,7 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 		rcvwin = ((u64)copied << 1) + 16ULL * xsk->advmss;
 		/* Faster than the RTT before: more, as the rate rises. */
 		rcvwin += div_u64(rcvwin * (copied - space), max(space, 1U)) << 1;
-		/* The window is half the buffer (xtcp_rcv_wnd_space()). */
-		rcvbuf = min_t(u64, rcvwin << 1,
+		rcvbuf = min_t(u64, xtcp_space_from_win(rcvwin),
 			       READ_ONCE(xtcp_sysctl(sk)->rmem[2]));
 		if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
 			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
@@ -1309,8 +1319,8 @@ static u32 xtcp_window_clamp(const struct sock *sk)
 	if (clamp || ((1 << inet_sk_state_load(sk)) &
 		      (TCPF_CLOSE | TCPF_LISTEN)))
 		return clamp;
-	return min_t(u32, max(READ_ONCE(sk->sk_rcvbuf), 0) / 2,
-		     XTCP_MAX_WINDOW << READ_ONCE(xsk->rcv_wscale));
+	return min(xtcp_full_window(sk),
+		   XTCP_MAX_WINDOW << READ_ONCE(xsk->rcv_wscale));
 }
 
 /* XTCP_INFO's snapshot, the socket owned by the caller. */

@@ -210,13 +210,47 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 }
 
 /*
- * Our TSval (RFC 7323 section 5.4): a millisecond clock plus an offset
- * keyed on the 4-tuple (xtcp_ts_offset()), so that it tells nothing of the
- * host's uptime.
+ * Our TSval (RFC 7323 section 5.4): a millisecond clock, xtcp_ts_clock(),
+ * plus an offset keyed on the 4-tuple (xtcp_ts_offset()), so that it tells
+ * nothing of the host's uptime.  Requests and TIME_WAIT entries add their
+ * own copy of the offset.
  */
+static inline u32 xtcp_ts_clock(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+}
+
 static inline u32 xtcp_ts_now(const struct xtcp_sock *xsk)
 {
-	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) + xsk->ts_offset;
+	return xtcp_ts_clock() + xsk->ts_offset;
+}
+
+/*
+ * The window we last advertised, from RCV.NXT (TCP's
+ * tcp_receive_window()): what a segment must fall in (RFC 9293 3.10.7.4)
+ * and the least an ACK may offer; 0 once RCV.NXT reached its right edge.
+ */
+static inline u32 xtcp_receive_window(const struct xtcp_sock *xsk)
+{
+	u32 edge = xsk->rcv_wup + xsk->rcv_wnd;
+
+	return xtcp_seq_before(xsk->rcv_nxt, edge) ? edge - xsk->rcv_nxt : 0;
+}
+
+/*
+ * The window @space bytes of receive buffer back: half of them, the other
+ * half for the overhead of the skbs that carry the data (TCP's
+ * tcp_win_from_space() with its default scale).  xtcp_space_from_win()
+ * is the inverse, for growing the buffer to a window.
+ */
+static inline u32 xtcp_win_from_space(int space)
+{
+	return space > 0 ? space / 2 : 0;
+}
+
+static inline u64 xtcp_space_from_win(u64 win)
+{
+	return win * 2;
 }
 
 /*
@@ -242,6 +276,8 @@ void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
 void xtcp_destroy_sock(struct sock *sk);
 void xtcp_init_sock_common(struct sock *sk);
+u32 xtcp_window_clamped(const struct sock *sk, u32 win);
+u32 xtcp_full_window(const struct sock *sk);
 u32 xtcp_rcv_wnd_space(const struct sock *sk);
 void xtcp_cleanup_rbuf(struct sock *sk, int copied);
 void xtcp_rcv_space_adjust(struct sock *sk);

@@ -317,11 +317,8 @@ void xtcp_tw_timeout_changed(struct xtcp_net *xn)
 /* The window field of the ACKs the entry will send, as the socket's. */
 static u16 xtcp_tw_window(const struct xtcp_sock *xsk)
 {
-	u32 wnd = 0;
-
-	if (xtcp_seq_before(xsk->rcv_nxt, xsk->rcv_wup + xsk->rcv_wnd))
-		wnd = xsk->rcv_wup + xsk->rcv_wnd - xsk->rcv_nxt;
-	return min_t(u32, wnd >> xsk->rcv_wscale, XTCP_MAX_WINDOW);
+	return min_t(u32, xtcp_receive_window(xsk) >> xsk->rcv_wscale,
+		     XTCP_MAX_WINDOW);
 }
 
 /**
@@ -455,8 +452,7 @@ unsigned int xtcp_tw_process(struct net *net, struct xtcp_tw *tw,
 	reply->ack = tw->rcv_nxt;
 	reply->window = tw->window;
 	reply->has_ts = tw->tstamp_ok;
-	reply->tsval = (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC) +
-		       tw->ts_offset;
+	reply->tsval = xtcp_ts_clock() + tw->ts_offset;
 	reply->tsecr = tw->ts_recent;
 	return v;
 }
