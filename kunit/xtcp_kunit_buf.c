@@ -111,8 +111,8 @@ static void xtcp_buf_rcv_space(struct kunit *test)
 	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
 	struct socket *sock;
 	struct sock *sk = buf_sock(test, &sock);
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	int rcvbuf = sk->sk_rcvbuf, moderate = ctl->moderate_rcvbuf;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u64 t0;
 
 	lock_sock(sk);

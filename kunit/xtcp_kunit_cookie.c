@@ -104,9 +104,9 @@ KUNIT_ARRAY_PARAM(mss_idx, mss_idxs, mss_idx_desc);
 static void xtcp_cookie_round_trip(struct kunit *test)
 {
 	unsigned int idx = *(const unsigned int *)test->param_value;
-	u16 want = xtcp_cookie_mss_table[idx];
 	u16 clamp = idx + 1 < XTCP_COOKIE_MSS_NR ?
 		    xtcp_cookie_mss_table[idx + 1] - 1 : 65535;
+	u16 want = xtcp_cookie_mss_table[idx];
 	unsigned int n;
 
 	for (n = 0; n <= NR_OPTS; n++) {
@@ -454,9 +454,9 @@ static void xtcp_cookie_tsval_clock(struct kunit *test)
  */
 static void xtcp_cookie_ts_decoding(struct kunit *test)
 {
+	struct xtcp_cookie_opts big = { .snd_wscale = 15, .wscale_ok = 1 };
 	struct xtcp_cookie_opts o = { .snd_wscale = 9, .wscale_ok = 1,
 				      .sack_ok = 1 };
-	struct xtcp_cookie_opts big = { .snd_wscale = 15, .wscale_ok = 1 };
 	u32 x;
 
 	for (x = 0; x <= XTCP_COOKIE_TS_MASK; x++) {
@@ -486,8 +486,8 @@ static void xtcp_cookie_ts_decoding(struct kunit *test)
 static void xtcp_cookie_count_live(struct kunit *test)
 {
 	u32 before = (u32)(ktime_get_seconds() >> 6);
-	u32 c = xtcp_cookie_count();
 	u32 after = (u32)(ktime_get_seconds() >> 6);
+	u32 c = xtcp_cookie_count();
 
 	KUNIT_EXPECT_GE(test, c, before);
 	KUNIT_EXPECT_LE(test, c, after);

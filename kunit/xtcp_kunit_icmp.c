@@ -74,10 +74,10 @@ KUNIT_ARRAY_PARAM(icmp, icmp_cases, icmp_desc);
 static struct sk_buff *icmp_skb(u8 type, u8 code, __be32 src, __be32 peer,
 				__be16 sport, __be16 dport, u32 seq)
 {
+	struct sk_buff *skb;
 	struct xtcphdr *th;
 	struct icmphdr *ih;
 	struct iphdr *iph;
-	struct sk_buff *skb;
 
 	skb = alloc_skb(sizeof(*ih) + sizeof(*iph) + sizeof(*th), GFP_KERNEL);
 	if (!skb)
@@ -122,15 +122,15 @@ static int icmp_deliver(struct sk_buff *skb)
 
 static void xtcp_icmp_syn_sent(struct kunit *test)
 {
+	unsigned long oow = xtcp_kt_counter(XTCP_MIB_OUTOFWINDOWICMPS);
+	unsigned long errs = xtcp_kt_counter(XTCP_MIB_ICMPERRORS);
 	const struct icmp_case *c = test->param_value;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = htons(PPORT),
 		.sin_addr.s_addr = XTCP_KT_ADDR,
 	};
-	unsigned long errs = xtcp_kt_counter(XTCP_MIB_ICMPERRORS);
-	unsigned long oow = xtcp_kt_counter(XTCP_MIB_OUTOFWINDOWICMPS);
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct socket *sock;
 	struct sk_buff *skb;
 	struct sock *sk;

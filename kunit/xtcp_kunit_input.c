@@ -205,9 +205,9 @@ static void xtcp_rcv_csum_unnecessary(struct kunit *test)
 /* CHECKSUM_COMPLETE: the device's sum of the data decides. */
 static void xtcp_rcv_csum_complete(struct kunit *test)
 {
-	u8 seg[64];
-	unsigned int len;
 	struct sk_buff *skb;
+	unsigned int len;
+	u8 seg[64];
 
 	len = make_seg(SEG_VALID, seg);
 	skb = make_skb(test, seg, len, len);

@@ -56,8 +56,8 @@ static void xtcp_isn_hash_inputs(struct kunit *test)
 /* Neighbouring source ports give unrelated ISNs (no pattern to guess). */
 static void xtcp_isn_spread(struct kunit *test)
 {
-	unsigned int i, close = 0;
 	u32 prev = __xtcp_isn(A1, A2, htons(1024), P2, &key_a, T0);
+	unsigned int i, close = 0;
 
 	for (i = 1025; i < 1025 + 4096; i++) {
 		u32 isn = __xtcp_isn(A1, A2, htons(i), P2, &key_a, T0);

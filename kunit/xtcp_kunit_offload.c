@@ -71,8 +71,8 @@ static struct sk_buff *gso_build(struct kunit *test, unsigned int len,
 				 u8 flags, unsigned int gso_type)
 {
 	struct page *page[2];
-	struct xtcphdr *th;
 	struct sk_buff *skb;
+	struct xtcphdr *th;
 	unsigned int i, n;
 	u8 *opt;
 
@@ -128,10 +128,10 @@ static struct sk_buff *gso_build(struct kunit *test, unsigned int len,
 
 static void xtcp_gso_cut(struct kunit *test)
 {
-	const struct gso_case *c = test->param_value;
 	const u8 flags = XTCP_FLAG_ACK | XTCP_FLAG_PSH | XTCP_FLAG_FIN |
 			 XTCP_FLAG_CWR;
 	unsigned int n = 0, off = 0, want, toff, tlen, i;
+	const struct gso_case *c = test->param_value;
 	struct sk_buff *skb, *segs, *seg, *next;
 	const struct xtcphdr *th;
 	__sum16 sum;

@@ -338,10 +338,10 @@ static void xtcp_ofo_in_order(struct kunit *test)
  */
 static void xtcp_ofo_hole_held(struct kunit *test)
 {
-	static const struct ofo_span one[] = { { 20, 30 } };
 	static const struct ofo_span two[] = { { 20, 30 }, { 40, 45 } };
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
 	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
+	static const struct ofo_span one[] = { { 20, 30 } };
 
 	ofo_send(test, os, 0, 10, 0);
 	ofo_expect_ack(test, os, 10, "[0,10)");
@@ -368,12 +368,12 @@ static void xtcp_ofo_hole_held(struct kunit *test)
  */
 static void xtcp_ofo_sorted_and_duplicates(struct kunit *test)
 {
+	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
+	static const u32 dups[] = { 10, 30, 40 };
 	static const struct ofo_span want[] = {
 		{ 10, 20 }, { 20, 30 }, { 30, 40 }, { 40, 50 },
 	};
-	static const u32 dups[] = { 10, 30, 40 };
-	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
 	unsigned int i;
 	char what[32];
 
@@ -409,10 +409,10 @@ static void xtcp_ofo_sorted_and_duplicates(struct kunit *test)
  */
 static void xtcp_ofo_fill_drains_contiguous(struct kunit *test)
 {
+	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
 	static const struct ofo_span three[] = {
 		{ 10, 20 }, { 30, 40 }, { 50, 60 },
 	};
-	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
 
 	ofo_send(test, os, 30, 10, 0);
 	ofo_expect_ack(test, os, 0, "[30,40)");
@@ -448,6 +448,10 @@ static void xtcp_ofo_fill_drains_contiguous(struct kunit *test)
  */
 static void xtcp_ofo_overlapping_held(struct kunit *test)
 {
+	static const unsigned int held_after[] = { 1, 2, 3, 4, 4, 5, 6 };
+	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
+	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
+	struct xtcp_sock *xsk = xtcp_sk(os->sk);
 	static const struct ofo_span sent[] = {
 		{ 10, 25 },	/* A */
 		{ 20, 35 },	/* B: overlaps A's end */
@@ -457,14 +461,10 @@ static void xtcp_ofo_overlapping_held(struct kunit *test)
 		{ 40, 55 },	/* G: same start as E, longer: after it */
 		{ 33, 42 },	/* F: overlaps B's end and E's start */
 	};
-	static const unsigned int held_after[] = { 1, 2, 3, 4, 4, 5, 6 };
 	static const struct ofo_span want[] = {
 		{ 10, 25 }, { 20, 35 }, { 22, 28 }, { 33, 42 },
 		{ 40, 50 }, { 40, 55 },
 	};
-	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
-	unsigned long held = xtcp_kt_counter(XTCP_MIB_OFOQUEUE);
-	struct xtcp_sock *xsk = xtcp_sk(os->sk);
 	unsigned int i;
 	char what[32];
 
@@ -493,8 +493,8 @@ static void xtcp_ofo_overlapping_held(struct kunit *test)
  */
 static void xtcp_ofo_overlapping_rcv_nxt(struct kunit *test)
 {
-	static const struct ofo_span one[] = { { 20, 30 } };
 	struct ofo_sock *os = ofo_setup(test, ofo_param_base(test));
+	static const struct ofo_span one[] = { { 20, 30 } };
 	struct sk_buff *skb;
 
 	ofo_send(test, os, 0, 10, 0);
@@ -726,8 +726,8 @@ static void xtcp_ofo_shuffled(struct kunit *test)
  */
 static void xtcp_ofo_full_buffer_prunes(struct kunit *test)
 {
-	struct ofo_sock *os = ofo_setup(test, 0xfffffffbU);
 	unsigned long drops = xtcp_kt_counter(XTCP_MIB_RCVQDROP), pruned;
+	struct ofo_sock *os = ofo_setup(test, 0xfffffffbU);
 	struct xtcp_sock *xsk = xtcp_sk(os->sk);
 	unsigned int i, held;
 	u32 rcv_nxt;

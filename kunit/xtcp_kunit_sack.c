@@ -177,10 +177,10 @@ static int listen_child(struct tsk *t, int rcvbuf,
 			const struct xtcp_opts *opts, struct xtcp_kt_rec *out,
 			unsigned int *n)
 {
-	struct sk_buff *skb;
 	struct xtcp_kt_rec more[XTCP_KT_MAX_RECS];
 	struct xtcp_opts ack_opts = {};
 	struct sock *lsk, *csk;
+	struct sk_buff *skb;
 	int err;
 
 	err = sock_create_kern(&init_net, PF_XTCP, SOCK_STREAM, 0, &t->sock);
@@ -315,9 +315,9 @@ static void xtcp_sack_wscale_send(struct kunit *test)
 {
 	const struct wscale_param *p = test->param_value;
 	u32 unit = 1U << p->shift, r0 = p->rcv_nxt, w1, w2, w3, w4, edge;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	unsigned int n;
 	int rmem;
 
@@ -422,14 +422,14 @@ static void xtcp_sack_wscale_receive(struct kunit *test)
  */
 static void xtcp_sack_wscale_active(struct kunit *test)
 {
+	u32 saved_rmem_max = READ_ONCE(sysctl_rmem_max);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = htons(PPORT),
 		.sin_addr.s_addr = PADDR,
 	};
-	u32 saved_rmem_max = READ_ONCE(sysctl_rmem_max);
 	struct xtcp_opts o = {};
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
 	unsigned int n;
@@ -767,11 +767,11 @@ static void xtcp_sack_paws_disordered_ack(struct kunit *test)
 {
 	unsigned long paws = xtcp_kt_counter(XTCP_MIB_PAWSESTAB);
 	unsigned long dups = xtcp_kt_counter(XTCP_MIB_DUPACKS);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	int saved = xn->sysctl.invalid_ratelimit;
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct xtcp_opts o;
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
-	int saved = xn->sysctl.invalid_ratelimit;
 	struct tsk t = {};
 	unsigned int n;
 
@@ -914,11 +914,11 @@ static void xtcp_sack_blocks_sent(struct kunit *test)
 {
 	bool ts = *(const bool *)test->param_value;
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned int i, j, n, want;
+	const u32 rcv0 = IRS + 1;
 	struct xtcp_sock *xsk;
 	struct tsk t = {};
-	unsigned int i, j, n, want;
 	unsigned long out;
-	const u32 rcv0 = IRS + 1;
 
 	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, rcv0, 1, DLEN), 0);
 	xsk = xtcp_sk(t.sk);
@@ -1114,8 +1114,8 @@ static void xtcp_sack_recovery_entry(struct kunit *test)
  */
 static void xtcp_sack_scoreboard(struct kunit *test)
 {
-	unsigned long in = xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN);
 	unsigned long partial = xtcp_kt_counter(XTCP_MIB_PARTIALACKS);
+	unsigned long in = xtcp_kt_counter(XTCP_MIB_SACKBLOCKSIN);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_sock *xsk;
 	struct sk_buff *skb;
@@ -1290,10 +1290,10 @@ static void xtcp_sack_tiny_mss(struct kunit *test)
  */
 static void xtcp_sack_ts_recent_acceptable(struct kunit *test)
 {
-	const u32 far = TSX + 0x40000000U;
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	int saved = xn->sysctl.invalid_ratelimit;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	const u32 far = TSX + 0x40000000U;
 	struct xtcp_sock *xsk;
 	struct xtcp_opts o;
 	struct tsk t = {};
@@ -1479,11 +1479,11 @@ static void xtcp_sack_zero_window(struct kunit *test)
 static void xtcp_sack_invalid_ratelimit(struct kunit *test)
 {
 	unsigned long skipped = xtcp_kt_counter(XTCP_MIB_ACKSKIPPED);
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
-	struct xtcp_sysctl saved = xn->sysctl;
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	const u32 away = IRS + 1 + (1U << 30);	/* past any window */
 	unsigned long ch, lim, j0;
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sysctl saved = xn->sysctl;
 	unsigned int i, n, sent;
 	struct tsk t = {};
 
@@ -1592,12 +1592,12 @@ static void xtcp_sack_first_flight(struct kunit *test)
 {
 	unsigned long fast = xtcp_kt_counter(XTCP_MIB_FASTRETRANS);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
-	struct xtcp_sock *xsk;
 	struct xtcp_opts o = {};
-	struct tsk t = {};
+	struct xtcp_sock *xsk;
 	unsigned int i, n = 0;
-	u32 una;
+	struct tsk t = {};
 	int err = 0;
+	u32 una;
 
 	if (!xtcp_kt_lo_up())
 		kunit_skip(test, "lo is down: a request cannot route its SYN-ACK");

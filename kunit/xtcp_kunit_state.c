@@ -412,9 +412,9 @@ struct tsock {
  */
 static int setup_manual(struct tsock *ts, int state)
 {
+	u32 data_end = ISS + 1 + DLEN;
 	struct xtcp_sock *xsk;
 	struct sock *sk;
-	u32 data_end = ISS + 1 + DLEN;
 	int err;
 
 	err = xtcp_kt_sock_create(&ts->sock, LPORT, PPORT);
@@ -624,10 +624,10 @@ struct seg {
 static void make_seg(const struct tsock *ts, int row, enum kind k,
 		     struct seg *s)
 {
-	u32 r = ts->rcv_nxt, peer = IRS + 1;
-	u32 una = ts->snd_una == ts->iss ? ts->iss + 1 : ts->snd_una;
 	bool fin_out = ts->fin_queued && ts->snd_una != ts->write_seq;
+	u32 una = ts->snd_una == ts->iss ? ts->iss + 1 : ts->snd_una;
 	u32 all = fin_out ? ts->write_seq - 1 : ts->snd_nxt;
+	u32 r = ts->rcv_nxt, peer = IRS + 1;
 
 	memset(s, 0, sizeof(*s));
 	s->seq = ts->synced ? r : peer;
@@ -788,8 +788,8 @@ static void check_sent(struct kunit *test, const char *where,
 		       const struct tsock *ts, const struct seg *s,
 		       const struct after *a, int act, unsigned long cacks)
 {
-	const struct xtcp_kt_rec *r = &a->rec[0];
 	u32 seglen = s->dlen + !!(s->flags & SYN) + !!(s->flags & FIN);
+	const struct xtcp_kt_rec *r = &a->rec[0];
 
 	KUNIT_EXPECT_EQ_MSG(test, cacks, act == A_CACK ? 1UL : 0UL,
 			    "%s: challenge ACKs counted", where);
@@ -1168,13 +1168,13 @@ static void challenge_window(unsigned long stamp, unsigned int count)
  */
 static void xtcp_state_challenge_ack_limit(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	static const enum kind kinds[] = { K_SYN, K_RST_WIN, K_ACK_BEYOND };
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_sysctl saved = xn->sysctl;
 	unsigned long sent, limited;
+	unsigned int i, n = 0;
 	struct tsock ts = {};
 	struct after a = {};
-	unsigned int i, n = 0;
 	struct sk_buff *skb;
 	struct seg s;
 
@@ -1263,8 +1263,8 @@ static bool wait_destroyed(struct sock *sk)
  */
 static struct sock *orphan(struct kunit *test, struct tsock *ts)
 {
-	struct sock *sk;
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct sock *sk;
 	unsigned int n;
 
 	if (setup(ts, R_ESTABLISHED)) {
@@ -1344,11 +1344,11 @@ static void xtcp_state_orphan_time_wait(struct kunit *test)
 	unsigned long ended = xtcp_kt_counter(XTCP_MIB_TWEXPIRED);
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	u32 fin_end = ISS + 2 + DLEN;
+	unsigned long end, segs;
 	struct xtcp_tw_view v;
 	struct xtcp_sock *xsk;
 	struct tsock ts = {};
 	struct after a = {};
-	unsigned long end, segs;
 	struct sock *sk;
 	bool found;
 
@@ -1563,11 +1563,11 @@ static int zero_window_ack(struct tsock *ts, struct after *a)
 static u64 stalled_writer(struct kunit *test, struct tsock *ts,
 			  struct after *a, u32 rto_min_us)
 {
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_sock *xsk = xtcp_sk(ts->sk);
 	char data[100] = {};
 	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	u64 before;
 
 	KUNIT_EXPECT_EQ(test, zero_window_ack(ts, a), TCP_ESTABLISHED);
@@ -1592,11 +1592,11 @@ static u64 stalled_writer(struct kunit *test, struct tsock *ts,
 static void xtcp_state_persist_backoff(struct kunit *test)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
-	const u64 rto = 50 * NSEC_PER_MSEC;
 	struct xtcp_sysctl saved = xn->sysctl;
+	const u64 rto = 50 * NSEC_PER_MSEC;
+	struct xtcp_sock *xsk;
 	struct tsock ts = {};
 	struct after a = {};
-	struct xtcp_sock *xsk;
 	unsigned int round;
 	u64 before, next;
 	struct sock *sk;
@@ -1646,15 +1646,15 @@ static void xtcp_state_persist_backoff(struct kunit *test)
  */
 static void xtcp_state_cork_window_part(struct kunit *test)
 {
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_sysctl saved = xn->sysctl;
+	u32 una = ISS + 1 + DLEN, want;
 	static char data[4000];
 	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	u32 una = ISS + 1 + DLEN, want;
+	struct xtcp_sock *xsk;
 	struct tsock ts = {};
 	struct after a = {};
-	struct xtcp_sock *xsk;
 	struct sk_buff *skb;
 	unsigned int i, n;
 	bool sent = false;
@@ -1708,8 +1708,8 @@ static void xtcp_state_cork_window_part(struct kunit *test)
  */
 static void xtcp_state_orphan_zero_window(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long timeouts = xtcp_kt_counter(XTCP_MIB_TIMEOUTS);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_sysctl saved = xn->sysctl;
 	struct tsock ts = {};
 	struct after a = {};

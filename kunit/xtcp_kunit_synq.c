@@ -163,14 +163,14 @@ static unsigned long accepted(struct lst *l)
  */
 static void xtcp_synq_bound(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long syns = C(SYNSRECEIVED), over = C(SYNQOVERFLOWS);
 	unsigned long drops = C(LISTENDROPS), opens = C(PASSIVEOPENS);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long fails = C(ATTEMPTFAILS);
 	struct lst l = {};
-	u32 iss[8];
 	struct sock *c;
 	unsigned int i;
+	u32 iss[8];
 
 	WRITE_ONCE(xn->sysctl.syncookies, 0);
 	WRITE_ONCE(xn->sysctl.max_syn_backlog, 6);
@@ -224,8 +224,8 @@ static void xtcp_synq_bound(struct kunit *test)
  */
 static void xtcp_synq_prune_order(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long rtx = C(SYNACKRETRANS), pruned = C(SYNQPRUNED);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct lst l = {};
 	unsigned int i, n;
@@ -430,8 +430,8 @@ static void xtcp_synq_child_reset(struct kunit *test)
 	unsigned long resets = C(ESTABRESETS);
 	struct socket *newsock = NULL;
 	static const u8 byte = 'x';
-	struct lst l = {};
 	struct sk_buff *skb;
+	struct lst l = {};
 	unsigned int i, n;
 	struct sock *c;
 	u32 iss[2];
@@ -510,8 +510,8 @@ static void client_opts(struct xtcp_opts *o, u16 mss, bool ts)
  */
 static void xtcp_synq_cookie_always(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long sent = C(SYNCOOKIESSENT), recv = C(SYNCOOKIESRECV);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_opts o, a = {};
 	struct xtcp_cookie_opts co;
@@ -624,11 +624,11 @@ static void xtcp_synq_cookie_rejected(struct kunit *test)
 {
 	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS], *x;
-	unsigned long failed;
 	struct xtcp_opts o, a = {};
+	unsigned long failed;
 	struct lst l = {};
-	u32 cookie;
 	unsigned int n;
+	u32 cookie;
 
 	/* On the heap: two record arrays make too large a stack frame. */
 	x = kunit_kcalloc(test, XTCP_KT_MAX_RECS, sizeof(*x), GFP_KERNEL);
@@ -678,8 +678,8 @@ static void xtcp_synq_cookie_rejected(struct kunit *test)
  */
 static void xtcp_synq_cookie_on_overflow(struct kunit *test)
 {
-	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	unsigned long sent = C(SYNCOOKIESSENT), recv = C(SYNCOOKIESRECV);
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct lst l = {};
 	unsigned int i;
@@ -843,8 +843,8 @@ static int xtcp_synq_init(struct kunit *test)
 
 static void xtcp_synq_exit(struct kunit *test)
 {
-	struct xtcp_sysctl *saved = test->priv;
 	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+	struct xtcp_sysctl *saved = test->priv;
 
 	xtcp_kt_rec_stop(test);
 	if (!saved)

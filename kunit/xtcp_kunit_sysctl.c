@@ -18,9 +18,9 @@ static int knob_write(const char *name, const char *val)
 {
 	const struct ctl_table_header *hdr = xtcp_pernet(&init_net)->sysctl_hdr;
 	const struct ctl_table *t = hdr->ctl_table_arg;
+	loff_t pos = 0;
 	char buf[64];
 	size_t len;
-	loff_t pos = 0;
 	int i;
 
 	for (i = 0; i < hdr->ctl_table_size; i++) {
@@ -101,8 +101,8 @@ KUNIT_ARRAY_PARAM(knob, knob_cases, knob_desc);
 /* One value at a bound: taken or refused; refused, nothing changes. */
 static void xtcp_sysctl_bounds(struct kunit *test)
 {
-	const struct knob_case *c = test->param_value;
 	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+	const struct knob_case *c = test->param_value;
 	struct xtcp_sysctl before = *ctl;
 
 	KUNIT_EXPECT_EQ(test, knob_write(c->name, c->val), c->err);

@@ -251,8 +251,8 @@ static void xtcp_tw_queue_cancel(struct kunit *test)
  */
 static void xtcp_tw_queue_restart(struct kunit *test)
 {
-	struct xtcp_twq *q = twq_new(test);
 	struct xtcp_tw *tw[3], *want[3], *lone;
+	struct xtcp_twq *q = twq_new(test);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(tw); i++)
@@ -426,8 +426,8 @@ static void xtcp_tw_judge_table(struct kunit *test)
 	const struct judge_case *c = test->param_value;
 	struct xtcp_skb_cb cb = {};
 	struct xtcp_opts opts = {};
-	struct xtcp_tw tw = {};
 	char got_s[48], want_s[48];
+	struct xtcp_tw tw = {};
 	unsigned int got;
 
 	tw.snd_nxt = J_SND_NXT;
@@ -572,8 +572,8 @@ static bool tw_peek(const struct twc *c, struct xtcp_tw_view *v)
 static bool tw_make(struct kunit *test, struct twc *c, u16 lport, u16 pport,
 		    u32 iss, bool ts)
 {
-	unsigned long curr = C(TIMEWAITCURR);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned long curr = C(TIMEWAITCURR);
 	struct xtcp_opts o = {};
 	struct xtcp_tw_view v;
 	struct xtcp_sock *xsk;
@@ -785,8 +785,8 @@ static void xtcp_tw_segment_table(struct kunit *test)
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	unsigned long killed, curr;
 	struct xtcp_tw_view v0, v;
-	u32 seq, ack;
 	unsigned int n;
+	u32 seq, ack;
 	struct twc c;
 	bool found;
 
@@ -843,8 +843,8 @@ static void xtcp_tw_fin_retransmitted(struct kunit *test)
 {
 	const struct ts_param *p = test->param_value;
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
-	struct xtcp_opts o = {};
 	struct xtcp_tw_view v0, v;
+	struct xtcp_opts o = {};
 	unsigned int i, n;
 	struct twc c;
 
@@ -925,10 +925,10 @@ static void xtcp_tw_ignores_rst(struct kunit *test)
  */
 static void xtcp_tw_ts_recent(struct kunit *test)
 {
-	unsigned long paws = C(PAWSTIMEWAIT);
 	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
-	struct xtcp_opts o = {};
+	unsigned long paws = C(PAWSTIMEWAIT);
 	struct xtcp_tw_view v0, v;
+	struct xtcp_opts o = {};
 	unsigned int n;
 	struct twc c;
 
@@ -966,8 +966,8 @@ static void xtcp_tw_ts_recent(struct kunit *test)
  */
 static void xtcp_tw_oow_rate_limit(struct kunit *test)
 {
-	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	unsigned int n, n_ack, n_syn, n_fin1, n_fin2;
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
 	struct xtcp_tw_view v;
 	unsigned long start;
 	struct twc c;

@@ -56,8 +56,8 @@ static bool xtcp_kt_rec_on;	/* the stubs are active */
 void xtcp_kt_record(struct sock *sk, const struct xtcphdr *th,
 		    unsigned int len)
 {
-	unsigned long flags;
 	struct xtcp_kt_rec *r;
+	unsigned long flags;
 
 	spin_lock_irqsave(&xtcp_kt_rec_lock, flags);
 	if (xtcp_kt_nrecs < XTCP_KT_MAX_RECS) {

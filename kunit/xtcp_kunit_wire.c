@@ -70,8 +70,8 @@ static void xtcp_opt_parse_non_syn(struct kunit *test)
 
 static void xtcp_opt_parse_empty_and_padding(struct kunit *test)
 {
-	static const u8 nops[] = { 1, 1, 1, 1 };
 	static const u8 eol_then_garbage[] = { 0, 0xff, 0x00, 0x42 };
+	static const u8 nops[] = { 1, 1, 1, 1 };
 	struct xtcp_opts o;
 
 	KUNIT_EXPECT_EQ(test, 0, parse(test, NULL, 0, true, &o));
@@ -184,10 +184,10 @@ static void xtcp_opt_parse_malformed(struct kunit *test)
 static void xtcp_opt_parse_random(struct kunit *test)
 {
 	static const u8 kinds[] = { 1, 2, 3, 4, 5, 8 };
-	struct rnd_state rnd;
 	u8 bytes[XTCP_MAX_OPT_LEN];
-	struct xtcp_opts o;
+	struct rnd_state rnd;
 	int i, accepted = 0;
+	struct xtcp_opts o;
 
 	prandom_seed_state(&rnd, 0x5854435000000001ULL);
 	for (i = 0; i < 20000; i++) {
@@ -217,12 +217,12 @@ static void xtcp_opt_parse_random(struct kunit *test)
 
 static void xtcp_opt_build_linux_layout(struct kunit *test)
 {
+	u8 buf[XTCP_MAX_OPT_LEN];
 	struct xtcp_opts o = {
 		.has_mss = 1, .mss = 1460, .sack_ok = 1,
 		.has_tstamp = 1, .tsval = 0x11223344, .tsecr = 0,
 		.has_wscale = 1, .wscale = 7,
 	};
-	u8 buf[XTCP_MAX_OPT_LEN];
 
 	KUNIT_ASSERT_EQ(test, xtcp_options_size(&o, true),
 			sizeof(linux_syn_opts));
@@ -406,8 +406,8 @@ static void xtcp_csum_known_vectors(struct kunit *test)
 static u16 rfc1071(const u8 *p, unsigned int len, __be32 saddr, __be32 daddr,
 		   u8 proto)
 {
-	u32 sum = 0;
 	unsigned int i;
+	u32 sum = 0;
 
 	sum += ntohl(saddr) >> 16;
 	sum += ntohl(saddr) & 0xffff;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The style and static checks, each one TAP line: checkpatch --strict (from
-# linux-source-6.12) on src/, include/, kunit/; W=1 builds against Debian's
+# linux-source-6.12) on src/, include/, kunit/, and the order of their
+# local declarations (scripts/xmas-tree.py); W=1 builds against Debian's
 # 6.12 headers and, when it is built, the debug kernel (which adds the
 # KUnit module), sparse (C=2) with the last of them: the debug kernel's
 # when there is one, else the stock one.  Any warning fails its line.
@@ -33,6 +34,11 @@ bad=$(grep -E ': (ERROR|WARNING|CHECK):' "$log/checkpatch.txt")
 [ -n "$bad" ] && echo "$bad"
 [ -z "$bad" ]
 result $? "checkpatch --strict on src/ include/ kunit/"
+
+# netdev's reverse Christmas tree order of local declarations.
+# shellcheck disable=SC2086
+scripts/xmas-tree.py $files
+result $? "declarations in reverse Christmas tree order"
 
 # W=1, and sparse with C=2, over a fresh copy, so every file is compiled
 # and checked.

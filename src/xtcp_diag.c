@@ -339,9 +339,9 @@ static void xtcp_diag_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			   const struct inet_diag_req_v2 *req)
 {
 	struct inet_diag_dump_data *data = cb->data;
-	long *args = cb->args;
 	struct xtcp_diag_walk *w;
 	struct xtcp_hbucket *b;
+	long *args = cb->args;
 	unsigned int mask;
 	bool done = true;
 

@@ -204,11 +204,11 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	__be32 saddr = iph->saddr, daddr = iph->daddr;
 	struct xtcp_tw *tw, *ended = NULL;
-	u16 lport = ntohs(th->dest);
-	__be16 sport = th->source;
-	struct xtcp_hbucket *b, *eb;
 	struct sock *sk, *best = NULL;
+	u16 lport = ntohs(th->dest);
+	struct xtcp_hbucket *b, *eb;
 	int score, best_score = -1;
+	__be16 sport = th->source;
 	u32 isn = 0;
 
 	*twv = 0;
@@ -411,8 +411,8 @@ void xtcp_unhash(struct sock *sk)
  */
 static bool xtcp_bind_conflict(const struct sock *sk, const struct sock *sk2)
 {
-	__be32 a1 = inet_sk(sk)->inet_rcv_saddr;
 	__be32 a2 = inet_sk(sk2)->inet_rcv_saddr;
+	__be32 a1 = inet_sk(sk)->inet_rcv_saddr;
 
 	if (sk == sk2 || !net_eq(sock_net(sk), sock_net(sk2)) ||
 	    inet_sk(sk)->inet_num != inet_sk(sk2)->inet_num)
@@ -475,8 +475,8 @@ int xtcp_bind_port(struct sock *sk, u16 port)
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
 	struct xtcp_hbucket *b;
-	struct sock *sk2;
 	int low, high, i, n;
+	struct sock *sk2;
 	u32 offset;
 
 	if (!port) {
@@ -566,8 +566,8 @@ int xtcp_bind_connect_port(struct sock *sk, struct xtcp_tw_inherit *inh)
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
 	struct xtcp_hbucket *b, *eb;
-	int low, high, i, n;
 	u32 offset, index, base;
+	int low, high, i, n;
 	u16 port;
 
 	if (inet->inet_num)

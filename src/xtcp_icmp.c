@@ -84,10 +84,10 @@ void xtcp_icmp_abort(struct sock *sk)
  */
 int xtcp_v4_err(struct sk_buff *skb, u32 info)
 {
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct xtcphdr *th = (const void *)(skb->data + (iph->ihl << 2));
 	struct net *net = dev_net_rcu(skb->dev);
-	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
 	struct xtcp_sock *xsk;
 	struct sock *sk;
 	bool hard;

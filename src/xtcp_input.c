@@ -335,8 +335,8 @@ static void xtcp_sack_tag(struct sock *sk, const struct xtcp_opts *opts)
  */
 static void xtcp_sack_update(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	unsigned int above = 0;
 
 	if (!skb || skb == sk->sk_send_head)
@@ -372,12 +372,12 @@ static void xtcp_sack_update(struct sock *sk)
 static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 				 const struct xtcp_opts *opts)
 {
+	bool retrans = false, sample = false;
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 in_flight = xtcp_in_flight(xsk), acked = 0, first_tx = 0;
-	u32 rtt_us = 0;
-	bool retrans = false, sample = false;
 	struct xtcp_skb_cb *cb;
 	struct sk_buff *skb;
+	u32 rtt_us = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
 	       skb != sk->sk_send_head &&
@@ -513,10 +513,10 @@ static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
 static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
 			      const struct xtcp_opts *opts)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
-	const struct xtcphdr *th = xtcp_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
 	bool ack = th->flags & XTCP_FLAG_ACK;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 
 	if (ack && (!xtcp_seq_after(cb->ack_seq, xsk->iss) ||
 		    xtcp_seq_after(cb->ack_seq, xsk->snd_nxt))) {
@@ -622,8 +622,8 @@ static bool xtcp_prune_ofo(struct sock *sk)
 static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    unsigned int hdrlen)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 dup = xsk->rcv_nxt - cb->seq;
 
 	if (xtcp_rmem_full(sk) && !xtcp_prune_ofo(sk)) {
@@ -684,8 +684,8 @@ static void xtcp_rcv_fin(struct sock *sk)
 static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 			 unsigned int hdrlen)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *p;
 
 	if (xtcp_rmem_full(sk) || !pskb_pull(skb, hdrlen)) {
@@ -768,13 +768,13 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				  const struct xtcp_opts *opts,
 				  enum skb_drop_reason *reason)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
-	const struct xtcphdr *th = xtcp_hdr(skb);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
 	unsigned int hdrlen = xtcp_hdrlen(th);
-	u32 datalen = skb->len - hdrlen;
 	u32 ack = cb->ack_seq, fin_seq, right;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	bool queued = false, fin, had_ofo;
+	u32 datalen = skb->len - hdrlen;
 
 	/* PAWS (RFC 7323 5.3): an old duplicate. */
 	if (xtcp_paws_reject(xsk, skb, opts)) {
@@ -1064,11 +1064,11 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_do_rcv);
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net_rcu(skb->dev);
-	const struct rtable *rt;
 	enum skb_drop_reason reason;
+	struct xtcp_tw_reply reply;
 	enum xtcp_mib_field field;
 	const struct xtcphdr *th;
-	struct xtcp_tw_reply reply;
+	const struct rtable *rt;
 	struct xtcp_skb_cb *cb;
 	struct xtcp_opts opts;
 	unsigned int twv;

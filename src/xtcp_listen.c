@@ -257,8 +257,8 @@ static void xtcp_synq_requeue(struct xtcp_synq *q, struct xtcp_request *req,
 static void xtcp_synq_rearm(struct sock *sk, struct xtcp_synq *q)
 {
 	struct hrtimer *t = &xtcp_sk(sk)->rtx_timer;
-	u64 due = U64_MAX, now;
 	struct xtcp_request *req;
+	u64 due = U64_MAX, now;
 	int i;
 
 	for (i = 0; i < XTCP_SYNQ_LEVELS; i++) {
@@ -324,8 +324,8 @@ static int __xtcp_req_send(struct sock *sk, const struct xtcp_request *req,
 	struct net *net = sock_net(sk);
 	struct xtcp_opts opts = {};
 	unsigned int hdrlen;
-	struct xtcphdr *th;
 	struct sk_buff *skb;
+	struct xtcphdr *th;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	int err;
@@ -423,11 +423,11 @@ static bool xtcp_synq_prune(struct sock *sk, struct xtcp_synq *q)
  */
 VISIBLE_IF_KUNIT void __xtcp_synq_timeout(struct sock *sk, u64 now)
 {
+	u8 defer = READ_ONCE(xtcp_sk(sk)->defer_accept);
+	u32 retries, half, budget = XTCP_SYNQ_BUDGET;
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
 	struct net *net = sock_net(sk);
 	struct xtcp_request *req, *tmp;
-	u32 retries, half, budget = XTCP_SYNQ_BUDGET;
-	u8 defer = READ_ONCE(xtcp_sk(sk)->defer_accept);
 	int i;
 
 	if (!q)
@@ -947,8 +947,8 @@ static int xtcp_cookie_ack(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct xtcphdr *th = xtcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_cookie_opts co = {};
 	struct xtcp_request req = {};
 	u32 optbits = 0;
@@ -1049,8 +1049,8 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 		     const struct xtcp_opts *opts)
 {
 	const struct xtcphdr *th = xtcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_request *req;
 	int ret;
 

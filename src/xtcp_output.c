@@ -89,9 +89,9 @@ VISIBLE_IF_KUNIT int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
 					unsigned int hdrlen)
 {
 	const struct rtable *in_rt = skb_rtable(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct xtcp_net *xn = xtcp_pernet(net);
 	u32 mark = IP4_REPLY_MARK(net, skb->mark);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	const struct iphdr *iph = ip_hdr(skb);
 	struct sk_buff *nskb;
 	struct xtcphdr *nth;
 	struct flowi4 fl4;
@@ -307,8 +307,8 @@ static unsigned int xtcp_sack_fill(const struct xtcp_sock *xsk,
 				   struct xtcp_sack_block *sp,
 				   unsigned int max)
 {
-	u32 start = 0, end = 0, s, e;
 	bool found = false, open = false;
+	u32 start = 0, end = 0, s, e;
 	unsigned int n = 0;
 	struct sk_buff *p;
 
@@ -403,8 +403,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_opts opts = {};
 	unsigned int hdrlen;
-	unsigned int segs;
 	struct xtcphdr *th;
+	unsigned int segs;
 	bool syn;
 	u8 flags;
 	u32 win;
@@ -665,8 +665,8 @@ void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb)
  */
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	int err;
 
 	err = xtcp_transmit_skb(sk, skb, true);
@@ -843,8 +843,8 @@ static bool xtcp_batch_add(struct sock *sk, struct xtcp_batch *b,
  */
 static int xtcp_batch_flush(struct sock *sk, struct xtcp_batch *b)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb = b->first, *gso = b->gso;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 now = xtcp_clock_us();
 	int err;
 
@@ -992,8 +992,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_push);
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
 		      bool sent)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *nskb;
 	int truesize;
 
@@ -1051,8 +1051,8 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
  */
 void xtcp_mtu_reduced(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 floor = READ_ONCE(xtcp_sysctl(sk)->min_snd_mss);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct dst_entry *dst;
 	struct sk_buff *skb;
 	bool sent = true;
@@ -1104,8 +1104,8 @@ void xtcp_mtu_reduced(struct sock *sk)
  */
 void xtcp_send_window_part(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *skb = sk->sk_send_head;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb;
 	u32 wnd_end, len;
 

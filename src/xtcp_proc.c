@@ -236,12 +236,12 @@ static void xtcp_tw_show(struct seq_file *seq, const struct xtcp_tw_view *v)
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_iter_state *st = seq->private;
-	struct sock *sk = v;
 	struct inet_sock *inet;
 	struct xtcp_sock *xsk;
 	unsigned long expires;
-	int state, timer;
 	u32 ssthresh, rx, tx;
+	struct sock *sk = v;
+	int state, timer;
 	s64 left_ns;
 
 	seq_setwidth(seq, XTCP_PROC_WIDTH);

@@ -76,9 +76,9 @@ static void xtcp_write_space(struct sock *sk)
 static bool xtcp_stream_memory_free(const struct sock *sk, int wake)
 {
 	const struct xtcp_sock *xsk = xtcp_sk(sk);
+	u32 notsent = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_nxt);
 	u32 lowat = READ_ONCE(xsk->notsent_lowat) ? :
 		    READ_ONCE(xtcp_sysctl(sk)->notsent_lowat);
-	u32 notsent = READ_ONCE(xsk->write_seq) - READ_ONCE(xsk->snd_nxt);
 
 	return ((u64)notsent << wake) < lowat;
 }
@@ -153,8 +153,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_state_store);
  */
 void xtcp_set_state(struct sock *sk, int state)
 {
-	int old = sk->sk_state;
 	struct net *net = sock_net(sk);
+	int old = sk->sk_state;
 
 	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
@@ -938,8 +938,8 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
  */
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u64 now = div_u64(ktime_get_ns(), NSEC_PER_USEC), rcvwin;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 rtt = max_t(u32, xsk->rtt.srtt_us, USEC_PER_MSEC);
 	u32 copied, space = xsk->rcvq_space;
 	int rcvbuf;
@@ -1001,9 +1001,9 @@ static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int copied = 0, target, err;
 	u32 peek_seq, *seq, offset;
 	struct sk_buff *skb, *last;
-	int copied = 0, target, err;
 	size_t used;
 	long timeo;
 
@@ -1394,13 +1394,13 @@ EXPORT_SYMBOL_GPL(xtcp_get_info);
  */
 static void xtcp_get_tcp_info(struct sock *sk, struct tcp_info *ti)
 {
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	static const u8 ca_state[] = {
 		[XTCP_CA_OPEN] = TCP_CA_Open,
 		[XTCP_CA_DISORDER] = TCP_CA_Disorder,
 		[XTCP_CA_RECOVERY] = TCP_CA_Recovery,
 		[XTCP_CA_LOSS] = TCP_CA_Loss,
 	};
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_info xi;
 	u32 syn_fin = 0;
 

@@ -456,8 +456,8 @@ void xtcp_rtx_timeout(struct sock *sk)
  */
 static void xtcp_keepalive_timeout(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u64 idle = (u64)xtcp_keepidle_s(sk) * NSEC_PER_SEC;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u64 elapsed, next;
 
 	if (!sock_flag(sk, SOCK_KEEPOPEN))

@@ -243,8 +243,8 @@ VISIBLE_IF_KUNIT unsigned int __xtcp_twq_reap(struct xtcp_twq *q, u64 now,
 					      u64 len_ns,
 					      unsigned int budget)
 {
-	struct xtcp_tw *tw, *tmp;
 	unsigned int n = 0, ended = 0;
+	struct xtcp_tw *tw, *tmp;
 	LIST_HEAD(batch);
 
 	spin_lock_bh(&q->lock);
@@ -333,8 +333,8 @@ static u16 xtcp_tw_window(const struct xtcp_sock *xsk)
  */
 void xtcp_time_wait(struct sock *sk)
 {
-	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_twq *q = &xn->twq;
@@ -512,8 +512,8 @@ void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
 bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
 		  struct xtcp_tw_inherit *inh)
 {
-	int reuse = READ_ONCE(xtcp_sysctl(sk)->timewait_reuse);
 	bool lo = ipv4_is_loopback(tw->laddr) || ipv4_is_loopback(tw->raddr);
+	int reuse = READ_ONCE(xtcp_sysctl(sk)->timewait_reuse);
 
 	if (!inh || inh->taken ||
 	    !xtcp_tw_reusable(tw, reuse, lo, bound, xtcp_seconds()))
@@ -542,11 +542,11 @@ bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
  */
 bool xtcp_tw_port_conflict(const struct sock *sk, u16 port)
 {
-	__be32 addr = inet_sk(sk)->inet_rcv_saddr;
 	struct xtcp_twq *q = xtcp_twq(sock_net(sk));
+	__be32 addr = inet_sk(sk)->inet_rcv_saddr;
 	bool reuse = sk->sk_reuse != SK_NO_REUSE;
-	struct xtcp_tw *tw;
 	bool conflict = false;
+	struct xtcp_tw *tw;
 
 	spin_lock(&q->lock);
 	list_for_each_entry(tw, &q->list, lnode) {

@@ -182,8 +182,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_options_size);
 unsigned int xtcp_build_options(u8 *ptr, const struct xtcp_opts *opts,
 				bool syn)
 {
-	u8 *start = ptr;
 	unsigned int i, n;
+	u8 *start = ptr;
 
 	if (syn && opts->has_mss) {
 		*ptr++ = XTCPOPT_MSS;
