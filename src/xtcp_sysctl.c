@@ -2,7 +2,8 @@
 /*
  * XTCP knobs: per-network-namespace sysctls under net.xtcp, named like
  * their Linux TCP twins without the tcp_ prefix.  A new namespace starts
- * from the defaults, as TCP's do.
+ * from the defaults, as TCP's do; a kernel without CONFIG_SYSCTL keeps
+ * them.
  */
 
 #include <linux/moduleparam.h>
@@ -16,6 +17,7 @@ module_param(syncookies, int, 0444);
 MODULE_PARM_DESC(syncookies,
 		 "net.xtcp.syncookies of every new namespace: 0, 1 (default) or 2");
 
+#ifdef CONFIG_SYSCTL
 static int xtcp_retries_max = 255;
 static int xtcp_syncnt_max = 127;		/* MAX_TCP_SYNCNT, as tcp_syn_retries */
 static int xtcp_port_min = 1;
@@ -354,6 +356,50 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	},
 };
 
+/* net.xtcp.* of a new namespace: the table, rebased onto its knobs. */
+static int xtcp_sysctl_register(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *table;
+	int i;
+
+	table = kmemdup(xtcp_sysctl_table, sizeof(xtcp_sysctl_table),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_table); i++)
+		table[i].data += (char *)&xn->sysctl -
+				 (char *)&init_xtcp_sysctl;
+
+	xn->sysctl_hdr = register_net_sysctl_sz(net, "net/xtcp", table,
+						ARRAY_SIZE(xtcp_sysctl_table));
+	if (!xn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void xtcp_sysctl_unregister(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	const struct ctl_table *table = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(table);
+}
+#else
+/* Without sysctls every namespace keeps the defaults. */
+static int xtcp_sysctl_register(struct net *net)
+{
+	return 0;
+}
+
+static void xtcp_sysctl_unregister(struct net *net)
+{
+}
+#endif /* CONFIG_SYSCTL */
+
 static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 {
 	ctl->syn_retries = 6;		/* TCP_SYN_RETRIES */
@@ -392,34 +438,11 @@ static void xtcp_sysctl_defaults(struct xtcp_sysctl *ctl)
 
 int xtcp_sysctl_init_net(struct net *net)
 {
-	struct xtcp_net *xn = xtcp_pernet(net);
-	struct ctl_table *table;
-	int i;
-
-	xtcp_sysctl_defaults(&xn->sysctl);
-
-	table = kmemdup(xtcp_sysctl_table, sizeof(xtcp_sysctl_table),
-			GFP_KERNEL);
-	if (!table)
-		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_table); i++)
-		table[i].data += (char *)&xn->sysctl -
-				 (char *)&init_xtcp_sysctl;
-
-	xn->sysctl_hdr = register_net_sysctl_sz(net, "net/xtcp", table,
-						ARRAY_SIZE(xtcp_sysctl_table));
-	if (!xn->sysctl_hdr) {
-		kfree(table);
-		return -ENOMEM;
-	}
-	return 0;
+	xtcp_sysctl_defaults(&xtcp_pernet(net)->sysctl);
+	return xtcp_sysctl_register(net);
 }
 
 void xtcp_sysctl_exit_net(struct net *net)
 {
-	struct xtcp_net *xn = xtcp_pernet(net);
-	const struct ctl_table *table = xn->sysctl_hdr->ctl_table_arg;
-
-	unregister_net_sysctl_table(xn->sysctl_hdr);
-	kfree(table);
+	xtcp_sysctl_unregister(net);
 }
