@@ -86,6 +86,7 @@ struct xtcp_synq {
 	u32			mask;		/* buckets - 1 */
 	unsigned long		overflow;	/* jiffies of the last overflow */
 	bool			overflowed;	/* ... if there was one */
+	bool			synflood_warned; /* the log told of it */
 	hsiphash_key_t		key;		/* of the bucket hash */
 	struct list_head	levels[XTCP_SYNQ_LEVELS];
 	struct hlist_head	buckets[];
@@ -620,6 +621,22 @@ static void xtcp_send_cookie(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
+ * The first time a listener's SYN queue overflows, the log says so and
+ * what is done about it, once per listener, in the words of TCP's
+ * tcp_syn_flood_action(); the counters tell the rest.
+ */
+static void xtcp_syn_flood_warn(struct sock *sk, struct xtcp_synq *q,
+				int cookies)
+{
+	if (q->synflood_warned)
+		return;
+	q->synflood_warned = true;
+	net_info_ratelimited("XTCP: Possible SYN flooding on port %pI4:%u. %s.\n",
+			     &sk->sk_rcv_saddr, sk->sk_num,
+			     cookies ? "Sending cookies" : "Dropping request");
+}
+
+/*
  * LISTEN, RFC 9293 3.10.7.2: a SYN.  It makes a request in the SYN queue
  * and is answered with a SYN-ACK; with syncookies 2, or 1 and the queue
  * full, the SYN-ACK carries a cookie instead.
@@ -646,6 +663,7 @@ static void xtcp_conn_request(struct sock *sk, struct sk_buff *skb,
 		XTCP_INC_STATS(net, XTCP_MIB_SYNQOVERFLOWS);
 		q->overflow = jiffies;
 		q->overflowed = true;
+		xtcp_syn_flood_warn(sk, q, cookies);
 		if (cookies) {
 			xtcp_send_cookie(sk, skb, opts);
 			return;

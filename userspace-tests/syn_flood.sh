@@ -33,12 +33,14 @@
 #     SYNs but those the queue took (refilled as its entries expire or,
 #     over half full, give way after one retransmission), received, none
 #     failed.
+#     The kernel log tells once of the flood: "Sending cookies".
 #  2. syncookies=0: FLOOD_N SYNs to a listener with backlog 64 and
 #     max_syn_backlog 1024, then to one with backlog 1024 and
 #     max_syn_backlog 64: at most min(backlog, max_syn_backlog) SYN_RECV
 #     entries (state 03) in /proc/net/xtcp; the counters add up: every SYN
 #     received, queued or counted as an overflow; no cookie sent, no
-#     request evicted (none was retried yet).
+#     request evicted (none was retried yet); the log tells once of the
+#     first one's flood: "Dropping request".
 #  3. One SYN from a source that never answers: the SYN-ACK and exactly
 #     synack_retries retransmissions, 1 s then 2 s apart, in a capture;
 #     then the entry is gone and XtcpSynAckRetrans grew by 2.
@@ -89,6 +91,7 @@ if [ "${XTCP_TEST_FAMILY:-xtcp}" = tcp ]; then
 	k_retries=net.ipv4.tcp_synack_retries
 	req_cache=request_sock_TCP sock_cache=TCP
 	capfilter="tcp and dst host $LONE"
+	flood_who="request_sock_TCP"
 else
 	fam=xtcp proto=253 proc=xtcp copt='' extra=0
 	k_cookies=net.xtcp.syncookies
@@ -96,12 +99,24 @@ else
 	k_retries=net.xtcp.synack_retries
 	req_cache=xtcp_request sock_cache=XTCP
 	capfilter="ip proto 253 and dst host $LONE"
+	flood_who="XTCP"
 fi
 
 # The counters the test reads (their Linux TCP twins: lib.bash).
 counters="XtcpSynsReceived XtcpSynAckRetrans XtcpSynQueueOverflows
 	XtcpListenOverflows XtcpSynCookiesSent XtcpSynCookiesRecv
 	XtcpSynCookiesFailed XtcpSynQueuePruned XtcpPassiveOpens"
+
+# flood_logged LABEL PORT ACTION: the kernel log told once of the first
+# overflow of the listener on PORT (bound to every address), and of
+# ACTION ("Sending cookies", "Dropping request"), in TCP's words.
+flood_logged() {
+	local n
+
+	n=$(dmesg | grep -cF "$flood_who: Possible SYN flooding on port 0.0.0.0:$2. $3.")
+	[ "$n" = 1 ]
+	ok $? "$1: the kernel log told of the flood on port $2 once: $3 ($n)"
+}
 
 # pruned_retried LABEL BEFORE AFTER: XTCP evicts or drops for room only
 # requests whose SYN-ACK went out again at least once, so no more were
@@ -355,6 +370,7 @@ check_delta "1: cookies came back from clients" 1a 1b \
 	XtcpSynCookiesRecv -ge 1
 pruned_retried 1 1a 1b
 check_delta "1: no cookie failed" 1a 1b XtcpSynCookiesFailed -eq 0
+flood_logged 1 $P1 "Sending cookies"
 # A SYN that met the listener's socket backlog full (its owner busy, on a
 # loaded host) is counted there instead.
 delta 1a 1b XtcpBacklogDrop
@@ -409,6 +425,8 @@ part2() {	# PORT BACKLOG MAX_SYN_BACKLOG
 }
 part2 $P2 64 1024
 part2 $P2B 1024 64
+# (Linux TCP's queue of $P2B never overflows: max_syn_backlog stops it.)
+flood_logged 2 $P2 "Dropping request"
 
 # --------------------------------------------------- 3: SYN-ACK retransmits
 
