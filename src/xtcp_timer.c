@@ -284,9 +284,16 @@ static int xtcp_retries_limit(const struct sock *sk)
 	}
 }
 
-/* Give up on the connection: ETIMEDOUT, or the soft error seen. */
-static void xtcp_write_err(struct sock *sk)
+/*
+ * Give up on the connection: ETIMEDOUT, or the soft error seen.  @why
+ * goes to the debug log (dynamic debug), for whoever asks why a
+ * connection ended.
+ */
+static void xtcp_write_err(struct sock *sk, const char *why)
 {
+	net_dbg_ratelimited("xtcp: %pI4:%u -> %pI4:%u: %s, state %d: giving up\n",
+			    &sk->sk_rcv_saddr, sk->sk_num, &sk->sk_daddr,
+			    ntohs(sk->sk_dport), why, sk->sk_state);
 	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_TIMEOUTS);
 	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 	sk_error_report(sk);
@@ -343,7 +350,7 @@ static void xtcp_probe_timeout(struct sock *sk)
 	    xsk->probes_out >= xtcp_retries_limit(sk) ||
 	    (sock_flag(sk, SOCK_DEAD) &&
 	     xsk->retransmits >= xtcp_retries_limit(sk))) {
-		xtcp_write_err(sk);
+		xtcp_write_err(sk, "zero-window probes unanswered");
 		return;
 	}
 	/* Before the handshake completes there is no window to probe. */
@@ -398,7 +405,8 @@ static void xtcp_rto_timeout(struct sock *sk)
 	/* TCP_USER_TIMEOUT, when set, takes the place of the retry limit. */
 	if (xsk->user_timeout ? xtcp_user_timeout_expired(sk) :
 	    xsk->retransmits >= xtcp_retries_limit(sk)) {
-		xtcp_write_err(sk);
+		xtcp_write_err(sk, xsk->user_timeout ? "TCP_USER_TIMEOUT" :
+				   "retransmissions unanswered");
 		return;
 	}
 
@@ -476,7 +484,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 		    (!xsk->user_timeout && xsk->probes_out >= xtcp_keepcnt(sk))) {
 			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONKEEPALIVE);
 			xtcp_send_active_reset(sk, GFP_ATOMIC);
-			xtcp_write_err(sk);
+			xtcp_write_err(sk, "keepalive unanswered");
 			return;
 		}
 		xtcp_send_probe(sk);
