@@ -5,11 +5,16 @@
  * Segments of a socket are built here and leave through ip_queue_xmit(),
  * the route cached on the socket and the whole IPv4 output path
  * (netfilter, tc, taps).  Data, SYN and FIN occupy sequence space and sit
- * in the write queue until acknowledged; what leaves is a clone whose
- * header is pushed into the headroom the queued skb keeps free, so the
- * data is copied once, from the user.  The checksum is left to the device
- * or to the stack (CHECKSUM_PARTIAL over XTCP's pseudo-header).  All of it
- * runs under the socket lock.
+ * in the write queue, one segment per skb, until acknowledged.  A segment
+ * sent alone leaves as a clone whose header is pushed into the headroom
+ * the queued skb keeps free; segments sent together leave as one GSO skb
+ * referring to their pages (struct xtcp_batch), cut up as late as
+ * possible (xtcp_offload.c).  Either way the data is copied once, from
+ * the user.  The checksum is left to the device or to the stack
+ * (CHECKSUM_PARTIAL over XTCP's pseudo-header).  Window selection, SACK
+ * blocks, Nagle and corking, retransmission, loss marking and the rate
+ * limits of answers to bad segments live here too.  All of it runs under
+ * the socket lock, but for the segments of no socket below.
  *
  * Segments that belong to no socket, the reset RFC 9293 3.10.7.1 sends in
  * reply to a segment for a connection that does not exist, leave through

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP sockets: the socket family, its socket operations and struct proto.
+ * XTCP sockets: the socket family, its socket operations and struct proto:
+ * connect, listen and accept, sendmsg and recvmsg (with the send buffer's
+ * growth and the receive buffer's autotuning), the socket options, close
+ * and the state changes, and what TCP_INFO and sock_diag read.
  *
  * The socket-level calls are the generic inet ones TCP uses (inet_bind,
  * inet_stream_connect, inet_accept, inet_getname, inet_shutdown,
