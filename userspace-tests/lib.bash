@@ -800,6 +800,46 @@ cap_decode() {
 	[ -s "$tmp/segs.txt" ] || diag "$tmp/tshark.log"
 }
 
+# segs_by_port PORTS...: the segments of $tmp/segs.txt (cap_decode with
+# the IP protocol as field 8 and the length as field 7) counted by server
+# port (one of PORTS, else "other") and IP protocol, into the associative
+# arrays segs[PORT.PROTO] and bytes[PORT.PROTO] (data sent from the
+# port); the list goes to the log too.  The caller declares both arrays.
+segs_by_port() {
+	local port pr n b
+
+	awk -v ports="$*" '
+	BEGIN { split(ports, p); for (i in p) srv[p[i]] = 1 }
+	{
+		k = ($2 in srv) ? $2 : ($3 in srv) ? $3 : "other"
+		n[k " " $8]++
+		if ($2 in srv && $7 != "-")
+			b[k " " $8] += $7
+	}
+	END { for (k in n) print k, n[k], b[k] + 0 }' "$tmp/segs.txt" |
+		sort >"$tmp/protos.txt"
+	diag "$tmp/protos.txt"
+	while read -r port pr n b; do
+		segs[$port.$pr]=$n bytes[$port.$pr]=$b
+	done <"$tmp/protos.txt"
+}
+
+# proto_only LABEL MIN PORTS...: one test point: the connections of every
+# PORT crossed as protocol $ipproto only, at least MIN segments each
+# (segs_by_port has counted them).
+proto_only() {
+	local label=$1 min=$2 p bad= counts=
+
+	shift 2
+	for p in "$@"; do
+		[ "${segs[$p.$ipproto]:-0}" -ge "$min" ] &&
+			[ -z "${segs[$p.6]:-}" ] || bad+=" $p"
+		counts+="${counts:+, }${segs[$p.$ipproto]:-0}"
+	done
+	[ -z "$bad" ]
+	ok $? "$label crossed as protocol $ipproto only ($counts segments)${bad:+; wrong on:$bad}"
+}
+
 # check NAME PORTS DESCRIPTION AWK [VAR=VALUE...]: one test point: the
 # awk program run over the segments of one connection, from $segfile
 # (default $tmp/segs.txt), exits 0.  PORTS is the server's port (DIR ">"

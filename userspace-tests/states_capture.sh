@@ -403,10 +403,12 @@ check halfclose 7105:7005 "f: captured the client's FIN x+1, then 100000 bytes f
 		exit bad != ""
 	}'
 
-# g, h: a reset at snd.nxt and no FIN from the side that closed.
-check unread 7106:7006 "g: captured RST seq=y+1 from the server, no FIN" '
-	N == 2 { y = $4 }
-	$2 == "<" && $3 ~ /R/ { rst++; if ($4 != mod(y + 1)) bad = bad " RST seq " $4 }
+# g, h: one reset at snd.nxt (ISN + 1: nothing was sent) and no FIN from
+# the side that closed: the one whose SYN is segment first, sending in
+# direction dir.
+rst_at_isn='
+	N == first { isn = $4 }
+	$2 == dir && $3 ~ /R/ { rst++; if ($4 != mod(isn + 1)) bad = bad " RST seq " $4 }
 	$3 ~ /F/ { bad = bad " a FIN" }
 	END {
 		if (rst != 1)
@@ -415,17 +417,10 @@ check unread 7106:7006 "g: captured RST seq=y+1 from the server, no FIN" '
 			print "wrong:" bad
 		exit bad != ""
 	}'
-check linger0 7107:7007 "h: captured RST seq=x+1 from the client, no FIN" '
-	N == 1 { x = $4 }
-	$2 == ">" && $3 ~ /R/ { rst++; if ($4 != mod(x + 1)) bad = bad " RST seq " $4 }
-	$3 ~ /F/ { bad = bad " a FIN" }
-	END {
-		if (rst != 1)
-			bad = bad " " rst + 0 " RSTs"
-		if (bad != "")
-			print "wrong:" bad
-		exit bad != ""
-	}'
+check unread 7106:7006 "g: captured RST seq=y+1 from the server, no FIN" \
+	"$rst_at_isn" first=2 dir="<"
+check linger0 7107:7007 "h: captured RST seq=x+1 from the client, no FIN" \
+	"$rst_at_isn" first=1 dir=">"
 
 section "done"
 tap_end

@@ -293,23 +293,9 @@ sel "(e) --addrs $OTHER: a connect() to $AB:$P6 stays TCP" \
 section "(c) capture"
 cap_stop
 cap_decode
-# PORT PROTO COUNT: segments by server port (or "other") and protocol.
-awk -v ports="$P1 $P2 $P3 $P5 $P6" '
-	BEGIN { split(ports, p); for (i in p) srv[p[i]] = 1 }
-	{ k = ($2 in srv) ? $2 : ($3 in srv) ? $3 : "other"; n[k " " $8]++ }
-	END { for (k in n) print k, n[k] }' "$tmp/segs.txt" | sort >"$tmp/protos.txt"
-diag "$tmp/protos.txt"
-declare -A segs
-while read -r port pr n; do
-	segs[$port.$pr]=$n
-done <"$tmp/protos.txt"
-bad=
-for p in $P1 $P2 $P3; do
-	[ "${segs[$p.$ipproto]:-0}" -ge 3 ] && [ -z "${segs[$p.6]:-}" ] ||
-		bad+=" $p"
-done
-[ -z "$bad" ]
-ok $? "(c) the socat and curl connections crossed as protocol $ipproto only (${segs[$P1.$ipproto]:-0}, ${segs[$P2.$ipproto]:-0}, ${segs[$P3.$ipproto]:-0} segments)${bad:+; wrong on:$bad}"
+declare -A segs bytes
+segs_by_port $P1 $P2 $P3 $P5 $P6
+proto_only "(c) the socat and curl connections" 3 $P1 $P2 $P3
 n6=0
 for k in "${!segs[@]}"; do
 	[ "${k##*.}" = 6 ] && [ "${k%.*}" != $P6 ] && n6=$((n6 + segs[$k]))

@@ -291,30 +291,9 @@ ok $? "(b) redis-cli under xtcp-run: SET xtcp:servers $val: $out (status $st)" |
 section "(c) capture"
 cap_stop
 cap_decode
-# PORT PROTO COUNT BYTES: segments by server port (or "other") and
-# protocol, and the bytes sent from the server's port.
-awk -v ports="$P1 $P2" '
-	BEGIN { split(ports, p); for (i in p) srv[p[i]] = 1 }
-	{
-		k = ($2 in srv) ? $2 : ($3 in srv) ? $3 : "other"
-		n[k " " $8]++
-		if ($2 in srv && $7 != "-")
-			b[k " " $8] += $7
-	}
-	END { for (k in n) print k, n[k], b[k] + 0 }' "$tmp/segs.txt" |
-	sort >"$tmp/protos.txt"
-diag "$tmp/protos.txt"
 declare -A segs bytes
-while read -r port pr n b; do
-	segs[$port.$pr]=$n bytes[$port.$pr]=$b
-done <"$tmp/protos.txt"
-bad=
-for p in $P1 $P2; do
-	[ "${segs[$p.$ipproto]:-0}" -ge 4 ] && [ -z "${segs[$p.6]:-}" ] ||
-		bad+=" $p"
-done
-[ -z "$bad" ]
-ok $? "(c) nginx's and redis-cli's connections crossed as protocol $ipproto only (${segs[$P1.$ipproto]:-0} and ${segs[$P2.$ipproto]:-0} segments)${bad:+; wrong on:$bad}"
+segs_by_port $P1 $P2
+proto_only "(c) nginx's and redis-cli's connections" 4 $P1 $P2
 n6=0
 for k in "${!segs[@]}"; do
 	[ "${k##*.}" = 6 ] && n6=$((n6 + segs[$k]))
