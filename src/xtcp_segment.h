@@ -51,7 +51,7 @@ int xtcp_v4_send_reply(struct net *net, struct sk_buff *skb,
 int xtcp_queue_xmit(struct sock *sk, struct sk_buff *skb);
 #endif
 
-/* xtcp_offload.c: GSO and GRO for protocol 253 */
+/* xtcp_offload.c: GSO for protocol 253 */
 struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 				 netdev_features_t features);
 int xtcp_offload_init(void);
