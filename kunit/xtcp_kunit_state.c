@@ -1639,6 +1639,76 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 }
 
 /*
+ * TCP_CORK holds a short segment an RTO at most when nothing is in
+ * flight, as TCP's probe timer ends it (tcp(7): "a 200 millisecond
+ * ceiling"): the 100 bytes written leave on the probe timer's expiry,
+ * not before, with the cork still set.
+ */
+static void xtcp_state_cork_ceiling(struct kunit *test)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_sysctl saved = xn->sysctl;
+	const u32 una = ISS + 1 + DLEN;
+	char data[100] = {};
+	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct xtcp_sock *xsk;
+	struct tsock ts = {};
+	struct after a = {};
+	struct sk_buff *skb;
+	unsigned int i, n;
+	bool sent = false;
+	u64 before, took;
+	struct sock *sk;
+	int one = 1;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	sk = ts.sk;
+	xsk = xtcp_sk(sk);
+	/* The peer takes what was in flight; its window stays open. */
+	skb = xtcp_kt_make_skb(PPORT, ts.lport, ACK, ts.rcv_nxt, una, 1000,
+			       NULL, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	WRITE_ONCE(xn->sysctl.rto_min_us, 50000);
+	lock_sock(sk);
+	xtcp_v4_do_rcv(sk, skb);
+	xsk->rtt.srtt_us = 100;
+	xsk->rtt.rttvar_us = 50;
+	release_sock(sk);
+	KUNIT_ASSERT_EQ(test, xsk->packets_out, 0U);
+	KUNIT_ASSERT_EQ(test, ts.sock->ops->setsockopt(ts.sock, SOL_TCP,
+						       TCP_CORK,
+						       KERNEL_SOCKPTR(&one),
+						       sizeof(one)), 0);
+	xtcp_kt_rec_take(NULL);
+	before = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
+					     sizeof(data)), (int)sizeof(data));
+	lock_sock(sk);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
+	KUNIT_EXPECT_EQ(test, xsk->rtx_mode, XTCP_TIMER_PROBE);
+	wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
+	took = ktime_get_ns() - before;
+	release_sock(sk);
+	KUNIT_EXPECT_GE(test, took, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_TRUE(test, xsk->corked);
+	n = xtcp_kt_rec_take(a.rec);
+	for (i = 0; i < n; i++)
+		if (a.rec[i].seq == una && a.rec[i].len == sizeof(data))
+			sent = true;
+	KUNIT_EXPECT_TRUE_MSG(test, sent,
+			      "no segment of 100 bytes at SND.UNA among %u", n);
+	KUNIT_EXPECT_EQ(test, xsk->packets_out, 1U);
+	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
+	xtcp_kt_rec_take(NULL);
+	teardown(&ts);
+}
+
+/*
  * A corked writer and a window smaller than a segment: the persist timer
  * cuts the head of the queue to fit the window, and the piece goes,
  * though short: the cork holds back only the queue's last segment, as in
@@ -1796,6 +1866,7 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_persist_backoff),
 	KUNIT_CASE(xtcp_state_orphan_zero_window),
 	KUNIT_CASE(xtcp_state_cork_window_part),
+	KUNIT_CASE(xtcp_state_cork_ceiling),
 	{}
 };
 

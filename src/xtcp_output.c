@@ -898,17 +898,24 @@ static int xtcp_batch_flush(struct sock *sk, struct xtcp_batch *b)
 	return 0;
 }
 
-/*
- * Send what the windows allow: first, after a timeout, what is presumed
- * lost; then new segments, within the peer's window and the congestion
- * window.  A segment shorter than the MSS waits while data is in flight
- * (Nagle, RFC 9293 3.7.4) unless TCP_NODELAY is set, and always while
- * TCP_CORK is, unless it carries FIN.  A bare FIN leaves even into a
- * closed window.  When nothing is in flight and the peer's window keeps
- * data back, the persist timer takes over.  Segments the windows let go
+/**
+ * __xtcp_push - send what the windows allow
+ * @sk: the socket, owned or locked in softirq
+ * @push_held: let a short last segment go this once, whatever Nagle and
+ *	TCP_CORK say (TCP's TCP_NAGLE_PUSH): setting TCP_NODELAY, and the
+ *	probe timer's end to a cork
+ *
+ * First, after a timeout, what is presumed lost; then new segments,
+ * within the peer's window and the congestion window.  A segment shorter
+ * than the MSS waits while data is in flight (Nagle, RFC 9293 3.7.4)
+ * unless TCP_NODELAY is set, and always while TCP_CORK is, unless it
+ * carries FIN.  A bare FIN leaves even into a closed window.  When nothing
+ * is in flight and the peer's window or the cork keeps data back, the
+ * probe timer takes over: it probes the window, or ends the cork an RTO
+ * (200 ms at least) after, as TCP's does.  Segments the windows let go
  * together leave as one batch.
  */
-void xtcp_push(struct sock *sk)
+void __xtcp_push(struct sock *sk, bool push_held)
 {
 	enum xtcp_push_stop stop = XTCP_PUSH_DONE;
 	struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -957,7 +964,7 @@ void xtcp_push(struct sock *sk)
 		 * it, cut to fit a small window, goes when the window lets it.
 		 */
 		if (skb->len && skb->len < xsk->mss_cache && !fin &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		    !push_held && skb_queue_is_last(&sk->sk_write_queue, skb) &&
 		    (xsk->corked || !xsk->nodelay)) {
 			/* Nagle asks what is in flight: the batch is. */
 			if (xtcp_batch_flush(sk, &b)) {
@@ -982,10 +989,18 @@ void xtcp_push(struct sock *sk)
 	if (xtcp_batch_flush(sk, &b))
 		stop = XTCP_PUSH_ERROR;
 
-	/* Data kept back with nothing in flight: probe, or try again. */
-	if (!xsk->packets_out &&
-	    (stop == XTCP_PUSH_WINDOW || stop == XTCP_PUSH_ERROR))
+	/*
+	 * Data kept back with nothing in flight: probe, try again, or (the
+	 * cork: Nagle holds only while data is in flight) send it anyway.
+	 */
+	if (!xsk->packets_out && stop != XTCP_PUSH_DONE &&
+	    stop != XTCP_PUSH_CWND)
 		xtcp_probe_timer_arm(sk);
+}
+
+void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_push);
 

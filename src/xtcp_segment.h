@@ -29,6 +29,7 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int xtcp_send_syn(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
+void __xtcp_push(struct sock *sk, bool push_held);
 void xtcp_push(struct sock *sk);
 void xtcp_retransmit_head(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);

@@ -1181,14 +1181,9 @@ static int xtcp_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		xsk->nodelay = !!val;
-		if (val) {
-			/* As TCP: what is queued goes now, corked or not. */
-			bool corked = xsk->corked;
-
-			xsk->corked = 0;
-			xtcp_push(sk);
-			xsk->corked = corked;
-		}
+		/* As TCP: what is queued goes now, corked or not. */
+		if (val)
+			__xtcp_push(sk, true);
 		break;
 	case TCP_MAXSEG:
 		/* TCP's bounds: TCP_MIN_MSS and MAX_TCP_WINDOW. */

@@ -329,8 +329,11 @@ static void xtcp_probe_timeout(struct sock *sk)
 		xsk->probes_out = 0;
 		return;
 	}
-	/* The window may have opened without an ACK we acted on. */
-	xtcp_push(sk);
+	/*
+	 * The window may have opened without an ACK we acted on; data the
+	 * cork holds goes now, as TCP's probe timer sends it.
+	 */
+	__xtcp_push(sk, true);
 	if (!xsk->packets_out && sk->sk_send_head)
 		xtcp_send_window_part(sk);
 	if (xsk->packets_out || !sk->sk_send_head) {

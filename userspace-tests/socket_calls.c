@@ -1468,11 +1468,14 @@ static void test_oob(void)
 
 /*
  * TCP_CORK holds a small write back; TCP_NODELAY set meanwhile sends it
- * at once, cork or not, as tcp(7) says.  SIOCOUTQ and SIOCOUTQNSD read 0
- * during the handshake: the SYN is no byte.
+ * at once, cork or not, as tcp(7) says.  Left corked, it goes anyway
+ * after an RTO (200 ms at least; tcp(7): "a 200 millisecond ceiling").
+ * SIOCOUTQ and SIOCOUTQNSD read 0 during the handshake: the SYN is no
+ * byte.
  */
 static void test_cork_nodelay(void)
 {
+	long t0, took;
 	int c, s, r, q;
 	char b[16];
 
@@ -1492,6 +1495,19 @@ static void test_cork_nodelay(void)
 	tap_ok(q == 0, "... sends them at once (SIOCOUTQNSD %d)", q);
 	r = poll1(s, POLLIN, WAIT_MS) > 0 ? recv(s, b, sizeof(b), 0) : -1;
 	tap_ok(r == 10, "... and the peer reads them (%d)", r);
+	close(c);
+	close(s);
+
+	pair(&c, &s);
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_CORK, 1), "TCP_CORK 1");
+	t0 = now_ms();
+	if (send(c, "0123456789", 10, MSG_NOSIGNAL) != 10)
+		tap_bail("send: %s", errname(errno));
+	r = poll1(s, POLLIN, WAIT_MS) > 0 ? recv(s, b, sizeof(b), 0) : -1;
+	took = now_ms() - t0;
+	tap_ok(r == 10 && took >= 150,
+	       "corked and left so, 10 bytes arrive after the cork's ceiling (%d bytes after %ld ms)",
+	       r, took);
 	close(c);
 	close(s);
 
