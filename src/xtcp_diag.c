@@ -17,7 +17,9 @@
  * and inet_diag's common ones.  Requests and TIME_WAIT entries, which are
  * not sockets, carry their 4-tuple, state and timer only.
  *
- * SOCK_DESTROY ends a connection with a reset (xtcp_diag_destroy()).
+ * SOCK_DESTROY ends a connection with a reset (xtcp_diag_destroy()), a
+ * listener with its requests and children, a request or a TIME_WAIT entry
+ * at once, as tcp_diag's does.
  *
  * It has no module alias: sock_diag may load modules on behalf of any
  * user, and loading it would load xtcp.ko.  Load it by hand, after xtcp.
@@ -446,15 +448,64 @@ out:
 }
 
 #ifdef CONFIG_INET_DIAG_DESTROY
+/*
+ * What SOCK_DESTROY finds no socket for: a TIME_WAIT entry, else a
+ * request in the SYN queue of the listener that took its SYN.  Both end
+ * at once, without a segment, as tcp_abort() ends them.
+ */
+static int xtcp_diag_destroy_mini(struct net *net,
+				  const struct inet_diag_req_v2 *req)
+{
+	__be32 laddr = req->id.idiag_src[0], raddr = req->id.idiag_dst[0];
+	__be16 lport = req->id.idiag_sport, rport = req->id.idiag_dport;
+	struct sock *lsk;
+	int err;
+
+	/* sock_diag_destroy()'s check, for entries that are no sockets. */
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	err = xtcp_tw_kill(net, laddr, lport, raddr, rport);
+	if (err != -ENOENT)
+		return err;
+	lsk = xtcp_lookup_listener_of(net, raddr, rport, laddr, ntohs(lport));
+	if (!lsk)
+		return -ENOENT;
+	lock_sock(lsk);
+	err = xtcp_synq_kill(lsk, laddr, raddr, rport);
+	release_sock(lsk);
+	sock_put(lsk);
+	return err;
+}
+
+/*
+ * SOCK_DESTROY, as tcp_diag's: a connection or a listener ends through
+ * xtcp_diag_destroy() (its owner sees ECONNABORTED), a TIME_WAIT entry
+ * or a request through xtcp_diag_destroy_mini().  A listener's id has
+ * no remote end; its cookie tells the members of an SO_REUSEPORT group
+ * apart.
+ */
 static int xtcp_diag_destroy_one(struct sk_buff *in_skb,
 				 const struct inet_diag_req_v2 *req)
 {
+	struct net *net = sock_net(in_skb->sk);
 	struct sock *sk;
 	int err;
 
-	sk = xtcp_diag_find(sock_net(in_skb->sk), req);
-	if (IS_ERR(sk))
-		return PTR_ERR(sk);
+	if (req->sdiag_family != AF_INET)
+		return -EINVAL;
+	if (!req->id.idiag_dst[0] && !req->id.idiag_dport) {
+		sk = xtcp_lookup_listener(net, req->id.idiag_src[0],
+					  ntohs(req->id.idiag_sport),
+					  req->id.idiag_cookie);
+		if (!sk)
+			return -ENOENT;
+	} else {
+		sk = xtcp_diag_find(net, req);
+		if (PTR_ERR_OR_ZERO(sk) == -ENOENT)
+			return xtcp_diag_destroy_mini(net, req);
+		if (IS_ERR(sk))
+			return PTR_ERR(sk);
+	}
 	err = sock_diag_destroy(sk, ECONNABORTED);
 	sock_put(sk);
 	return err;

@@ -17,6 +17,7 @@
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/sock_diag.h>
 #include <kunit/visibility.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -98,12 +99,14 @@ static int xtcp_listener_score(const struct sock *sk, const struct net *net,
 	return score;
 }
 
-static struct xtcp_tw *xtcp_tw_find(const struct xtcp_hbucket *b,
-				    const struct net *net, __be32 raddr,
-				    __be16 rport, __be32 laddr, u16 lport)
+/* The TIME_WAIT entry of a 4-tuple in bucket @b, locked, or NULL. */
+struct xtcp_tw *xtcp_tw_find(const struct xtcp_hbucket *b,
+			     const struct net *net, __be32 raddr,
+			     __be16 rport, __be32 laddr, u16 lport)
 {
 	struct xtcp_tw *tw;
 
+	lockdep_assert_held(&b->lock);
 	hlist_for_each_entry(tw, &b->tw_chain, node)
 		if (net_eq(read_pnet(&tw->net), net) && tw->raddr == raddr &&
 		    tw->rport == rport && tw->laddr == laddr &&
@@ -175,6 +178,98 @@ struct sock *xtcp_lookup_established(struct net *net,
 				ntohs(th->dest));
 }
 
+/*
+ * The listener a SYN of this 4-tuple goes to: the most specific one on
+ * the port and, in an SO_REUSEPORT group, the member the hash of the
+ * 4-tuple (or the group's BPF program, given @skb) selects.  Its members
+ * are all in one bucket, under its lock.  Referenced, or NULL.
+ */
+static struct sock *__xtcp_lookup_listener(struct net *net,
+					   struct sk_buff *skb,
+					   unsigned int hdrlen, __be32 saddr,
+					   __be16 sport, __be32 daddr,
+					   u16 lport, int dif)
+{
+	struct sock *sk, *best = NULL;
+	int score, best_score = -1;
+	struct xtcp_hbucket *b;
+
+	b = xtcp_lhash_bucket(net, lport);
+	spin_lock_bh(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		score = xtcp_listener_score(sk, net, daddr, lport, dif);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best && rcu_access_pointer(best->sk_reuseport_cb)) {
+		u32 hash = jhash_3words((__force u32)saddr, (__force u32)daddr,
+					((u32)ntohs(sport) << 16) | lport,
+					xtcp_hash_secret);
+
+		sk = reuseport_select_sock(best, hash, skb, hdrlen);
+		if (sk)
+			best = sk;
+	}
+	if (best)
+		sock_hold(best);
+	spin_unlock_bh(&b->lock);
+	return best;
+}
+
+/**
+ * xtcp_lookup_listener_of - the listener that took a 4-tuple's SYN
+ * @net: the namespace
+ * @saddr: the peer's address
+ * @sport: the peer's port
+ * @daddr: our address
+ * @lport: our port, host order
+ *
+ * For sock_diag's SOCK_DESTROY of a request: the listener xtcp_lookup()
+ * gives the SYN, unless its SO_REUSEPORT group changed since.
+ *
+ * Return: the listener with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener_of(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, u16 lport)
+{
+	return __xtcp_lookup_listener(net, NULL, 0, saddr, sport, daddr,
+				      lport, 0);
+}
+EXPORT_SYMBOL_GPL(xtcp_lookup_listener_of);
+
+/**
+ * xtcp_lookup_listener - a listener by its address, port and cookie
+ * @net: the namespace
+ * @laddr: the address it is bound to, INADDR_ANY for all
+ * @lport: its port, host order
+ * @cookie: sock_diag's cookie of the one wanted (INET_DIAG_NOCOOKIE: any)
+ *
+ * Return: the listener with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, u16 lport,
+				  const u32 *cookie)
+{
+	struct xtcp_hbucket *b = xtcp_lhash_bucket(net, lport);
+	struct sock *sk, *found = NULL;
+
+	spin_lock_bh(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (net_eq(sock_net(sk), net) &&
+		    inet_sk(sk)->inet_num == lport &&
+		    inet_sk(sk)->inet_rcv_saddr == laddr &&
+		    !sock_diag_check_cookie(sk, cookie)) {
+			found = sk;
+			sock_hold(sk);
+			break;
+		}
+	}
+	spin_unlock_bh(&b->lock);
+	return found;
+}
+EXPORT_SYMBOL_GPL(xtcp_lookup_listener);
+
 /**
  * xtcp_lookup - the socket an arriving segment belongs to
  * @net: the namespace it arrived in
@@ -204,11 +299,10 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	__be32 saddr = iph->saddr, daddr = iph->daddr;
 	struct xtcp_tw *tw, *ended = NULL;
-	struct sock *sk, *best = NULL;
 	u16 lport = ntohs(th->dest);
-	struct xtcp_hbucket *b, *eb;
-	int score, best_score = -1;
 	__be16 sport = th->source;
+	struct xtcp_hbucket *eb;
+	struct sock *sk, *best;
 	u32 isn = 0;
 
 	*twv = 0;
@@ -231,32 +325,8 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 	if (tw && !(*twv & XTCP_TWV_SYN))
 		return NULL;
 
-	b = xtcp_lhash_bucket(net, lport);
-	spin_lock_bh(&b->lock);
-	sk_for_each(sk, &b->chain) {
-		score = xtcp_listener_score(sk, net, daddr, lport, dif);
-		if (score > best_score) {
-			best = sk;
-			best_score = score;
-		}
-	}
-	/*
-	 * An SO_REUSEPORT group: one member by the hash of the 4-tuple (or
-	 * the group's BPF program).  Its members are all in this bucket,
-	 * under its lock.
-	 */
-	if (best && rcu_access_pointer(best->sk_reuseport_cb)) {
-		u32 hash = jhash_3words((__force u32)saddr, (__force u32)daddr,
-					((u32)ntohs(sport) << 16) | lport,
-					xtcp_hash_secret);
-
-		sk = reuseport_select_sock(best, hash, skb, xtcp_hdrlen(th));
-		if (sk)
-			best = sk;
-	}
-	if (best)
-		sock_hold(best);
-	spin_unlock_bh(&b->lock);
+	best = __xtcp_lookup_listener(net, skb, xtcp_hdrlen(th), saddr, sport,
+				      daddr, lport, dif);
 	if (!tw || !best)
 		return best;
 

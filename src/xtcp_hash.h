@@ -50,6 +50,9 @@ struct xtcp_hbucket *xtcp_ehash_bucket(const struct net *net, __be32 laddr,
 				       u16 lport, __be32 faddr, __be16 fport);
 void xtcp_tw_port_hold(const struct net *net, u16 port, bool reuse);
 void xtcp_tw_port_put(const struct net *net, u16 port, bool reuse);
+struct xtcp_tw *xtcp_tw_find(const struct xtcp_hbucket *b,
+			     const struct net *net, __be32 raddr,
+			     __be16 rport, __be32 laddr, u16 lport);
 bool xtcp_tw_copy(struct net *net, struct xtcp_hbucket *b, unsigned int n,
 		  struct xtcp_tw_view *v);
 
@@ -58,6 +61,10 @@ struct sock *xtcp_lookup(struct net *net, struct sk_buff *skb,
 			 unsigned int *twv, struct xtcp_tw_reply *reply);
 struct sock *xtcp_lookup_established(struct net *net,
 				     const struct sk_buff *skb);
+struct sock *xtcp_lookup_listener_of(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, u16 lport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, u16 lport,
+				  const u32 *cookie);
 struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 			      __be32 daddr, u16 lport);
 int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);

@@ -1094,6 +1094,34 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 }
 
 /**
+ * xtcp_synq_kill - drop a listener's request (sock_diag's SOCK_DESTROY)
+ * @sk: the listener, owned by the caller
+ * @laddr: the address the SYN came to
+ * @raddr: the peer's address
+ * @rport: the peer's port
+ *
+ * As tcp_abort() drops a request: at once, without a segment.
+ *
+ * Return: 0, or -ENOENT when the listener has no such request.
+ */
+int xtcp_synq_kill(struct sock *sk, __be32 laddr, __be32 raddr,
+		   __be16 rport)
+{
+	struct xtcp_synq *q = xtcp_sk(sk)->synq;
+	struct xtcp_request *req;
+
+	sock_owned_by_me(sk);
+	if (sk->sk_state != TCP_LISTEN || !q)
+		return -ENOENT;
+	req = xtcp_req_lookup(q, raddr, rport, laddr);
+	if (!req)
+		return -ENOENT;
+	xtcp_req_drop(sk, req);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xtcp_synq_kill);
+
+/**
  * xtcp_synq_copy - what /proc and KUnit see of a listener's requests
  * @sk: the listener, owned by the caller
  * @start: the first to copy, in the order of the lists (least retried

@@ -41,6 +41,8 @@ struct xtcp_req_view {
 		sack_ok:1;
 };
 
+int xtcp_synq_kill(struct sock *sk, __be32 laddr, __be32 raddr,
+		   __be16 rport);
 unsigned int xtcp_synq_copy(struct sock *sk, unsigned int start,
 			    struct xtcp_req_view *v, unsigned int max);
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -253,45 +253,6 @@ static void xtcp_abort(struct sock *sk)
 	xtcp_stop_timers(sk);
 }
 
-/**
- * xtcp_diag_destroy - end a connection for sock_diag's SOCK_DESTROY
- * @sk: the socket, referenced by the caller
- * @err: the error its owner sees (ECONNABORTED)
- *
- * As tcp_abort(): a reset to the peer where one is due, the error
- * reported, the socket closed (an orphan freed, as its other ends free
- * it).  Listeners are not taken: their owner closes them.
- *
- * Return: 0, -ENOENT when already closed, -EOPNOTSUPP for a listener.
- */
-int xtcp_diag_destroy(struct sock *sk, int err)
-{
-	int ret = 0;
-
-	lock_sock(sk);
-	switch (sk->sk_state) {
-	case TCP_CLOSE:
-		ret = -ENOENT;
-		goto out;
-	case TCP_LISTEN:
-		ret = -EOPNOTSUPP;
-		goto out;
-	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-	case TCP_FIN_WAIT1:
-	case TCP_FIN_WAIT2:
-	case TCP_SYN_RECV:
-		xtcp_send_active_reset(sk, GFP_KERNEL);
-		break;
-	}
-	WRITE_ONCE(sk->sk_err, err);
-	sk_error_report(sk);
-	xtcp_done(sk);
-out:
-	release_sock(sk);
-	return ret;
-}
-
 /*
  * Close what a closing listener holds: its half-open requests silently,
  * the connections not yet accepted with a reset.  The listener is in
@@ -331,6 +292,48 @@ static void xtcp_listen_stop(struct sock *sk)
 		release_sock(child);
 		sock_put(child);
 	}
+}
+
+/**
+ * xtcp_diag_destroy - end a socket for sock_diag's SOCK_DESTROY
+ * @sk: the socket, referenced by the caller
+ * @err: the error its owner sees (ECONNABORTED)
+ *
+ * As tcp_abort(): a reset to the peer where one is due, the error
+ * reported, the socket closed (an orphan freed, as its other ends free
+ * it).  A listener's requests go and its children are reset; its owner
+ * sees the error, and accept() EINVAL.
+ *
+ * Return: 0, or -ENOENT when already closed.
+ */
+int xtcp_diag_destroy(struct sock *sk, int err)
+{
+	int ret = 0;
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		ret = -ENOENT;
+		goto out;
+	case TCP_LISTEN:
+		/* As tcp_abort(): its requests go, its children are reset. */
+		xtcp_set_state(sk, TCP_CLOSE);
+		xtcp_listen_stop(sk);
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_SYN_RECV:
+		xtcp_send_active_reset(sk, GFP_KERNEL);
+		break;
+	}
+	WRITE_ONCE(sk->sk_err, err);
+	sk_error_report(sk);
+	xtcp_done(sk);
+out:
+	release_sock(sk);
+	return ret;
 }
 
 /*

@@ -483,6 +483,41 @@ struct xtcp_tw *xtcp_tw_claim(struct net *net, struct xtcp_tw *tw)
 }
 
 /**
+ * xtcp_tw_kill - end the entry of a 4-tuple now (sock_diag's SOCK_DESTROY)
+ * @net: the namespace
+ * @laddr: our address
+ * @lport: our port
+ * @raddr: the peer's address
+ * @rport: the peer's port
+ *
+ * As tcp_abort() ends a TIME_WAIT socket: at once, without a segment.
+ *
+ * Return: 0, or -ENOENT when no entry has the 4-tuple.
+ */
+int xtcp_tw_kill(struct net *net, __be32 laddr, __be16 lport, __be32 raddr,
+		 __be16 rport)
+{
+	struct xtcp_tw *tw, *ended = NULL;
+	struct xtcp_hbucket *b;
+
+	b = xtcp_ehash_bucket(net, laddr, ntohs(lport), raddr, rport);
+	spin_lock_bh(&b->lock);
+	tw = xtcp_tw_find(b, net, raddr, rport, laddr, ntohs(lport));
+	if (tw)
+		ended = xtcp_tw_claim(net, tw);
+	spin_unlock_bh(&b->lock);
+	if (!tw)
+		return -ENOENT;
+	/* Else the reaper had it already, and frees it. */
+	if (ended) {
+		XTCP_DEC_STATS(net, XTCP_MIB_TIMEWAITCURR);
+		xtcp_tw_free(ended);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xtcp_tw_kill);
+
+/**
  * xtcp_tw_release - end an entry a SYN or connect() took
  * @net: the namespace
  * @tw: what xtcp_tw_claim() returned; no lock held
@@ -665,21 +700,14 @@ bool xtcp_tw_peek(struct net *net, __be32 laddr, __be16 lport,
 {
 	struct xtcp_hbucket *b;
 	struct xtcp_tw *tw;
-	bool found = false;
 
 	b = xtcp_ehash_bucket(net, laddr, ntohs(lport), raddr, rport);
 	spin_lock_bh(&b->lock);
-	hlist_for_each_entry(tw, &b->tw_chain, node) {
-		if (net_eq(read_pnet(&tw->net), net) && tw->laddr == laddr &&
-		    tw->lport == lport && tw->raddr == raddr &&
-		    tw->rport == rport) {
-			xtcp_tw_view(tw, xtcp_tw_len_ns(net), v);
-			found = true;
-			break;
-		}
-	}
+	tw = xtcp_tw_find(b, net, raddr, rport, laddr, ntohs(lport));
+	if (tw)
+		xtcp_tw_view(tw, xtcp_tw_len_ns(net), v);
 	spin_unlock_bh(&b->lock);
-	return found;
+	return !!tw;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_peek);
 

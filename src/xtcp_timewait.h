@@ -87,6 +87,8 @@ bool xtcp_tw_take(struct sock *sk, struct xtcp_tw *tw, bool bound,
 		  struct xtcp_tw_inherit *inh);
 bool xtcp_tw_port_conflict(const struct sock *sk, u16 port);
 u64 xtcp_tw_len_ns(const struct net *net);
+int xtcp_tw_kill(struct net *net, __be32 laddr, __be16 lport, __be32 raddr,
+		 __be16 rport);
 int xtcp_tw_cache_init(void);
 void xtcp_tw_cache_exit(void);
 

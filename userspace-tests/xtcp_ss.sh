@@ -41,6 +41,10 @@
 #  6. --counters: the values of /proc/net/xtcp_snmp; -d: after a history
 #     is written, XtcpActiveOpens grew by 1 with one more connection, then
 #     by 0 (left out without -z).
+#  7. -K of what is not a connection, as ss -K does for TCP: the TIME_WAIT
+#     entry of part 2, the half-open request, then the listener of the
+#     request's port; each is listed as killed and is then gone from
+#     xtcp-ss and from /proc/net/xtcp.  Skipped as part 5 is.
 #
 # The peers that live through several parts sleep rather than wait for a
 # file (xtcp_peer waits 60 s at most): the debug kernel can take minutes.
@@ -73,9 +77,9 @@ P3=7823 C3=7923		# 2: TIME_WAIT
 P4=7824 C6=7926		# 2: the half-open request; 6: one more connection
 P5=7825 C5=7925		# 4, 5: the cut link, then killed
 SPOOF=198.18.0.1	# 2: the SYN's source, routed to A, which drops it
-# net.xtcp.tw_timeout in A: the entry of part 2 lives through part 3,
-# a minute on the debug kernel.
-TW=100
+# net.xtcp.tw_timeout in A: the entry of part 2 lives through part 7,
+# a few minutes on the debug kernel.
+TW=600
 LONG=3600000		# ms: a peer's sleep, until the test ends
 BACKLOG=8		# xtcp_peer's listen()
 
@@ -555,7 +559,9 @@ wait_until 30 tx_is $hA $AA:$C5 $AB:$P5 0
 section "5: -K"
 xss $A -K dport = :$P5
 kr=$?
+no_destroy=
 if [ $kr != 0 ] && [[ $err == *"Operation not supported"* ]]; then
+	no_destroy=$err
 	for d in "the connection killed" "the client's ECONNABORTED" \
 		"the server's reset" "no end listed any more"; do
 		skip "5: -K: $d" "the kernel cannot destroy XTCP sockets: $err"
@@ -627,5 +633,44 @@ o3=$out
 ok $? "6: -d after one more connection: XtcpActiveOpens grew by 1 (${o1//$'\n'/, })"
 [ -z "$o2" ] && [[ $o3 =~ ^XtcpActiveOpens\ +0$ ]]
 ok $? "6: -d again: XtcpActiveOpens grew by 0, left out without -z (${o2:-nothing}; with -z: $o3)"
+
+# ------------------------------------------------ 7: -K of the others
+
+section "7: -K of a TIME_WAIT entry, a request, a listener"
+# gone NS HOLDER LABEL STATE [LOCAL]: neither xtcp-ss -a nor /proc lists a
+# socket in STATE (of LOCAL) any more.
+gone() {
+	local x
+
+	xss "$1" -a -H state "$4" ${5:+src "$5"} && [ ${#L[@]} = 0 ] ||
+		return 1
+	proc_rows "$2"
+	for x in "${PR[@]}"; do
+		[[ $x == "${3} ${5:-}"* ]] && return 1
+	done
+	return 0
+}
+if [ -n "$no_destroy" ]; then
+	for d in "the TIME_WAIT entry" "the request" "the listener"; do
+		skip "7: -K: $d" "the kernel cannot destroy XTCP sockets: $no_destroy"
+	done
+else
+	xss $A -K state time-wait
+	kr=$?
+	[ $kr = 0 ] && same_set "$TWA" && gone $A $hA TIME-WAIT time-wait
+	ok $? "7: -K state time-wait: status $kr, the entry of part 2 killed and gone" ||
+		show
+	xss $B -K state syn-recv
+	kr=$?
+	[ $kr = 0 ] && same_set "$RQ" && gone $B $hB SYN-RECV syn-recv
+	ok $? "7: -K state syn-recv: status $kr, the request killed and gone" ||
+		show
+	xss $B -K state listening sport = :$P4
+	kr=$?
+	[ $kr = 0 ] && same_set "$L4" &&
+		gone $B $hB LISTEN listening $AB:$P4
+	ok $? "7: -K state listening sport = :$P4: status $kr, the listener killed and gone" ||
+		show
+fi
 
 tap_end

@@ -67,14 +67,15 @@
  *			states, then the bytes queued): those FILTER selects,
  *			of every state unless -l or a state is given.
  *	-K, --kill	destroy the sockets selected (SOCK_DESTROY, which
- *			needs CAP_NET_ADMIN): each connection is aborted, a
- *			reset goes to its peer and its application sees
- *			ECONNABORTED.  The sockets killed are listed.  A
- *			connection gone meanwhile is reported and skipped;
- *			a listener, request or TIME_WAIT entry the kernel
- *			does not find (xtcp_diag destroys connections
- *			only), and a kernel that cannot destroy XTCP
- *			sockets (EOPNOTSUPP), are errors.
+ *			needs CAP_NET_ADMIN), as ss -K does TCP's: each
+ *			connection is aborted, a reset goes to its peer
+ *			and its application sees ECONNABORTED; a listener
+ *			is closed with its requests and children (accept()
+ *			fails with EINVAL); a request or a TIME_WAIT entry
+ *			ends at once.  The sockets killed are listed.  One
+ *			gone meanwhile is reported and skipped; a kernel
+ *			that cannot destroy XTCP sockets (EOPNOTSUPP) is
+ *			an error.
  *	--ipproto=N	XTCP's protocol number, instead of the module's.
  *	-h, --help	this text, shortly.
  *
@@ -1180,17 +1181,9 @@ static int kill_all(int fd, const struct options *o, const struct entries *es)
 		if (err == -EPERM || err == -EACCES)
 			die("SOCK_DESTROY of %s %s: %s: needs CAP_NET_ADMIN",
 			    a, b, strerror(-err));
-		if (err == -ENOENT && msg_state(&e->msg) != ST_LISTEN &&
-		    msg_state(&e->msg) != ST_TIME_WAIT &&
-		    msg_state(&e->msg) != ST_SYN_RECV) {
+		if (err == -ENOENT) {
 			fprintf(stderr, "%s: %s %s: gone before it was killed\n",
 				prog, a, b);
-			continue;
-		}
-		if (err == -ENOENT) {
-			fprintf(stderr, "%s: %s %s: %s not found by SOCK_DESTROY: the kernel may destroy connections only\n",
-				prog, a, b, state_name[msg_state(&e->msg)]);
-			status = 1;
 			continue;
 		}
 		err_msg(-err, "SOCK_DESTROY of %s %s", a, b);
