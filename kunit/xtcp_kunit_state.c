@@ -605,6 +605,16 @@ static void teardown(struct tsock *ts)
 	xtcp_tw_purge(&init_net);
 }
 
+/* An established connection in @ts, or a failed test (false). */
+static bool established(struct kunit *test, struct tsock *ts)
+{
+	if (!setup(ts, R_ESTABLISHED))
+		return true;
+	KUNIT_FAIL(test, "set-up failed");
+	teardown(ts);
+	return false;
+}
+
 /* A segment from the peer to the socket under test, no options. */
 static struct sk_buff *make_skb(const struct tsock *ts, u8 flags, u32 seq,
 				u32 ack, unsigned int dlen)
@@ -1520,11 +1530,8 @@ static void xtcp_state_fin_time(struct kunit *test)
 	struct tsock ts = {};
 	unsigned int i;
 
-	if (setup(&ts, R_ESTABLISHED)) {
-		KUNIT_FAIL(test, "set-up failed");
-		teardown(&ts);
+	if (!established(test, &ts))
 		return;
-	}
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		WRITE_ONCE(xn->sysctl.fin_timeout, rows[i].fin_timeout);
 		lock_sock(ts.sk);
@@ -1601,11 +1608,8 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 	u64 before, next;
 	struct sock *sk;
 
-	if (setup(&ts, R_ESTABLISHED)) {
-		KUNIT_FAIL(test, "set-up failed");
-		teardown(&ts);
+	if (!established(test, &ts))
 		return;
-	}
 	sk = ts.sk;
 	xsk = xtcp_sk(sk);
 	before = stalled_writer(test, &ts, &a, 50000);
@@ -1638,11 +1642,44 @@ static void xtcp_state_persist_backoff(struct kunit *test)
 	teardown(&ts);
 }
 
+/* TCP_CORK on @ts's socket. */
+static int cork(struct tsock *ts)
+{
+	int one = 1;
+
+	return ts->sock->ops->setsockopt(ts->sock, SOL_TCP, TCP_CORK,
+					 KERNEL_SOCKPTR(&one), sizeof(one));
+}
+
+/*
+ * The probe timer's expiry, run by the owner of @ts's socket after it
+ * took @skb (if any: what that sends is forgotten), and whether a segment
+ * of @len bytes at @seq left then (the records in @a).
+ */
+static bool probe_sent(struct tsock *ts, struct after *a, struct sk_buff *skb,
+		       u32 seq, u32 len)
+{
+	unsigned int i, n;
+
+	lock_sock(ts->sk);
+	if (skb) {
+		xtcp_v4_do_rcv(ts->sk, skb);
+		xtcp_kt_rec_take(NULL);
+	}
+	wait_timer_deferred(ts->sk, XTCP_RTX_DEFERRED);
+	release_sock(ts->sk);
+	n = xtcp_kt_rec_take(a->rec);
+	for (i = 0; i < n; i++)
+		if (a->rec[i].seq == seq && a->rec[i].len == len)
+			return true;
+	return false;
+}
+
 /*
  * TCP_CORK holds a short segment an RTO at most when nothing is in
  * flight, as TCP's probe timer ends it (tcp(7): "a 200 millisecond
  * ceiling"): the 100 bytes written leave on the probe timer's expiry,
- * not before, with the cork still set.
+ * not before (200 ms here), with the cork still set.
  */
 static void xtcp_state_cork_ceiling(struct kunit *test)
 {
@@ -1656,52 +1693,36 @@ static void xtcp_state_cork_ceiling(struct kunit *test)
 	struct tsock ts = {};
 	struct after a = {};
 	struct sk_buff *skb;
-	unsigned int i, n;
-	bool sent = false;
-	u64 before, took;
 	struct sock *sk;
-	int one = 1;
+	u64 before;
+	bool sent;
 
-	if (setup(&ts, R_ESTABLISHED)) {
-		KUNIT_FAIL(test, "set-up failed");
-		teardown(&ts);
+	if (!established(test, &ts))
 		return;
-	}
 	sk = ts.sk;
 	xsk = xtcp_sk(sk);
 	/* The peer takes what was in flight; its window stays open. */
 	skb = xtcp_kt_make_skb(PPORT, ts.lport, ACK, ts.rcv_nxt, una, 1000,
 			       NULL, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	WRITE_ONCE(xn->sysctl.rto_min_us, 50000);
+	WRITE_ONCE(xn->sysctl.rto_min_us, 200000);
 	lock_sock(sk);
 	xtcp_v4_do_rcv(sk, skb);
 	xsk->rtt.srtt_us = 100;
 	xsk->rtt.rttvar_us = 50;
 	release_sock(sk);
 	KUNIT_ASSERT_EQ(test, xsk->packets_out, 0U);
-	KUNIT_ASSERT_EQ(test, ts.sock->ops->setsockopt(ts.sock, SOL_TCP,
-						       TCP_CORK,
-						       KERNEL_SOCKPTR(&one),
-						       sizeof(one)), 0);
+	KUNIT_ASSERT_EQ(test, cork(&ts), 0);
 	xtcp_kt_rec_take(NULL);
 	before = ktime_get_ns();
 	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
 					     sizeof(data)), (int)sizeof(data));
-	lock_sock(sk);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 0U);
 	KUNIT_EXPECT_EQ(test, xsk->rtx_mode, XTCP_TIMER_PROBE);
-	wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
-	took = ktime_get_ns() - before;
-	release_sock(sk);
-	KUNIT_EXPECT_GE(test, took, 50 * NSEC_PER_MSEC);
+	sent = probe_sent(&ts, &a, NULL, una, sizeof(data));
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - before, 200 * NSEC_PER_MSEC);
 	KUNIT_EXPECT_TRUE(test, xsk->corked);
-	n = xtcp_kt_rec_take(a.rec);
-	for (i = 0; i < n; i++)
-		if (a.rec[i].seq == una && a.rec[i].len == sizeof(data))
-			sent = true;
-	KUNIT_EXPECT_TRUE_MSG(test, sent,
-			      "no segment of 100 bytes at SND.UNA among %u", n);
+	KUNIT_EXPECT_TRUE_MSG(test, sent, "no segment of 100 bytes at SND.UNA");
 	KUNIT_EXPECT_EQ(test, xsk->packets_out, 1U);
 	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
 	xtcp_kt_rec_take(NULL);
@@ -1726,23 +1747,14 @@ static void xtcp_state_cork_window_part(struct kunit *test)
 	struct tsock ts = {};
 	struct after a = {};
 	struct sk_buff *skb;
-	unsigned int i, n;
-	bool sent = false;
 	struct sock *sk;
-	int one = 1;
 	u16 wnd;
 
-	if (setup(&ts, R_ESTABLISHED)) {
-		KUNIT_FAIL(test, "set-up failed");
-		teardown(&ts);
+	if (!established(test, &ts))
 		return;
-	}
 	sk = ts.sk;
 	xsk = xtcp_sk(sk);
-	KUNIT_ASSERT_EQ(test, ts.sock->ops->setsockopt(ts.sock, SOL_TCP,
-						       TCP_CORK,
-						       KERNEL_SOCKPTR(&one),
-						       sizeof(one)), 0);
+	KUNIT_ASSERT_EQ(test, cork(&ts), 0);
 	stalled_writer(test, &ts, &a, 50000);
 	KUNIT_EXPECT_EQ(test, kernel_sendmsg(ts.sock, &msg, &iov, 1,
 					     sizeof(data)), (int)sizeof(data));
@@ -1752,18 +1764,8 @@ static void xtcp_state_cork_window_part(struct kunit *test)
 	skb = xtcp_kt_make_skb(PPORT, ts.lport, ACK, ts.rcv_nxt, una, wnd,
 			       NULL, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	lock_sock(sk);
-	xtcp_v4_do_rcv(sk, skb);
-	xtcp_kt_rec_take(NULL);
-	wait_timer_deferred(sk, XTCP_RTX_DEFERRED);
-	release_sock(sk);
-	n = xtcp_kt_rec_take(a.rec);
-	for (i = 0; i < n; i++)
-		if (a.rec[i].seq == una && a.rec[i].len == want)
-			sent = true;
-	KUNIT_EXPECT_TRUE_MSG(test, sent,
-			      "no segment of %u bytes at SND.UNA among %u", want,
-			      n);
+	KUNIT_EXPECT_TRUE_MSG(test, probe_sent(&ts, &a, skb, una, want),
+			      "no segment of %u bytes at SND.UNA", want);
 	WRITE_ONCE(xn->sysctl.rto_min_us, saved.rto_min_us);
 	xtcp_kt_rec_take(NULL);
 	teardown(&ts);
@@ -1786,11 +1788,8 @@ static void xtcp_state_orphan_zero_window(struct kunit *test)
 	unsigned int round;
 	struct sock *sk;
 
-	if (setup(&ts, R_ESTABLISHED)) {
-		KUNIT_FAIL(test, "set-up failed");
-		teardown(&ts);
+	if (!established(test, &ts))
 		return;
-	}
 	sk = ts.sk;
 	WRITE_ONCE(xn->sysctl.orphan_retries, 3);
 	/* A 1 ms RTO, so that the probes come fast. */
