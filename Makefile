@@ -13,8 +13,8 @@ KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
 			sort -V | tail -n 1; \
 	fi)
 
-.PHONY: all modules deps tools clean lint kernel-debug check check-long demo docs bench help \
-	install uninstall
+.PHONY: all modules deps tools clean lint kernel-debug intree check check-long demo docs \
+	bench help install uninstall
 
 all modules: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -74,6 +74,11 @@ lint: deps
 kernel-debug: deps
 	scripts/build-debug-kernel.sh
 
+# XTCP as net/xtcp/ of a copy of the debug kernel's tree, built in (=y)
+# and as modules (=m); the cached tree itself is never touched.
+intree: deps
+	scripts/build-intree.sh
+
 check: deps
 	scripts/check.sh
 
@@ -107,6 +112,8 @@ help:
 	@echo 'make install    modules (depmod), uapi header, tools, man page; DESTDIR, PREFIX'
 	@echo 'make lint       checkpatch --strict, W=1 and sparse, all must be clean'
 	@echo 'make kernel-debug  build (once, cached) the KUnit/KASAN/lockdep kernel'
+	@echo 'make intree     XTCP as net/xtcp/ in a copy of the debug kernel tree,'
+	@echo '                built =y (in vmlinux) and =m; under build/intree/'
 	@echo 'make check      everything: build, lint, KUnit, user-space tests on both kernels'
 	@echo 'make check-long the tests check runs only on stock, on the debug kernel;'
 	@echo '                every test with SYN cookies for every SYN (syncookies=2)'
