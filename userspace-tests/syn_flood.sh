@@ -132,10 +132,13 @@ pruned_retried() {
 
 # queued_or_overflow SENT BEFORE MID AFTER: every SYN of part 2 was
 # counted as an overflow, is one of the n entries read between snapshots
-# MID and AFTER, or was queued and then pruned (retried, with the queue
-# over half full: on a slow host the SYN-ACK timer fires before the
-# entries are read, and goes on while they are).  The prunes counted at
-# MID and at AFTER bound the overflows; with none, they are SENT - n.
+# MID and AFTER, or was queued and then pruned.  On a slow host requests
+# are retried before the flood ends, and then pruned two ways, both
+# counted in XtcpSynQueuePruned: by their timer, with the queue over half
+# full, which leaves room for a SYN that is no overflow; or by a SYN
+# meeting the queue full, an overflow that takes the place of the one
+# pruned.  So the overflows lie between SENT - n less the prunes counted
+# at AFTER (all by the timer) and SENT - n (all by SYNs, or none).
 queued_or_overflow() {
 	local lo hi p1=0 p2=0
 
@@ -143,7 +146,7 @@ queued_or_overflow() {
 	[[ $d =~ ^[0-9]+$ ]] && p1=$d
 	delta "$2" "$4" XtcpSynQueuePruned
 	[[ $d =~ ^[0-9]+$ ]] && p2=$d
-	lo=$(($1 - n - p2)) hi=$(($1 - n - p1))
+	lo=$(($1 - n - p2)) hi=$(($1 - n))
 	delta "$2" "$4" XtcpSynQueueOverflows
 	if [ "$d" = none ]; then
 		skip "2: every SYN queued or counted as an overflow" \
