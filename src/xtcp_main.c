@@ -3,11 +3,14 @@
  * XTCP: a TCP-like reliable byte stream in the socket family AF_XTCP,
  * carried over IPv4 with its own protocol number.
  *
- * Module load registers, in order: the slabs of half-open requests and
- * TIME_WAIT entries, the struct proto (its slab), the per-namespace
- * state, the IPv4 protocol handler, the socket family, and the entry of
- * the inet family that gives socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP).
- * Unload and every failed load step undo them in reverse order.
+ * Module load sets up, in order: the ISN and TSval keys, the socket
+ * tables, the slabs of half-open requests and TIME_WAIT entries, the
+ * struct proto (its slab), the per-namespace state, the IPv4 protocol
+ * handler, the GSO offload, the socket family, and the entry of the inet
+ * family that gives socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP).  Unload
+ * and every failed load step undo them in reverse order.  Built into the
+ * kernel (CONFIG_XTCP=y), the same runs as an initcall and the
+ * parameters are given as xtcp.ipproto= on the command line.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
