@@ -176,6 +176,7 @@ int xtcp_synq_alloc(struct sock *sk)
 		q->qlen = old->qlen;
 		q->overflow = old->overflow;
 		q->overflowed = old->overflowed;
+		q->synflood_warned = old->synflood_warned;
 	}
 	/* Owned: segments wait in the backlog, the timer defers. */
 	xsk->synq = q;

@@ -993,8 +993,9 @@ void __xtcp_push(struct sock *sk, bool push_held)
 	 * Data kept back with nothing in flight: probe, try again, or (the
 	 * cork: Nagle holds only while data is in flight) send it anyway.
 	 */
-	if (!xsk->packets_out && stop != XTCP_PUSH_DONE &&
-	    stop != XTCP_PUSH_CWND)
+	if (!xsk->packets_out && (stop == XTCP_PUSH_WINDOW ||
+				  stop == XTCP_PUSH_HOLD ||
+				  stop == XTCP_PUSH_ERROR))
 		xtcp_probe_timer_arm(sk);
 }
 

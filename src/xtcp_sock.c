@@ -254,10 +254,11 @@ static void xtcp_abort(struct sock *sk)
 }
 
 /*
- * Close what a closing listener holds: its half-open requests silently,
- * the connections not yet accepted with a reset.  The listener is in
- * TCP_CLOSE already, so no child joins or leaves the accept queue after
- * the splice (see xtcp_create_child()).
+ * Close a listener (close(), disconnect, SOCK_DESTROY): it goes to
+ * TCP_CLOSE and out of the tables first, so no child joins or leaves the
+ * accept queue after the splice (see xtcp_create_child()); then its
+ * half-open requests go silently, the connections not yet accepted with a
+ * reset.
  */
 static void xtcp_listen_stop(struct sock *sk)
 {
@@ -266,7 +267,7 @@ static void xtcp_listen_stop(struct sock *sk)
 	struct sock *child;
 
 	sock_owned_by_me(sk);
-
+	xtcp_set_state(sk, TCP_CLOSE);
 	xtcp_rtx_timer_stop(sk);
 	xtcp_synq_free(sk);
 	spin_lock_bh(&xsk->accept_lock);
@@ -317,7 +318,6 @@ int xtcp_diag_destroy(struct sock *sk, int err)
 		goto out;
 	case TCP_LISTEN:
 		/* As tcp_abort(): its requests go, its children are reset. */
-		xtcp_set_state(sk, TCP_CLOSE);
 		xtcp_listen_stop(sk);
 		break;
 	case TCP_ESTABLISHED:
@@ -412,7 +412,6 @@ static void xtcp_close(struct sock *sk, long timeout)
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
 	if (sk->sk_state == TCP_LISTEN) {
-		xtcp_set_state(sk, TCP_CLOSE);
 		xtcp_listen_stop(sk);
 		goto adjudge;
 	}
@@ -530,7 +529,6 @@ static int xtcp_disconnect(struct sock *sk, int flags)
 	int old = sk->sk_state;
 
 	if (old == TCP_LISTEN) {
-		xtcp_set_state(sk, TCP_CLOSE);
 		xtcp_listen_stop(sk);
 	} else if (old != TCP_CLOSE) {
 		if (old != TCP_SYN_SENT)

@@ -482,6 +482,15 @@ struct xtcp_tw *xtcp_tw_claim(struct net *net, struct xtcp_tw *tw)
 	return mine ? tw : NULL;
 }
 
+/* Free an entry xtcp_tw_claim() gave its caller; NULL: the reaper's. */
+static void xtcp_tw_end(struct net *net, struct xtcp_tw *tw)
+{
+	if (!tw)
+		return;
+	XTCP_DEC_STATS(net, XTCP_MIB_TIMEWAITCURR);
+	xtcp_tw_free(tw);
+}
+
 /**
  * xtcp_tw_kill - end the entry of a 4-tuple now (sock_diag's SOCK_DESTROY)
  * @net: the namespace
@@ -508,11 +517,7 @@ int xtcp_tw_kill(struct net *net, __be32 laddr, __be16 lport, __be32 raddr,
 	spin_unlock_bh(&b->lock);
 	if (!tw)
 		return -ENOENT;
-	/* Else the reaper had it already, and frees it. */
-	if (ended) {
-		XTCP_DEC_STATS(net, XTCP_MIB_TIMEWAITCURR);
-		xtcp_tw_free(ended);
-	}
+	xtcp_tw_end(net, ended);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(xtcp_tw_kill);
@@ -527,10 +532,7 @@ void xtcp_tw_release(struct net *net, struct xtcp_tw *tw,
 		     enum xtcp_mib_field field)
 {
 	XTCP_INC_STATS(net, field);
-	if (tw) {
-		XTCP_DEC_STATS(net, XTCP_MIB_TIMEWAITCURR);
-		xtcp_tw_free(tw);
-	}
+	xtcp_tw_end(net, tw);
 }
 
 /**
