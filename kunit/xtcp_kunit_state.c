@@ -1820,6 +1820,47 @@ static void xtcp_state_orphan_zero_window(struct kunit *test)
 	sock_put(sk);
 }
 
+/*
+ * close() with net.xtcp.max_orphans at 0: the socket would be one orphan
+ * too many.  Its FIN goes, then a reset, and it is freed at once (TCP's
+ * tcp_check_oom() in __tcp_close()).
+ */
+static void xtcp_state_orphan_too_many(struct kunit *test)
+{
+	unsigned long before = xtcp_kt_counter(XTCP_MIB_ABORTONMEMORY);
+	int max = READ_ONCE(sysctl_xtcp_max_orphans);
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct tsock ts = {};
+	struct sock *sk;
+	unsigned int n;
+
+	if (setup(&ts, R_ESTABLISHED)) {
+		KUNIT_FAIL(test, "set-up failed");
+		teardown(&ts);
+		return;
+	}
+	sk = ts.sk;
+	sock_hold(sk);
+	xtcp_kt_rec_take(NULL);
+	WRITE_ONCE(sysctl_xtcp_max_orphans, 0);
+	sock_release(ts.sock);
+	ts.sock = NULL;
+	WRITE_ONCE(sysctl_xtcp_max_orphans, max);
+
+	n = xtcp_kt_rec_take(r);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	if (n == 2) {
+		KUNIT_EXPECT_EQ(test, r[0].flags, FIN | ACK);
+		KUNIT_EXPECT_EQ(test, r[1].flags, RST | ACK);
+		KUNIT_EXPECT_EQ(test, r[1].seq, ISS + 2 + DLEN);
+	}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sk->sk_state), TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTONMEMORY),
+			before + 1);
+	KUNIT_EXPECT_TRUE(test, wait_destroyed(sk));
+	sock_put(sk);
+}
+
 static struct xtcp_sysctl saved_sysctl;
 
 static int xtcp_state_init(struct kunit *test)
@@ -1864,6 +1905,7 @@ static struct kunit_case xtcp_state_cases[] = {
 	KUNIT_CASE(xtcp_state_fin_time),
 	KUNIT_CASE(xtcp_state_persist_backoff),
 	KUNIT_CASE(xtcp_state_orphan_zero_window),
+	KUNIT_CASE(xtcp_state_orphan_too_many),
 	KUNIT_CASE(xtcp_state_cork_window_part),
 	KUNIT_CASE(xtcp_state_cork_ceiling),
 	{}

@@ -124,10 +124,57 @@ static void xtcp_sysctl_seconds(struct kunit *test)
 	*ctl = before;
 }
 
+/* Write @val to the machine's knob @name (xtcp_mem.c). */
+static int machine_write(const char *name, const char *val)
+{
+	const struct ctl_table_header *hdr = xtcp_sysctl_global_hdr;
+	const struct ctl_table *t = hdr->ctl_table_arg;
+	loff_t pos = 0;
+	char buf[64];
+	size_t len;
+	int i;
+
+	for (i = 0; i < hdr->ctl_table_size; i++) {
+		if (strcmp(t[i].procname, name))
+			continue;
+		len = strscpy(buf, val, sizeof(buf));
+		return t[i].proc_handler(&t[i], 1, buf, &len, &pos);
+	}
+	return -ENOENT;
+}
+
+/*
+ * The machine's knobs: mem is "low pressure high", each at least a page
+ * and in order; max_orphans at least 0, and 0 makes one orphan too many.
+ */
+static void xtcp_sysctl_machine(struct kunit *test)
+{
+	int orphans = sysctl_xtcp_max_orphans;
+	long mem[3];
+
+	memcpy(mem, sysctl_xtcp_mem, sizeof(mem));
+	KUNIT_EXPECT_EQ(test, machine_write("mem", "3 2 1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, machine_write("mem", "0 1 2"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, machine_write("mem", "-1 1 2"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memcmp(mem, sysctl_xtcp_mem, sizeof(mem)), 0);
+	KUNIT_EXPECT_EQ(test, machine_write("mem", "1 2 3"), 0);
+	KUNIT_EXPECT_EQ(test, sysctl_xtcp_mem[0], 1);
+	KUNIT_EXPECT_EQ(test, sysctl_xtcp_mem[2], 3);
+	memcpy(sysctl_xtcp_mem, mem, sizeof(mem));
+
+	KUNIT_EXPECT_EQ(test, machine_write("max_orphans", "-1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sysctl_xtcp_max_orphans, orphans);
+	KUNIT_EXPECT_FALSE(test, xtcp_orphans() > orphans);
+	KUNIT_EXPECT_EQ(test, machine_write("max_orphans", "0"), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_too_many_orphans(0), xtcp_orphans() > 0);
+	sysctl_xtcp_max_orphans = orphans;
+}
+
 static struct kunit_case xtcp_sysctl_cases[] = {
 	KUNIT_CASE(xtcp_sysctl_negative),
 	KUNIT_CASE_PARAM(xtcp_sysctl_bounds, knob_gen_params),
 	KUNIT_CASE(xtcp_sysctl_seconds),
+	KUNIT_CASE(xtcp_sysctl_machine),
 	{}
 };
 

@@ -403,7 +403,9 @@ int xtcp_kt_queue_sent(struct sock *sk, u32 seq, unsigned int len, u8 flags)
 	XTCP_SKB_CB(skb)->sacked = 0;
 	XTCP_SKB_CB(skb)->tx_us = xtcp_clock_us();
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	/* Charged as sendmsg() charges it: the ACK that frees it uncharges. */
+	xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
+	xtcp_wmem_charge(sk, skb);
 	xtcp_sk(sk)->packets_out++;
 	return 0;
 }

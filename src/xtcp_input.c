@@ -394,12 +394,11 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 		if (cb->sacked & XTCP_SKB_SACKED)
 			xsk->sacked_out--;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
 		xsk->bytes_acked += skb->len;
 		if (xsk->packets_out)
 			xsk->packets_out--;
 		acked++;
-		consume_skb(skb);
+		xtcp_wmem_free_skb(sk, skb);
 	}
 	xsk->snd_una = ack;
 	if (!xsk->packets_out) {
@@ -447,8 +446,13 @@ static void xtcp_clean_rtx_queue(struct sock *sk, u32 ack,
 		xtcp_rtx_timer_arm(sk);
 
 	if (acked && sk->sk_socket) {
-		/* The writer ran out of buffer: it grows with cwnd. */
-		if (test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		/*
+		 * The writer ran out of buffer: it grows with cwnd, but not
+		 * while XTCP's memory is short (tcp_should_expand_sndbuf()).
+		 */
+		if (test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&
+		    !sk_under_memory_pressure(sk) &&
+		    sk_memory_allocated(sk) < sk_prot_mem_limits(sk, 0))
 			xtcp_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
 	}
@@ -597,25 +601,41 @@ static bool xtcp_rmem_full(const struct sock *sk)
 	return atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf);
 }
 
+/* Room for @skb in the receive buffer and in XTCP's memory (xtcp_mem.c). */
+static bool xtcp_rmem_room(struct sock *sk, struct sk_buff *skb)
+{
+	return !xtcp_rmem_full(sk) && sk_rmem_schedule(sk, skb, skb->truesize);
+}
+
 /*
- * The receive buffer is full and data arrives at RCV.NXT: the held
- * out-of-order segments must not starve it, or the hole never fills.
- * Drop them from the highest down until it fits, as TCP's
+ * Data arrives at RCV.NXT and the receive buffer or XTCP's memory is
+ * short: the held out-of-order segments must not starve it, or the hole
+ * never fills.  Drop them from the highest down until it fits, as TCP's
  * tcp_prune_ofo_queue() does; the peer resends them (it will find our
- * SACKs for them gone, RFC 2018 section 8).  Returns true when there is
- * room now.
+ * SACKs for them gone, RFC 2018 section 8).  The first segment of an
+ * empty receive queue is always taken, whatever the memory (TCP's
+ * tcp_data_queue()), so that a reader always progresses.  Returns true
+ * when there is room now.
  */
-static bool xtcp_prune_ofo(struct sock *sk)
+static bool xtcp_prune_ofo(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	struct sk_buff *skb;
+	struct sk_buff *p;
 
-	while (xtcp_rmem_full(sk) &&
-	       (skb = __skb_dequeue_tail(&xsk->ofo_queue))) {
+	while (!xtcp_rmem_room(sk, skb)) {
+		if (!xtcp_rmem_full(sk) &&
+		    skb_queue_empty(&sk->sk_receive_queue)) {
+			xtcp_forced_mem_schedule(sk, skb->truesize,
+						 SK_MEM_RECV);
+			return true;
+		}
+		p = __skb_dequeue_tail(&xsk->ofo_queue);
+		if (!p)
+			return false;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
-		kfree_skb(skb);
+		kfree_skb(p);
 	}
-	return !xtcp_rmem_full(sk);
+	return true;
 }
 
 /* Data in sequence goes to the receive queue; returns false if dropped. */
@@ -626,7 +646,7 @@ static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 dup = xsk->rcv_nxt - cb->seq;
 
-	if (xtcp_rmem_full(sk) && !xtcp_prune_ofo(sk)) {
+	if (!xtcp_prune_ofo(sk, skb)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
 	}
@@ -688,7 +708,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *p;
 
-	if (xtcp_rmem_full(sk) || !pskb_pull(skb, hdrlen)) {
+	if (!xtcp_rmem_room(sk, skb) || !pskb_pull(skb, hdrlen)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		kfree_skb(skb);
 		return;

@@ -809,7 +809,7 @@ static bool xtcp_create_child(struct sock *sk, const struct xtcp_request *req,
 	if (xtcp_hash_established(child, NULL)) {
 		/* The 4-tuple came into use meanwhile. */
 		xtcp_state_store(child, TCP_CLOSE);
-		sock_orphan(child);
+		xtcp_orphan(child);
 		xtcp_destroy_sock(child);
 		bh_unlock_sock(child);
 		sock_put(child);

@@ -86,6 +86,9 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpPMTUReduced", XTCP_MIB_PMTUREDUCED),
 	SNMP_MIB_ITEM("XtcpDeferAcceptDrop", XTCP_MIB_DEFERACCEPTDROP),
 	SNMP_MIB_ITEM("XtcpBacklogDrop", XTCP_MIB_BACKLOGDROP),
+	SNMP_MIB_ITEM("XtcpAbortOnMemory", XTCP_MIB_ABORTONMEMORY),
+	SNMP_MIB_ITEM("XtcpMemoryPressures", XTCP_MIB_MEMORYPRESSURES),
+	SNMP_MIB_ITEM("XtcpMemoryPressuresChrono", XTCP_MIB_MEMORYPRESSURESCHRONO),
 	SNMP_MIB_SENTINEL
 };
 
@@ -108,21 +111,46 @@ static int xtcp_snmp_seq_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * /proc/net/xtcp_sockstat: the line /proc/net/sockstat has for TCP.
+ * Sockets in use and TIME_WAIT entries are the namespace's; orphans,
+ * sockets allocated and pages of memory are the machine's, as TCP's.
+ */
+static int xtcp_sockstat_seq_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+
+	seq_printf(seq, "XTCP: inuse %d orphan %lld tw %u alloc %d mem %ld\n",
+		   sock_prot_inuse_get(net, &xtcp_prot), xtcp_orphans(),
+		   READ_ONCE(xtcp_pernet(net)->twq.count),
+		   proto_sockets_allocated_sum_positive(&xtcp_prot),
+		   proto_memory_allocated(&xtcp_prot));
+	return 0;
+}
+
 static int xtcp_proc_init(struct net *net)
 {
 	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
 				    xtcp_snmp_seq_show, NULL))
 		return -ENOMEM;
-	if (xtcp_proc_init_net(net)) {
-		remove_proc_entry("xtcp_snmp", net->proc_net);
-		return -ENOMEM;
-	}
+	if (!proc_create_net_single("xtcp_sockstat", 0444, net->proc_net,
+				    xtcp_sockstat_seq_show, NULL))
+		goto out_snmp;
+	if (xtcp_proc_init_net(net))
+		goto out_sockstat;
 	return 0;
+
+out_sockstat:
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
+out_snmp:
+	remove_proc_entry("xtcp_snmp", net->proc_net);
+	return -ENOMEM;
 }
 
 static void xtcp_proc_exit(struct net *net)
 {
 	xtcp_proc_exit_net(net);
+	remove_proc_entry("xtcp_sockstat", net->proc_net);
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 }
 #else

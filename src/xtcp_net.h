@@ -86,6 +86,9 @@ enum xtcp_mib_field {
 	XTCP_MIB_PMTUREDUCED,		/* MSS lowered for a smaller path MTU */
 	XTCP_MIB_DEFERACCEPTDROP,	/* bare final ACKs: TCP_DEFER_ACCEPT */
 	XTCP_MIB_BACKLOGDROP,		/* segments a full socket backlog lost */
+	XTCP_MIB_ABORTONMEMORY,		/* reset: orphans or memory beyond limits */
+	XTCP_MIB_MEMORYPRESSURES,	/* times XTCP entered memory pressure */
+	XTCP_MIB_MEMORYPRESSURESCHRONO,	/* ... and the ms spent under it */
 	__XTCP_MIB_MAX
 };
 
@@ -185,6 +188,9 @@ void xtcp_net_unregister(void);
 /* xtcp_sysctl.c */
 int xtcp_sysctl_init_net(struct net *net);
 void xtcp_sysctl_exit_net(struct net *net);
+int xtcp_sysctl_global_register(void);
+void xtcp_sysctl_global_unregister(void);
+extern struct ctl_table_header *xtcp_sysctl_global_hdr;
 
 /* xtcp_proc.c */
 #ifdef CONFIG_PROC_FS

@@ -294,6 +294,9 @@ static u32 xtcp_select_window(struct sock *sk, bool syn)
 
 	cur = min(xtcp_receive_window(xsk), max_win);
 	space = min(xtcp_rcv_wnd_space(sk), max_win);
+	/* XTCP's memory is short: offer little more (TCP's rcv_ssthresh). */
+	if (!syn && sk_under_memory_pressure(sk))
+		space = min(space, 4U * xsk->advmss);
 	/* A buffer smaller than a segment still gets a window. */
 	full = min(xtcp_full_window(sk), max_win);
 	mss = min_t(u32, xtcp_rcv_mss(xsk), full);
@@ -557,10 +560,12 @@ void xtcp_send_probe(struct sock *sk)
 	xtcp_transmit_skb(sk, skb, false);
 }
 
+/* A SYN or FIN joins the write queue, charged whatever the memory. */
 static void xtcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_forced_mem_schedule(sk, skb->truesize, SK_MEM_SEND);
+	xtcp_wmem_charge(sk, skb);
 	if (!sk->sk_send_head)
 		sk->sk_send_head = skb;
 }
@@ -1038,6 +1043,7 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
 		return -ENOMEM;
 	}
 	sk_wmem_queued_add(sk, skb->truesize - truesize);
+	sk_mem_charge(sk, skb->truesize - truesize);
 	ncb = XTCP_SKB_CB(nskb);
 	ncb->seq = cb->seq + len;
 	ncb->end_seq = cb->end_seq;
@@ -1047,7 +1053,9 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len,
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	sk_wmem_queued_add(sk, nskb->truesize);
+	/* As tcp_fragment(): a split must not fail for the memory. */
+	xtcp_forced_mem_schedule(sk, nskb->truesize, SK_MEM_SEND);
+	xtcp_wmem_charge(sk, nskb);
 	if (sent) {
 		xsk->packets_out++;
 		if (ncb->sacked & XTCP_SKB_LOST)

@@ -9,6 +9,7 @@
  *  xtcp_wire.h       the header and options on the wire, checksums,
  *                    sequence arithmetic;
  *  xtcp_net.h        a namespace's counters, knobs and state;
+ *  xtcp_mem.h        the machine's memory XTCP holds, and its orphans;
  *  xtcp_cong.h       RTT estimator, RTO and congestion control arithmetic;
  *  xtcp_sock.h       the socket, its segments' control block, its timers;
  *  xtcp_timewait.h   TIME_WAIT entries;
@@ -22,6 +23,7 @@
 
 #include "xtcp_wire.h"
 #include "xtcp_net.h"
+#include "xtcp_mem.h"
 #include "xtcp_cong.h"
 #include "xtcp_sock.h"
 #include "xtcp_timewait.h"

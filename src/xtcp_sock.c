@@ -185,10 +185,8 @@ static void xtcp_write_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free_skb(sk, skb);
 	sk->sk_send_head = NULL;
 	xtcp_sk(sk)->packets_out = 0;
 	xtcp_sk(sk)->lost_out = 0;
@@ -214,6 +212,7 @@ void xtcp_destroy_sock(struct sock *sk)
 	__skb_queue_purge(&xtcp_sk(sk)->ofo_queue);
 	sk_stream_kill_queues(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	xtcp_orphan_gone();
 	sock_put(sk);
 }
 
@@ -288,7 +287,7 @@ static void xtcp_listen_stop(struct sock *sk)
 			xtcp_set_state(child, TCP_CLOSE);
 			XTCP_INC_STATS(sock_net(child), XTCP_MIB_LISTENDROPS);
 		}
-		sock_orphan(child);
+		xtcp_orphan(child);
 		xtcp_destroy_sock(child);
 		release_sock(child);
 		sock_put(child);
@@ -438,9 +437,14 @@ static void xtcp_close(struct sock *sk, long timeout)
 	sk_stream_wait_close(sk, timeout);
 
 adjudge:
-	state = sk->sk_state;
 	sock_hold(sk);
-	sock_orphan(sk);
+	xtcp_orphan(sk);
+	if (sk->sk_state != TCP_CLOSE && xtcp_check_oom(sk, 0)) {
+		/* As TCP: no room for one more orphan, or for its data. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
+		xtcp_abort(sk);
+	}
+	state = sk->sk_state;
 
 	if (state == TCP_FIN_WAIT2 && READ_ONCE(xtcp_sk(sk)->linger2) < 0) {
 		/* TCP_LINGER2 below 0: no wait for the peer's FIN. */
@@ -795,6 +799,23 @@ failure:
 	return err;
 }
 
+/*
+ * Room in the send buffer's memory for @copy bytes, or what is left of
+ * it (TCP's tcp_wmem_schedule()): when XTCP is over net.xtcp.mem, a
+ * socket below wmem[0] still gets that much, so it always progresses.
+ */
+static int xtcp_wmem_schedule(struct sock *sk, int copy)
+{
+	int left;
+
+	if (likely(sk_wmem_schedule(sk, copy)))
+		return copy;
+	left = READ_ONCE(xtcp_sysctl(sk)->wmem[0]) - sk->sk_wmem_queued;
+	if (left > 0)
+		xtcp_forced_mem_schedule(sk, min(left, copy), SK_MEM_SEND);
+	return max(0, min(copy, sk->sk_forward_alloc));
+}
+
 static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
@@ -840,6 +861,20 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			skb = alloc_skb_fclone(XTCP_MAX_HEADER, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_space;
+			/*
+			 * An empty queue always takes one (TCP's
+			 * tcp_stream_alloc_skb()), so that a writer progresses.
+			 */
+			if (skb_queue_empty(&sk->sk_write_queue)) {
+				xtcp_forced_mem_schedule(sk, skb->truesize,
+							 SK_MEM_SEND);
+			} else if (!sk_wmem_schedule(sk, skb->truesize)) {
+				/* Over net.xtcp.mem: wait as for room. */
+				sk->sk_prot->enter_memory_pressure(sk);
+				sk_stream_moderate_sndbuf(sk);
+				consume_skb(skb);
+				goto wait_for_space;
+			}
 			skb_reserve(skb, XTCP_MAX_HEADER);
 			/* The sum is made when it leaves, not while copying. */
 			skb->ip_summed = CHECKSUM_PARTIAL;
@@ -848,7 +883,7 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->flags = 0;
 			XTCP_SKB_CB(skb)->sacked = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
-			sk_wmem_queued_add(sk, skb->truesize);
+			xtcp_wmem_charge(sk, skb);
 			if (!sk->sk_send_head)
 				sk->sk_send_head = skb;
 			copy = xsk->mss_cache;
@@ -861,6 +896,9 @@ static int xtcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		i = skb_shinfo(skb)->nr_frags;
 		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
 		copy = min_t(int, copy, pfrag->size - pfrag->offset);
+		copy = xtcp_wmem_schedule(sk, copy);
+		if (!copy)
+			goto wait_for_space;
 		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
 					       pfrag->page, pfrag->offset,
 					       copy);
@@ -901,8 +939,7 @@ do_error:
 		if (skb == sk->sk_send_head)
 			sk->sk_send_head = NULL;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		xtcp_wmem_free_skb(sk, skb);
 	}
 	if (copied) {
 		xtcp_push(sk);
@@ -937,8 +974,9 @@ void xtcp_cleanup_rbuf(struct sock *sk, int copied)
  * tcp_rcv_space_adjust()): once an RTT, if the reader took more than in
  * the RTT before, the buffer grows so that the window can carry twice
  * what it took, and more while its rate still rises; never beyond
- * net.xtcp.rmem's maximum, never when SO_RCVBUF fixed it.  The RTT is the
- * estimator's, at least a millisecond (TCP's from timestamps is as coarse).
+ * net.xtcp.rmem's maximum, never when SO_RCVBUF fixed it nor while XTCP
+ * is under memory pressure.  The RTT is the estimator's, at least a
+ * millisecond (TCP's from timestamps is as coarse).
  */
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
@@ -962,7 +1000,8 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 		goto new_measure;
 
 	if (READ_ONCE(xtcp_sysctl(sk)->moderate_rcvbuf) &&
-	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+	    !sk_under_memory_pressure(sk)) {
 		rcvwin = ((u64)copied << 1) + 16ULL * xsk->advmss;
 		/* Faster than the RTT before: more, as the rate rises. */
 		rcvwin += div_u64(rcvwin * (copied - space), max(space, 1U)) << 1;
@@ -1598,9 +1637,23 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
  * create gave it, for xtcp_create() (AF_XTCP) and inet_create() (AF_INET)
  * alike.
  */
+/*
+ * The socket's last reference is gone (both families): it leaves the
+ * count of sockets, then inet_sock_destruct() frees its cached route and
+ * IP options and checks that every queue and charge is back to zero.
+ */
+static void xtcp_sock_destruct(struct sock *sk)
+{
+	sk_sockets_allocated_dec(sk);
+	inet_sock_destruct(sk);
+}
+
 static int xtcp_init_sock(struct sock *sk)
 {
 	xtcp_init_sock_common(sk);
+	/* Counted while it exists; a child is counted by sk_clone_lock(). */
+	sk_sockets_allocated_inc(sk);
+	sk->sk_destruct = xtcp_sock_destruct;
 	/* Buffers start from net.xtcp.wmem and rmem, as tcp_init_sock(). */
 	sk->sk_sndbuf = READ_ONCE(xtcp_sysctl(sk)->wmem[1]);
 	sk->sk_rcvbuf = READ_ONCE(xtcp_sysctl(sk)->rmem[1]);
@@ -1654,6 +1707,13 @@ struct proto xtcp_prot = {
 	.unhash		= xtcp_unhash,
 	.keepalive	= xtcp_keepalive,
 	.stream_memory_free = xtcp_stream_memory_free,
+	.enter_memory_pressure = xtcp_enter_memory_pressure,
+	.leave_memory_pressure = xtcp_leave_memory_pressure,
+	.memory_allocated = &xtcp_memory_allocated,
+	.per_cpu_fw_alloc = &xtcp_memory_per_cpu_fw_alloc,
+	.sockets_allocated = &xtcp_sockets_allocated,
+	.memory_pressure = &xtcp_memory_pressure,
+	.sysctl_mem	= sysctl_xtcp_mem,
 	.get_port	= xtcp_get_port,
 	.put_port	= xtcp_put_port,
 	.no_autobind	= true,
@@ -1705,8 +1765,6 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
-	/* Frees the cached route and IP options; checks the queues. */
-	sk->sk_destruct = inet_sock_destruct;
 
 	/* sk_alloc() zeroed the rest; sock_init_data() set TCP_CLOSE. */
 	inet = inet_sk(sk);

@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
+#include <kunit/visibility.h>
 #include "xtcp_protocol.h"
 
 /* Where every namespace's net.xtcp.syncookies starts (a test run uses 2). */
@@ -356,6 +357,83 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	},
 };
 
+/*
+ * Like xtcp_ordered_ints_handler(), for a vector of unsigned longs as
+ * proc_doulongvec_minmax() takes them: net.xtcp.mem.
+ */
+static int xtcp_ordered_longs_handler(const struct ctl_table *table,
+				      int write, void *buffer, size_t *lenp,
+				      loff_t *ppos)
+{
+	unsigned int n = table->maxlen / sizeof(long), i;
+	unsigned long *v = table->data, tmp[3];
+	struct ctl_table t = {
+		.data		= tmp,
+		.maxlen		= n * sizeof(long),
+		.mode		= table->mode,
+		.extra1		= table->extra1,
+		.extra2		= table->extra2,
+	};
+	int err;
+
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(tmp)))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		tmp[i] = READ_ONCE(v[i]);
+	err = proc_doulongvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		for (i = 1; i < n; i++)
+			if (tmp[i - 1] > tmp[i])
+				return -EINVAL;
+		for (i = 0; i < n; i++)
+			WRITE_ONCE(v[i], tmp[i]);
+	}
+	return err;
+}
+
+static unsigned long xtcp_mem_min = 1;
+static unsigned long xtcp_mem_max = LONG_MAX;
+
+/*
+ * The machine's knobs (xtcp_mem.c), in the initial namespace only, as
+ * tcp_mem and tcp_max_orphans: pages, "low pressure high", and orphans.
+ */
+static struct ctl_table xtcp_sysctl_global_table[] = {
+	{
+		.procname	= "mem",
+		.data		= &sysctl_xtcp_mem,
+		.maxlen		= sizeof(sysctl_xtcp_mem),
+		.mode		= 0644,
+		.proc_handler	= xtcp_ordered_longs_handler,
+		.extra1		= &xtcp_mem_min,
+		.extra2		= &xtcp_mem_max,
+	},
+	{
+		.procname	= "max_orphans",
+		.data		= &sysctl_xtcp_max_orphans,
+		.maxlen		= sizeof(sysctl_xtcp_max_orphans),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+};
+
+struct ctl_table_header *xtcp_sysctl_global_hdr;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sysctl_global_hdr);
+
+int xtcp_sysctl_global_register(void)
+{
+	xtcp_sysctl_global_hdr = register_net_sysctl(&init_net, "net/xtcp",
+						     xtcp_sysctl_global_table);
+	return xtcp_sysctl_global_hdr ? 0 : -ENOMEM;
+}
+
+void xtcp_sysctl_global_unregister(void)
+{
+	unregister_net_sysctl_table(xtcp_sysctl_global_hdr);
+}
+
 /* net.xtcp.* of a new namespace: the table, rebased onto its knobs. */
 static int xtcp_sysctl_register(struct net *net)
 {
@@ -390,6 +468,15 @@ static void xtcp_sysctl_unregister(struct net *net)
 }
 #else
 /* Without sysctls every namespace keeps the defaults. */
+int xtcp_sysctl_global_register(void)
+{
+	return 0;
+}
+
+void xtcp_sysctl_global_unregister(void)
+{
+}
+
 static int xtcp_sysctl_register(struct net *net)
 {
 	return 0;

@@ -301,6 +301,32 @@ static void xtcp_write_err(struct sock *sk, const char *why)
 }
 
 /*
+ * An orphan's retransmission or probe timed out: it goes, with a reset,
+ * when the machine cannot afford it (xtcp_check_oom(), as TCP's
+ * tcp_out_of_resources()).  One that sent nothing for long, or that an
+ * ICMP error reached, counts double, or four times for both.  Returns
+ * true when it is gone.
+ */
+static bool xtcp_orphan_oom(struct sock *sk)
+{
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	int shift = 0;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		return false;
+	if (ktime_get_ns() - xsk->lsnd_ns > 2 * XTCP_RTO_MAX_NS)
+		shift++;
+	if (READ_ONCE(sk->sk_err_soft))
+		shift++;
+	if (!xtcp_check_oom(sk, shift))
+		return false;
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONMEMORY);
+	xtcp_send_active_reset(sk, GFP_ATOMIC);
+	xtcp_done(sk);
+	return true;
+}
+
+/*
  * TCP_USER_TIMEOUT ran out: since the first transmission of the oldest
  * segment in flight (retransmission), or since the first probe (persist),
  * as TCP counts it.
@@ -356,6 +382,8 @@ static void xtcp_probe_timeout(struct sock *sk)
 		xtcp_write_err(sk, "zero-window probes unanswered");
 		return;
 	}
+	if (xtcp_orphan_oom(sk))
+		return;
 	/* Before the handshake completes there is no window to probe. */
 	if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV))) {
 		xtcp_send_probe(sk);
@@ -412,6 +440,8 @@ static void xtcp_rto_timeout(struct sock *sk)
 				   "retransmissions unanswered");
 		return;
 	}
+	if (xtcp_orphan_oom(sk))
+		return;
 
 	/* retransmits: timeouts of SND.UNA since an ACK last moved it. */
 	xtcp_cc_timeout(&xsk->cc, xsk->snd_nxt, xsk->packets_out,
