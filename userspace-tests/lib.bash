@@ -457,6 +457,9 @@ declare -A twin=(
 	[XtcpTimeWaitOverflow]=TcpExt:TCPTimeWaitOverflow
 	[XtcpDeferAcceptDrop]=TcpExt:TCPDeferAcceptDrop
 	[XtcpBacklogDrop]=TcpExt:TCPBacklogDrop
+	[XtcpAbortOnMemory]=TcpExt:TCPAbortOnMemory
+	[XtcpMemoryPressures]=TcpExt:TCPMemoryPressures
+	[XtcpMemoryPressuresChrono]=TcpExt:TCPMemoryPressuresChrono
 )
 
 # snap HOLDER KEY: the counters of process HOLDER's namespace now, as
