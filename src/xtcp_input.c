@@ -633,7 +633,7 @@ static bool xtcp_prune_ofo(struct sock *sk, struct sk_buff *skb)
 		if (!p)
 			return false;
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_OFOPRUNED);
-		kfree_skb(p);
+		kfree_skb_reason(p, SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE);
 	}
 	return true;
 }
@@ -710,7 +710,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 
 	if (!xtcp_rmem_room(sk, skb) || !pskb_pull(skb, hdrlen)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
 		return;
 	}
 	cb->end_seq = cb->seq + skb->len;
@@ -758,7 +758,7 @@ static void xtcp_ofo_drain(struct sock *sk)
 		fin = cb->flags & XTCP_FLAG_FIN;
 		if (xtcp_seq_after(cb->end_seq, xsk->rcv_nxt)) {
 			if (!pskb_pull(skb, xsk->rcv_nxt - cb->seq)) {
-				kfree_skb(skb);
+				kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
 				break;
 			}
 			cb->seq = xsk->rcv_nxt;
@@ -1075,6 +1075,17 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_do_rcv);
 
+/* SEG.SEQ + SEG.LEN of @skb as it is now: data, and a SYN or FIN. */
+static void xtcp_fill_end_seq(struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+
+	cb->end_seq = cb->seq + skb->len - xtcp_hdrlen(th) +
+		      !!(th->flags & XTCP_FLAG_SYN) +
+		      !!(th->flags & XTCP_FLAG_FIN);
+}
+
 /**
  * xtcp_v4_rcv - receive one XTCP segment from IPv4
  * @skb: the segment, data pointing at the XTCP header
@@ -1121,9 +1132,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 	cb = XTCP_SKB_CB(skb);
 	/* IP input is done with its control block; ours goes after it. */
 	cb->seq = ntohl(th->seq);
-	cb->end_seq = cb->seq + skb->len - xtcp_hdrlen(th) +
-		      !!(th->flags & XTCP_FLAG_SYN) +
-		      !!(th->flags & XTCP_FLAG_FIN);
+	xtcp_fill_end_seq(skb);
 	cb->ack_seq = ntohl(th->ack_seq);
 	cb->flags = th->flags;
 	cb->tw_isn = 0;
@@ -1142,6 +1151,12 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 			kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_FILTER);
 			return 0;
 		}
+		/*
+		 * The socket's filter may have cut data off (as tcp_filter()
+		 * before tcp_v4_fill_cb()): the segment ends where it now
+		 * ends, and only what is left is acknowledged.
+		 */
+		xtcp_fill_end_seq(skb);
 		nf_reset_ct(skb);
 		bh_lock_sock_nested(sk);
 		if (!sock_owned_by_user(sk)) {

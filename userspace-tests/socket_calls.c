@@ -15,6 +15,7 @@
 #include "xtcp_test.h"
 
 #include <grp.h>
+#include <linux/filter.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/wait.h>
@@ -1524,6 +1525,36 @@ static void test_cork_nodelay(void)
 	close(c);
 }
 
+/*
+ * A socket filter that cuts the data off (classic BPF "ret #1": the
+ * kernel keeps the header).  The segment is judged as what is left, as
+ * TCP fills its control block after tcp_filter(): corked data and the
+ * FIN leave in one segment, whose FIN then stands right after its (now
+ * empty) data, so the reader meets EOF with nothing read.
+ */
+static void test_socket_filter(void)
+{
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+	struct linger lg = { 1, 0 };
+	int c, s, r;
+	char b[16];
+
+	pair(&c, &s);
+	EXPECT_OK(setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			     sizeof(prog)), "SO_ATTACH_FILTER \"ret #1\"");
+	EXPECT_OK(sock_set_int(c, IPPROTO_TCP, TCP_CORK, 1), "TCP_CORK 1");
+	if (send(c, "0123456789", 10, MSG_NOSIGNAL) != 10)
+		tap_bail("send: %s", errname(errno));
+	EXPECT_OK(shutdown(c, SHUT_WR), "shutdown(SHUT_WR): data and FIN");
+	r = poll1(s, POLLIN, WAIT_MS) > 0 ? recv(s, b, sizeof(b), 0) : -2;
+	tap_ok(r == 0, "the filter took the data: the FIN comes first (recv %d)",
+	       r);
+	setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(c);
+	close(s);
+}
+
 /* Accept what @l has waiting, closing each; counted in *@n. */
 static void accept_all(int l, int *n)
 {
@@ -1812,6 +1843,7 @@ int main(void)
 	test_defer_accept();
 	test_oob();
 	test_cork_nodelay();
+	test_socket_filter();
 	test_reuseport();
 
 	close(lst);
