@@ -5,8 +5,8 @@
  *
  * Module load sets up, in order: the ISN and TSval keys, the socket
  * tables, the slabs of half-open requests and TIME_WAIT entries, the
- * struct proto (its slab), the per-namespace state, the memory
- * accounting and its knobs, the IPv4 protocol handler, the GSO offload,
+ * memory accounting and its knobs, the struct proto (its slab), the
+ * per-namespace state, the IPv4 protocol handler, the GSO offload,
  * the socket family, and the entry of the inet family that gives
  * socket(AF_INET, SOCK_STREAM, IPPROTO_XTCP).  Unload and every failed
  * load step undo them in reverse order.  Built into the kernel
@@ -66,23 +66,24 @@ static int __init xtcp_init(void)
 	if (err)
 		goto out_listen_cache;
 
-	err = xtcp_proto_register();
+	err = xtcp_mem_init();
 	if (err)
 		goto out_tw;
+
+	err = xtcp_proto_register();
+	if (err)
+		goto out_mem;
 
 	err = xtcp_net_register();
 	if (err)
 		goto out_proto;
-
-	err = xtcp_mem_init();
-	if (err)
-		goto out_net;
+	xtcp_mem_floors_init();
 
 	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
 		pr_err("IP protocol %u already has a handler; load with another ipproto=\n",
 		       xtcp_ipproto);
 		err = -EBUSY;
-		goto out_mem;
+		goto out_net;
 	}
 
 	err = xtcp_offload_init();
@@ -109,12 +110,12 @@ out_offload:
 	xtcp_offload_exit();
 out_inet:
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
-out_mem:
-	xtcp_mem_exit();
 out_net:
 	xtcp_net_unregister();
 out_proto:
 	xtcp_proto_unregister();
+out_mem:
+	xtcp_mem_exit();
 out_tw:
 	xtcp_tw_cache_exit();
 out_listen_cache:
@@ -135,9 +136,9 @@ static void __exit xtcp_exit(void)
 	/* Waits (synchronize_net) for softirqs inside xtcp_v4_rcv(). */
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	xtcp_offload_exit();
-	xtcp_mem_exit();
 	xtcp_net_unregister();
 	xtcp_proto_unregister();
+	xtcp_mem_exit();
 	xtcp_tw_cache_exit();
 	xtcp_listen_exit();
 	xtcp_hash_exit();

@@ -73,9 +73,10 @@ void xtcp_leave_memory_pressure(struct sock *sk)
  *
  * For a FIN, and for the first segment an empty receive queue takes, as
  * TCP's sk_forced_mem_schedule(): the pages are counted whatever the
- * limits.  A module cannot force a memory cgroup's charge; a socket in
- * one gets what its cgroup allows, and the rest is owed in
- * sk_forward_alloc, which its next schedule pays first.
+ * limits.  A module cannot force a memory cgroup's charge: for a socket
+ * in one, this is an ordinary schedule, and what it refuses (for the
+ * cgroup, or for net.xtcp.mem) is charged all the same, owed in a
+ * negative sk_forward_alloc that its next schedule pays first.
  */
 void xtcp_forced_mem_schedule(struct sock *sk, int size, int kind)
 {
@@ -150,11 +151,13 @@ bool xtcp_check_oom(const struct sock *sk, int shift)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_check_oom);
 
-/* After xtcp_net_register(): the initial namespace's rmem and wmem. */
+/*
+ * Before struct proto and the namespaces (whose /proc files read the
+ * counts), after the tables (max_orphans follows their size).
+ */
 int xtcp_mem_init(void)
 {
 	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
-	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
 	int err;
 
 	/* The defaults TCP's tcp_init() gives tcp_mem and tcp_max_orphans. */
@@ -162,8 +165,6 @@ int xtcp_mem_init(void)
 	sysctl_xtcp_mem[1] = limit;
 	sysctl_xtcp_mem[2] = sysctl_xtcp_mem[0] * 2;
 	sysctl_xtcp_max_orphans = (xtcp_tables.ehash_mask + 1) / 2;
-	xtcp_prot.sysctl_rmem = ctl->rmem;
-	xtcp_prot.sysctl_wmem = ctl->wmem;
 
 	err = percpu_counter_init(&xtcp_sockets_allocated, 0, GFP_KERNEL);
 	if (err)
@@ -183,7 +184,20 @@ out_sockets:
 	return err;
 }
 
-/* No socket is left: every page came back. */
+/*
+ * After xtcp_net_register(), before any socket: the floors the core
+ * reads through struct proto are the initial namespace's rmem[0] and
+ * wmem[0].
+ */
+void xtcp_mem_floors_init(void)
+{
+	struct xtcp_sysctl *ctl = &xtcp_pernet(&init_net)->sysctl;
+
+	xtcp_prot.sysctl_rmem = ctl->rmem;
+	xtcp_prot.sysctl_wmem = ctl->wmem;
+}
+
+/* No socket is left, no orphan: the counts go. */
 void xtcp_mem_exit(void)
 {
 	xtcp_sysctl_global_unregister();

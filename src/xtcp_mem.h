@@ -20,6 +20,7 @@ extern long sysctl_xtcp_mem[3];
 extern int sysctl_xtcp_max_orphans;
 
 int xtcp_mem_init(void);
+void xtcp_mem_floors_init(void);
 void xtcp_mem_exit(void);
 void xtcp_enter_memory_pressure(struct sock *sk);
 void xtcp_leave_memory_pressure(struct sock *sk);

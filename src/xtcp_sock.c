@@ -802,7 +802,8 @@ failure:
 /*
  * Room in the send buffer's memory for @copy bytes, or what is left of
  * it (TCP's tcp_wmem_schedule()): when XTCP is over net.xtcp.mem, a
- * socket below wmem[0] still gets that much, so it always progresses.
+ * socket below wmem[0] (the floor the core applies, the initial
+ * namespace's) still gets that much, so it always progresses.
  */
 static int xtcp_wmem_schedule(struct sock *sk, int copy)
 {
@@ -810,7 +811,7 @@ static int xtcp_wmem_schedule(struct sock *sk, int copy)
 
 	if (likely(sk_wmem_schedule(sk, copy)))
 		return copy;
-	left = READ_ONCE(xtcp_sysctl(sk)->wmem[0]) - sk->sk_wmem_queued;
+	left = sk_get_wmem0(sk, sk->sk_prot) - sk->sk_wmem_queued;
 	if (left > 0)
 		xtcp_forced_mem_schedule(sk, min(left, copy), SK_MEM_SEND);
 	return max(0, min(copy, sk->sk_forward_alloc));

@@ -303,7 +303,7 @@ static void xtcp_write_err(struct sock *sk, const char *why)
 /*
  * An orphan's retransmission or probe timed out: it goes, with a reset,
  * when the machine cannot afford it (xtcp_check_oom(), as TCP's
- * tcp_out_of_resources()).  One that sent nothing for long, or that an
+ * tcp_out_of_resources()).  One that sent no data for long, or that an
  * ICMP error reached, counts double, or four times for both.  Returns
  * true when it is gone.
  */
@@ -314,7 +314,7 @@ static bool xtcp_orphan_oom(struct sock *sk)
 
 	if (!sock_flag(sk, SOCK_DEAD))
 		return false;
-	if (ktime_get_ns() - xsk->lsnd_ns > 2 * XTCP_RTO_MAX_NS)
+	if (xsk->lsnd_ns && ktime_get_ns() - xsk->lsnd_ns > 2 * XTCP_RTO_MAX_NS)
 		shift++;
 	if (READ_ONCE(sk->sk_err_soft))
 		shift++;
