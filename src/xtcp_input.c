@@ -638,26 +638,59 @@ static bool xtcp_prune_ofo(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
-/* Data in sequence goes to the receive queue; returns false if dropped. */
+/*
+ * Append @from's data to @to, the receive queue's tail, when it follows
+ * it (TCP's tcp_try_coalesce()): one skb fewer to queue, charge and read,
+ * and often less memory.  Only @to's seq is read later: the reader takes
+ * its bytes from there.
+ */
+static bool xtcp_try_coalesce(struct sock *sk, struct sk_buff *to,
+			      struct sk_buff *from, bool *fragstolen)
+{
+	int delta;
+
+	*fragstolen = false;
+	if (XTCP_SKB_CB(to)->seq + to->len != XTCP_SKB_CB(from)->seq)
+		return false;
+	if (!skb_try_coalesce(to, from, fragstolen, &delta))
+		return false;
+	atomic_add(delta, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, delta);
+	XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVCOALESCE);
+	return true;
+}
+
+/*
+ * Data in sequence goes to the receive queue; returns false if dropped.
+ * Once it returns true, @skb is the queue's, or freed (coalesced).
+ */
 static bool xtcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    unsigned int hdrlen)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	u32 dup = xsk->rcv_nxt - cb->seq;
+	struct sk_buff *tail;
+	bool fragstolen;
 
+	/* Pulled first: a pull may change the truesize to be charged. */
+	if (!pskb_pull(skb, hdrlen + dup))
+		return false;
 	if (!xtcp_prune_ofo(sk, skb)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		return false;
 	}
-	if (!pskb_pull(skb, hdrlen + dup))
-		return false;
 	cb->seq += dup;
 	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	xsk->rcv_nxt = cb->seq + skb->len;
 	xsk->bytes_received += skb->len;
+	tail = skb_peek_tail(&sk->sk_receive_queue);
+	if (tail && xtcp_try_coalesce(sk, tail, skb, &fragstolen)) {
+		kfree_skb_partial(skb, fragstolen);
+		return true;
+	}
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	return true;
 }
 
@@ -708,7 +741,7 @@ static void xtcp_ofo_add(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct sk_buff *p;
 
-	if (!xtcp_rmem_room(sk, skb) || !pskb_pull(skb, hdrlen)) {
+	if (!pskb_pull(skb, hdrlen) || !xtcp_rmem_room(sk, skb)) {
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_RCVQDROP);
 		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_RCVBUFF);
 		return;

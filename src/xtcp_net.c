@@ -89,6 +89,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpAbortOnMemory", XTCP_MIB_ABORTONMEMORY),
 	SNMP_MIB_ITEM("XtcpMemoryPressures", XTCP_MIB_MEMORYPRESSURES),
 	SNMP_MIB_ITEM("XtcpMemoryPressuresChrono", XTCP_MIB_MEMORYPRESSURESCHRONO),
+	SNMP_MIB_ITEM("XtcpRcvCoalesce", XTCP_MIB_RCVCOALESCE),
 	SNMP_MIB_SENTINEL
 };
 

@@ -89,6 +89,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_ABORTONMEMORY,		/* reset: orphans or memory beyond limits */
 	XTCP_MIB_MEMORYPRESSURES,	/* times XTCP entered memory pressure */
 	XTCP_MIB_MEMORYPRESSURESCHRONO,	/* ... and the ms spent under it */
+	XTCP_MIB_RCVCOALESCE,		/* segments joined to the queue's tail */
 	__XTCP_MIB_MAX
 };
 

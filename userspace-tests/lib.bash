@@ -460,6 +460,7 @@ declare -A twin=(
 	[XtcpAbortOnMemory]=TcpExt:TCPAbortOnMemory
 	[XtcpMemoryPressures]=TcpExt:TCPMemoryPressures
 	[XtcpMemoryPressuresChrono]=TcpExt:TCPMemoryPressuresChrono
+	[XtcpRcvCoalesce]=TcpExt:TCPRcvCoalesce
 )
 
 # snap HOLDER KEY: the counters of process HOLDER's namespace now, as

@@ -16,7 +16,8 @@
 #     default in B; the client's send buffers at most WBUF): the receive
 #     queues hold more than CAP bytes (part 2's bound), and the memory
 #     the sockstat line shows covers them, but for the pages each CPU
-#     may keep uncounted (net.core.mem_pcpu_rsv).  Then the server reads
+#     may keep uncounted (net.core.mem_pcpu_rsv); segments in sequence
+#     were coalesced into the queues' last skbs.  Then the server reads
 #     everything, every byte of each stream in order, the connections
 #     close, and the memory comes back to where it was.
 #  2. Pressure: the same with net.xtcp.mem at "LOW PRESS HARD" pages more
@@ -59,7 +60,7 @@ LOW=$((slop / 2)) PRESS=$slop HARD=$((2 * slop))
 CAP=$(((HARD + slop) * 4096 + N * 131072))
 NO=5 ORPH=2 GAP=300		# 3
 counters="XtcpMemoryPressures XtcpMemoryPressuresChrono XtcpAbortOnMemory
-	XtcpRcvQDrop"
+	XtcpRcvQDrop XtcpRcvCoalesce"
 
 if [ $fam = xtcp ]; then
 	memk=net.xtcp.mem orphk=net.xtcp.max_orphans
@@ -173,6 +174,10 @@ ok $? "1: the receive queues hold $rqmax bytes (more than $CAP)"
 # What is charged covers the queues (truesize: more than the data).
 [ $((${ST[held1.mem]} - ${ST[b1.mem]})) -ge $((rqmax / 4096 - slop)) ]
 ok $? "1: memory went from ${ST[b1.mem]} to ${ST[held1.mem]} pages"
+snap $hB h1
+# Data in sequence joins the queue's last skb: fewer skbs, less memory.
+check_delta "1: segments coalesced in the receive queues" b1 h1 \
+	XtcpRcvCoalesce -ge $((N * 16))
 touch "$tmp/go1"
 finished $spid s1 "1: the server read everything"
 finished $cpid c1 "1: the client sent and closed"
