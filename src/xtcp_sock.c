@@ -606,36 +606,46 @@ out:
 	return err;
 }
 
+/*
+ * Wait for a connection to accept, without the listener's socket lock: a
+ * child joining the queue wakes us (sk_data_ready()), as does a shutdown
+ * of the listener (sk_state_change()).  0 once one waits, or the error to
+ * return.
+ */
 static int xtcp_wait_for_child(struct sock *sk, long timeo)
 {
 	DEFINE_WAIT(wait);
 	int err;
 
 	for (;;) {
+		/* Queued, then looked at: a wake-up after the look is seen. */
 		prepare_to_wait_exclusive(sk_sleep(sk), &wait,
 					  TASK_INTERRUPTIBLE);
-		release_sock(sk);
-		if (!READ_ONCE(xtcp_sk(sk)->accept_qlen))
-			timeo = schedule_timeout(timeo);
-		sched_annotate_sleep();
-		lock_sock(sk);
 		err = 0;
 		if (READ_ONCE(xtcp_sk(sk)->accept_qlen))
 			break;
 		err = -EINVAL;
-		if (sk->sk_state != TCP_LISTEN)
-			break;
-		err = sock_intr_errno(timeo);
-		if (signal_pending(current))
+		if (inet_sk_state_load(sk) != TCP_LISTEN)
 			break;
 		err = -EAGAIN;
 		if (!timeo)
 			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		timeo = schedule_timeout(timeo);
 	}
 	finish_wait(sk_sleep(sk), &wait);
 	return err;
 }
 
+/*
+ * accept() never takes the listener's socket lock: the accept queue has
+ * its own (accept_lock), so SYNs and final ACKs never wait in the
+ * listener's backlog for accept(), nor does accept() process them.  A
+ * closing listener empties the queue under accept_lock after leaving
+ * LISTEN: a child taken before is ours, none is left after.
+ */
 static struct sock *xtcp_accept(struct sock *sk, struct proto_accept_arg *arg)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk), *cxsk = NULL;
@@ -643,36 +653,28 @@ static struct sock *xtcp_accept(struct sock *sk, struct proto_accept_arg *arg)
 	long timeo;
 	int err;
 
-	lock_sock(sk);
-	err = -EINVAL;
-	if (sk->sk_state != TCP_LISTEN)
-		goto out_err;
-
-	if (!READ_ONCE(xsk->accept_qlen)) {
-		timeo = sock_rcvtimeo(sk, arg->flags & O_NONBLOCK);
-		err = -EAGAIN;
-		if (!timeo)
-			goto out_err;
+	timeo = sock_rcvtimeo(sk, arg->flags & O_NONBLOCK);
+	for (;;) {
 		err = xtcp_wait_for_child(sk, timeo);
 		if (err)
 			goto out_err;
-	}
-
-	spin_lock_bh(&xsk->accept_lock);
-	cxsk = list_first_entry_or_null(&xsk->accept_queue, struct xtcp_sock,
-					child_node);
-	if (cxsk) {
-		list_del_init(&cxsk->child_node);
-		xsk->accept_qlen--;
-		sk_acceptq_removed(sk);
-	}
-	arg->is_empty = !xsk->accept_qlen;
-	spin_unlock_bh(&xsk->accept_lock);
-	release_sock(sk);
-
-	if (!cxsk) {
-		arg->err = -EAGAIN;
-		return NULL;
+		spin_lock_bh(&xsk->accept_lock);
+		cxsk = list_first_entry_or_null(&xsk->accept_queue,
+						struct xtcp_sock, child_node);
+		if (cxsk) {
+			list_del_init(&cxsk->child_node);
+			xsk->accept_qlen--;
+			sk_acceptq_removed(sk);
+		}
+		arg->is_empty = !xsk->accept_qlen;
+		spin_unlock_bh(&xsk->accept_lock);
+		if (cxsk)
+			break;
+		/* Another thread took it: wait again, or fail at once. */
+		if (!timeo) {
+			err = -EAGAIN;
+			goto out_err;
+		}
 	}
 
 	child = (struct sock *)cxsk;
@@ -684,7 +686,6 @@ static struct sock *xtcp_accept(struct sock *sk, struct proto_accept_arg *arg)
 	return child;
 
 out_err:
-	release_sock(sk);
 	arg->err = err;
 	return NULL;
 }
