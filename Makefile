@@ -29,6 +29,7 @@ tools: deps
 	$(MAKE) -C tools/xtcp-run
 	$(MAKE) -C tools/xtcp-bench
 	$(MAKE) -C tools/xtcp-synflood
+	$(MAKE) -C tools/xtcp-fuzz
 
 # Install as a user of a released module does: the modules under
 # /lib/modules/KVER/updates (depmod'ed), the uapi header, the tools and
@@ -92,6 +93,10 @@ check-long: deps
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 	scripts/xtcp-vm --debug -- env XTCP_FI_WHOLE_LOAD=1 \
 		userspace-tests/run-all module_lifecycle.sh
+	scripts/xtcp-vm --timeout 3600 -- env XTCP_FUZZ_SECS=900 \
+		userspace-tests/run-all segment_fuzz.sh
+	scripts/xtcp-vm --debug --timeout 5400 -- env XTCP_FUZZ_SECS=1800 \
+		userspace-tests/run-all segment_fuzz.sh
 
 demo: deps
 	scripts/demo.sh
