@@ -181,8 +181,9 @@ scripts/xtcp-vm --prepare >"$logs/build-guests.log" 2>&1 &
 guests_pid=$!
 { make -s -C tools/xtcp-tcp-bridge && make -s -C tools/xtcp-nc &&
 	make -s -C tools/xtcp-synflood && make -s -C tools/xtcp-ss &&
-	make -s -C tools/xtcp-run; } >"$logs/build-tools.log" 2>&1
-count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood, xtcp-ss, xtcp-run)"
+	make -s -C tools/xtcp-run && make -s -C tools/xtcp-fuzz; } \
+	>"$logs/build-tools.log" 2>&1
+count $? "tools build (the TCP bridge, xtcp-nc, xtcp-synflood, xtcp-ss, xtcp-run, xtcp-fuzz)"
 scripts/test-vm-verdict >"$logs/verdict-selftest.log" 2>&1
 count_tap "$logs/verdict-selftest.log"
 wait $module_pid
