@@ -88,14 +88,13 @@ check: deps
 # syncookies=2; module_lifecycle failing every allocation of a load, the
 # module loader's own too.
 check-long: deps
-	scripts/xtcp-vm --debug --timeout 5400 -- env TW_N7=10000 \
+	scripts/xtcp-vm --debug --timeout 7200 -- env TW_N7=10000 \
+		XTCP_FUZZ_SECS=1800 \
 		userspace-tests/run-all $$(cat userspace-tests/long-on-debug)
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 	scripts/xtcp-vm --debug -- env XTCP_FI_WHOLE_LOAD=1 \
 		userspace-tests/run-all module_lifecycle.sh
 	scripts/xtcp-vm --timeout 3600 -- env XTCP_FUZZ_SECS=900 \
-		userspace-tests/run-all segment_fuzz.sh
-	scripts/xtcp-vm --debug --timeout 5400 -- env XTCP_FUZZ_SECS=1800 \
 		userspace-tests/run-all segment_fuzz.sh
 
 demo: deps

@@ -46,7 +46,7 @@ need "$peer"
 
 AA=10.223.0.1 AB=10.223.0.2
 P1=7901 P2=7902 P3=7903
-N=8 SIZE=3145728		# 1, 2
+N=6 SIZE=3145728		# 1, 2
 RBUF=2097152			# 1, 2: rmem's default in B
 WBUF=1048576			# wmem's maximum in A: the client stalls
 # Pages each CPU may hold uncounted (net.core.mem_pcpu_rsv, at least 256).

@@ -15,7 +15,7 @@
 #   scripts/xtcp-vm -- bash userspace-tests/segment_fuzz.sh
 #   scripts/xtcp-vm -- env XTCP_TEST_FAMILY=tcp bash userspace-tests/segment_fuzz.sh
 #
-# XTCP_FUZZ_SECS sets how long the fuzz lasts (default 15 s on both
+# XTCP_FUZZ_SECS sets how long the fuzz lasts (default 8 s on both
 # kernels; the debug kernel gets a fifth of the rate), XTCP_FUZZ_SEED its
 # seed (default: the test's PID, printed, so that a failure can be
 # replayed), XTCP_FUZZ_RATE its segments per second.
@@ -58,7 +58,7 @@
 test_init segment_fuzz '*.log'
 AA=10.207.1.1 BB=10.207.1.2 PH=10.207.1.9
 PL=7611 P1=7612 P2=7613
-FUZZ_SECS=${XTCP_FUZZ_SECS:-15}
+FUZZ_SECS=${XTCP_FUZZ_SECS:-8}
 FUZZ_SEED=${XTCP_FUZZ_SEED:-$$}
 FUZZ_RATE=${XTCP_FUZZ_RATE:-1000}
 BYTES=2000000		# each way, per connection
