@@ -13,10 +13,10 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-/* Write @val to init_net's knob @name; -ENOENT if there is none. */
-static int knob_write(const char *name, const char *val)
+/* Write @val to @hdr's knob @name; -ENOENT if there is none. */
+static int hdr_write(const struct ctl_table_header *hdr, const char *name,
+		     const char *val)
 {
-	const struct ctl_table_header *hdr = xtcp_pernet(&init_net)->sysctl_hdr;
 	const struct ctl_table *t = hdr->ctl_table_arg;
 	loff_t pos = 0;
 	char buf[64];
@@ -30,6 +30,18 @@ static int knob_write(const char *name, const char *val)
 		return t[i].proc_handler(&t[i], 1, buf, &len, &pos);
 	}
 	return -ENOENT;
+}
+
+/* Write @val to init_net's knob @name. */
+static int knob_write(const char *name, const char *val)
+{
+	return hdr_write(xtcp_pernet(&init_net)->sysctl_hdr, name, val);
+}
+
+/* Write @val to the machine's knob @name (xtcp_mem.c). */
+static int machine_write(const char *name, const char *val)
+{
+	return hdr_write(xtcp_sysctl_global_hdr, name, val);
 }
 
 /* Every knob refuses a negative value, and nothing changes. */
@@ -122,25 +134,6 @@ static void xtcp_sysctl_seconds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knob_write("fin_timeout", "30"), 0);
 	KUNIT_EXPECT_EQ(test, ctl->fin_timeout, 30 * HZ);
 	*ctl = before;
-}
-
-/* Write @val to the machine's knob @name (xtcp_mem.c). */
-static int machine_write(const char *name, const char *val)
-{
-	const struct ctl_table_header *hdr = xtcp_sysctl_global_hdr;
-	const struct ctl_table *t = hdr->ctl_table_arg;
-	loff_t pos = 0;
-	char buf[64];
-	size_t len;
-	int i;
-
-	for (i = 0; i < hdr->ctl_table_size; i++) {
-		if (strcmp(t[i].procname, name))
-			continue;
-		len = strscpy(buf, val, sizeof(buf));
-		return t[i].proc_handler(&t[i], 1, buf, &len, &pos);
-	}
-	return -ENOENT;
 }
 
 /*

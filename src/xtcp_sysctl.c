@@ -36,39 +36,58 @@ static int xtcp_buf_max = INT_MAX / 2;		/* twice it still fits */
 static unsigned int xtcp_uint_max = UINT_MAX;
 
 /*
- * A vector of table->maxlen / sizeof(int) ints, each in extra1..extra2 as
- * proc_dointvec_minmax() takes them, and in non-decreasing order: "low
- * high" of ip_local_port_range, "min default max" of rmem and wmem (as
- * tcp_rmem and tcp_wmem).  A write refused leaves every value as it was.
+ * A vector of table->maxlen / @size values (ints, or unsigned longs),
+ * each in extra1..extra2 as @handler (proc_dointvec_minmax() or
+ * proc_doulongvec_minmax()) takes them, and in non-decreasing order:
+ * "low high" of ip_local_port_range, "min default max" of rmem and wmem
+ * (as tcp_rmem and tcp_wmem), "low pressure high" of mem (tcp_mem).  A
+ * write refused leaves every value as it was.
  */
-static int xtcp_ordered_ints_handler(const struct ctl_table *table,
-				     int write, void *buffer, size_t *lenp,
-				     loff_t *ppos)
+static int xtcp_ordered_handler(const struct ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos,
+				size_t size, proc_handler *handler)
 {
-	unsigned int n = table->maxlen / sizeof(int), i;
-	int *v = table->data, tmp[3];
+	unsigned int n = table->maxlen / size, i;
+	unsigned long *vl = table->data, tl[3];
+	int *vi = table->data, *ti = (int *)tl;
 	struct ctl_table t = {
-		.data		= tmp,
-		.maxlen		= n * sizeof(int),
+		.data		= tl,
+		.maxlen		= table->maxlen,
 		.mode		= table->mode,
 		.extra1		= table->extra1,
 		.extra2		= table->extra2,
 	};
 	int err;
 
-	if (WARN_ON_ONCE(n > ARRAY_SIZE(tmp)))
+	if (WARN_ON_ONCE(table->maxlen > sizeof(tl)))
 		return -EINVAL;
-	for (i = 0; i < n; i++)
-		tmp[i] = READ_ONCE(v[i]);
-	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
-	if (write && !err) {
-		for (i = 1; i < n; i++)
-			if (tmp[i - 1] > tmp[i])
-				return -EINVAL;
-		for (i = 0; i < n; i++)
-			WRITE_ONCE(v[i], tmp[i]);
+	for (i = 0; i < n; i++) {
+		if (size == sizeof(long))
+			tl[i] = READ_ONCE(vl[i]);
+		else
+			ti[i] = READ_ONCE(vi[i]);
 	}
-	return err;
+	err = handler(&t, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	for (i = 1; i < n; i++)
+		if (size == sizeof(long) ? tl[i - 1] > tl[i] : ti[i - 1] > ti[i])
+			return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (size == sizeof(long))
+			WRITE_ONCE(vl[i], tl[i]);
+		else
+			WRITE_ONCE(vi[i], ti[i]);
+	}
+	return 0;
+}
+
+static int xtcp_ordered_ints_handler(const struct ctl_table *table,
+				     int write, void *buffer, size_t *lenp,
+				     loff_t *ppos)
+{
+	return xtcp_ordered_handler(table, write, buffer, lenp, ppos,
+				    sizeof(int), proc_dointvec_minmax);
 }
 
 /*
@@ -357,38 +376,12 @@ static const struct ctl_table xtcp_sysctl_table[] = {
 	},
 };
 
-/*
- * Like xtcp_ordered_ints_handler(), for a vector of unsigned longs as
- * proc_doulongvec_minmax() takes them: net.xtcp.mem.
- */
 static int xtcp_ordered_longs_handler(const struct ctl_table *table,
 				      int write, void *buffer, size_t *lenp,
 				      loff_t *ppos)
 {
-	unsigned int n = table->maxlen / sizeof(long), i;
-	unsigned long *v = table->data, tmp[3];
-	struct ctl_table t = {
-		.data		= tmp,
-		.maxlen		= n * sizeof(long),
-		.mode		= table->mode,
-		.extra1		= table->extra1,
-		.extra2		= table->extra2,
-	};
-	int err;
-
-	if (WARN_ON_ONCE(n > ARRAY_SIZE(tmp)))
-		return -EINVAL;
-	for (i = 0; i < n; i++)
-		tmp[i] = READ_ONCE(v[i]);
-	err = proc_doulongvec_minmax(&t, write, buffer, lenp, ppos);
-	if (write && !err) {
-		for (i = 1; i < n; i++)
-			if (tmp[i - 1] > tmp[i])
-				return -EINVAL;
-		for (i = 0; i < n; i++)
-			WRITE_ONCE(v[i], tmp[i]);
-	}
-	return err;
+	return xtcp_ordered_handler(table, write, buffer, lenp, ppos,
+				    sizeof(long), proc_doulongvec_minmax);
 }
 
 static unsigned long xtcp_mem_min = 1;
