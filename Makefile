@@ -89,8 +89,8 @@ check: deps
 # module loader's own too.
 check-long: deps
 	scripts/xtcp-vm --debug --timeout 7200 -- env TW_N7=10000 \
-		XTCP_FUZZ_SECS=1800 \
-		userspace-tests/run-all $$(cat userspace-tests/long-on-debug)
+		XTCP_FUZZ_SECS=1800 userspace-tests/run-all \
+		$$(cat userspace-tests/long-on-debug userspace-tests/long-only)
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 	scripts/xtcp-vm --debug -- env XTCP_FI_WHOLE_LOAD=1 \
 		userspace-tests/run-all module_lifecycle.sh
