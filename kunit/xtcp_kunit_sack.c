@@ -1472,6 +1472,45 @@ static void xtcp_sack_zero_window(struct kunit *test)
 }
 
 /*
+ * The send window (RFC 9293 3.10.7.4, tcp_may_update_window()): a
+ * segment far ahead in the receive window, as a forged one or one out of
+ * order, carries a shut window; the peer's next ACK of new data, from an
+ * older SEG.SEQ, opens it again.  An ACK below SND.UNA sets nothing.
+ */
+static void xtcp_sack_window_update(struct kunit *test)
+{
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	struct xtcp_sock *xsk;
+	struct tsk t = {};
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 4, SEG),
+			0);
+	xsk = xtcp_sk(t.sk);
+
+	/* Ahead of RCV.NXT, nothing newly acknowledged, window 0. */
+	feed(test, &t, ACK, IRS + 1 + 500, ISS + 1, 0, 0, NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, 0U);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wl1, IRS + 1 + 500);
+
+	/* The peer's own ACK of the first segment, from RCV.NXT. */
+	feed(test, &t, ACK, IRS + 1, ISS + 1 + SEG, 0, PEER_WND, NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->snd_una, ISS + 1 + SEG);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, (u32)PEER_WND);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wl1, IRS + 1);
+
+	/* Below SND.UNA, however new its SEG.SEQ: the window stays. */
+	feed(test, &t, ACK, IRS + 1 + 900, ISS + 1, 0, 5, NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, (u32)PEER_WND);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wl1, IRS + 1);
+
+	/* At SND.UNA with a newer SEG.SEQ: RFC 9293 takes it. */
+	feed(test, &t, ACK, IRS + 1 + 900, ISS + 1 + SEG, 0, 7, NULL, r);
+	KUNIT_EXPECT_EQ(test, xsk->snd_wnd, 7U);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
  * Answers to bad segments: at most one per invalid_ratelimit for a
  * connection, but data is always answered; challenge ACKs within the
  * socket's limit and a budget drawn each second between half and one
@@ -1837,6 +1876,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_ts_recent_acceptable),
 	KUNIT_CASE(xtcp_sack_paws_request),
 	KUNIT_CASE(xtcp_sack_zero_window),
+	KUNIT_CASE(xtcp_sack_window_update),
 	KUNIT_CASE(xtcp_sack_invalid_ratelimit),
 	KUNIT_CASE(xtcp_sack_karn),
 	KUNIT_CASE(xtcp_sack_first_flight),

@@ -498,13 +498,24 @@ static void xtcp_ack_snd_check(struct sock *sk, bool now)
 	xtcp_delack_timer_arm(sk);
 }
 
-/* RFC 9293 3.10.7.4: the send window from SEG.WND, when newer. */
+/*
+ * RFC 9293 3.10.7.4: the send window from SEG.WND, when newer.  Only an
+ * ACK within SND.UNA..SND.NXT (@prior_una: SND.UNA before this ACK) may
+ * set it.  As tcp_may_update_window(), one that acknowledges new data
+ * always does, whatever SND.WL1 says: a segment with a far SEG.SEQ (out of
+ * order, or forged in the window) would otherwise hold the window it
+ * carried until the peer's sequence passes it, for ever from a peer that
+ * sends no more data, and stall this end's sending.
+ */
 static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
-			    const struct xtcphdr *th)
+			    const struct xtcphdr *th, u32 prior_una)
 {
 	u32 seq = XTCP_SKB_CB(skb)->seq, ack = XTCP_SKB_CB(skb)->ack_seq;
 
-	if (xtcp_seq_before(xsk->snd_wl1, seq) ||
+	if (xtcp_seq_before(ack, prior_una))
+		return;
+	if (xtcp_seq_after(ack, prior_una) ||
+	    xtcp_seq_before(xsk->snd_wl1, seq) ||
 	    (xsk->snd_wl1 == seq && !xtcp_seq_before(ack, xsk->snd_wl2))) {
 		xsk->snd_wnd = xtcp_seg_wnd(xsk, th);
 		xsk->snd_wl1 = seq;
@@ -824,7 +835,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct xtcphdr *th = xtcp_hdr(skb);
 	unsigned int hdrlen = xtcp_hdrlen(th);
-	u32 ack = cb->ack_seq, fin_seq, right;
+	u32 ack = cb->ack_seq, fin_seq, right, prior_una;
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	bool queued = false, fin, had_ofo;
 	u32 datalen = skb->len - hdrlen;
@@ -924,6 +935,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	/* The peer answers: its probes are accounted for (keepalive too). */
 	xsk->probes_out = 0;
 	xsk->rcv_stamp_ns = ktime_get_ns();
+	prior_una = xsk->snd_una;
 	if (xsk->sack_ok && opts->num_sacks)
 		xtcp_sack_tag(sk, opts);
 	if (xtcp_seq_after(ack, xsk->snd_una))
@@ -932,7 +944,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		xtcp_check_dupack(sk, skb, th, datalen);
 	if (xsk->cc.sack && (xsk->sacked_out || xsk->lost_out))
 		xtcp_sack_update(sk);
-	xtcp_update_wnd(xsk, skb, th);
+	xtcp_update_wnd(xsk, skb, th, prior_una);
 	trace_xtcp_probe(sk, skb);
 	/*
 	 * The ACK may have opened a window or ended Nagle's wait, or there
