@@ -243,7 +243,8 @@ judge() {
 		elif [[ $w != *ECONNRESET* && $w != *EPIPE* ]] ||
 			[[ $w == *watchdog* ]]; then
 			ok_reset=0
-			why+=" $side (status $st): ${w:-no fail line};"
+			why+=" $side (status $st): ${w:-no fail line}"
+			why+=" $(grep -m1 '^info watchdog' "$tmp/l$n.$side.log");"
 		else
 			why+=" $side: ${w#fail };"
 		fi

@@ -181,10 +181,14 @@ static inline long now_ms(void)
  */
 static const char *watchdog_msg;
 static int watchdog_status;
+/* Called first when it fires: what a helper tells of the state it hung in. */
+static void (*watchdog_hook)(void);
 
 static inline void watchdog_fire(int sig)
 {
 	(void)sig;
+	if (watchdog_hook)
+		watchdog_hook();
 	if (write(1, watchdog_msg, strlen(watchdog_msg)) < 0)
 		_exit(watchdog_status);
 	_exit(watchdog_status);

@@ -112,6 +112,30 @@ static void print_info(int fd, const char *when)
 	       in.total_retrans, in.retransmits, in.snd_wnd, samples);
 }
 
+/*
+ * The bulk connection's state when the watchdog fires, for the log:
+ * snprintf() and write(), not stdio, whose lock the interrupted thread
+ * may hold.
+ */
+static int watched_fd = -1;
+
+static void watchdog_info(void)
+{
+	struct conn_info in;
+	char line[512];
+	int n;
+
+	if (watched_fd < 0 || conn_info_get(watched_fd, ho.tcp, &in))
+		return;
+	n = snprintf(line, sizeof(line),
+		     "info watchdog state=%ld snd_una=%ld snd_nxt=%ld rcv_nxt=%ld snd_wnd=%ld rcv_wnd=%ld cwnd=%ld packets_out=%ld unacked=%ld probes=%ld retransmits=%ld total_retrans=%ld\n",
+		     in.state, in.snd_una, in.snd_nxt, in.rcv_nxt, in.snd_wnd,
+		     in.rcv_wnd, in.cwnd, in.packets_out, in.unacked,
+		     in.probes, in.retransmits, in.total_retrans);
+	if (n > 0 && write(1, line, n) < 0)
+		return;
+}
+
 /* ---- sockets ---- */
 
 static int new_socket(void)
@@ -194,6 +218,8 @@ static void mode_bulk(int fd, size_t bytes, uint64_t seed)
 	struct xfer rx = { .fd = fd };
 	pthread_t tid;
 
+	watched_fd = fd;
+	watchdog_hook = watchdog_info;
 	if (pthread_create(&tid, NULL, bulk_sender, &tx))
 		fail("pthread_create");
 	xfer_recv(&rx);
