@@ -1472,6 +1472,46 @@ static void xtcp_sack_zero_window(struct kunit *test)
 }
 
 /*
+ * Text on a SYN-ACK (RFC 9293 3.10.7.3): queued, and acknowledged with
+ * the SYN; a FIN with it closes the peer's side at once.
+ */
+static void xtcp_sack_synack_text(struct kunit *test)
+{
+	static const u8 flags[] = { SYN | ACK | PSH, SYN | ACK | PSH | FIN };
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	unsigned int i, n;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		bool fin = flags[i] & FIN;
+		struct xtcp_sock *xsk;
+		struct tsk t = {};
+		u32 end = IRS + 1 + DLEN + fin;
+
+		KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_SYN_SENT, 0, 0, 0), 0);
+		xsk = xtcp_sk(t.sk);
+		n = feed(test, &t, flags[i], IRS, ISS + 1, DLEN, PEER_WND,
+			 NULL, r);
+		KUNIT_EXPECT_EQ(test, t.sk->sk_state,
+				fin ? TCP_CLOSE_WAIT : TCP_ESTABLISHED);
+		KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, end);
+		KUNIT_EXPECT_EQ(test, skb_queue_len(&t.sk->sk_receive_queue),
+				1U);
+		if (!skb_queue_empty(&t.sk->sk_receive_queue))
+			KUNIT_EXPECT_EQ(test,
+					skb_peek(&t.sk->sk_receive_queue)->len,
+					(unsigned int)DLEN);
+		/* The last segment sent acknowledges all of it. */
+		KUNIT_EXPECT_GE(test, n, 1U);
+		if (n >= 1) {
+			KUNIT_EXPECT_EQ(test, r[n - 1].ack, end);
+			KUNIT_EXPECT_TRUE(test, r[n - 1].flags & ACK);
+		}
+		sack_teardown(&t);
+	}
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
  * The send window (RFC 9293 3.10.7.4, tcp_may_update_window()): a
  * segment far ahead in the receive window, as a forged one or one out of
  * order, carries a shut window; the peer's next ACK of new data, from an
@@ -1877,6 +1917,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_paws_request),
 	KUNIT_CASE(xtcp_sack_zero_window),
 	KUNIT_CASE(xtcp_sack_window_update),
+	KUNIT_CASE(xtcp_sack_synack_text),
 	KUNIT_CASE(xtcp_sack_invalid_ratelimit),
 	KUNIT_CASE(xtcp_sack_karn),
 	KUNIT_CASE(xtcp_sack_first_flight),

@@ -524,59 +524,6 @@ static void xtcp_update_wnd(struct xtcp_sock *xsk, const struct sk_buff *skb,
 	}
 }
 
-/* SYN_SENT, RFC 9293 3.10.7.3. */
-static void xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
-			      const struct xtcp_opts *opts)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct xtcphdr *th = xtcp_hdr(skb);
-	bool ack = th->flags & XTCP_FLAG_ACK;
-	struct xtcp_sock *xsk = xtcp_sk(sk);
-
-	if (ack && (!xtcp_seq_after(cb->ack_seq, xsk->iss) ||
-		    xtcp_seq_after(cb->ack_seq, xsk->snd_nxt))) {
-		if (!(th->flags & XTCP_FLAG_RST))
-			xtcp_v4_send_reset(sock_net(sk), skb);
-		return;
-	}
-	if (th->flags & XTCP_FLAG_RST) {
-		if (ack)
-			xtcp_reset(sk);
-		return;
-	}
-	if (!(th->flags & XTCP_FLAG_SYN))
-		return;
-
-	xsk->irs = cb->seq;
-	xsk->rcv_nxt = cb->seq + 1;
-	xsk->copied_seq = xsk->rcv_nxt;
-	xsk->rcv_wup = xsk->rcv_nxt;
-	xsk->rcv_wnd = 0;
-	xtcp_agree_options(sk, opts);
-	xtcp_set_mss(xsk, opts);
-	xsk->snd_wnd = ntohs(th->window);
-	xsk->max_window = xsk->snd_wnd;
-	xsk->snd_wl1 = cb->seq;
-	xsk->snd_wl2 = cb->ack_seq;
-
-	if (ack) {
-		/* As tcp_finish_connect(): the LSM labels the connection. */
-		security_inet_conn_established(sk, skb);
-		xtcp_set_state(sk, TCP_ESTABLISHED);
-		xtcp_clean_rtx_queue(sk, cb->ack_seq, opts);
-		xtcp_send_ack(sk);
-		sk->sk_state_change(sk);
-		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
-		xtcp_push(sk);
-		return;
-	}
-
-	/* Simultaneous open: our SYN goes again, now as a SYN-ACK. */
-	xtcp_set_state(sk, TCP_SYN_RECV);
-	xsk->snd_wl2 = xsk->iss;
-	xtcp_retransmit_head(sk);
-}
-
 /*
  * FIN_WAIT_1 -> FIN_WAIT_2: an orphan waits at most xtcp_fin_time(), or
  * with TCP_LINGER2 below 0 not at all: it resets, as TCP does.
@@ -823,6 +770,172 @@ static void xtcp_ofo_drain(struct sock *sk)
 }
 
 /*
+ * RFC 9293 3.10.7.4's seventh and eighth steps, the segment text and FIN,
+ * of a segment found acceptable, its ACK processed; also those of a
+ * SYN-ACK (3.10.7.3), whose CB's sequence then starts after its SYN.
+ * Returns as xtcp_rcv_synchronized().
+ */
+static bool xtcp_rcv_text(struct sock *sk, struct sk_buff *skb,
+			  enum skb_drop_reason *reason)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	unsigned int hdrlen = xtcp_hdrlen(th);
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+	bool queued = false, fin, had_ofo;
+	u32 datalen = skb->len - hdrlen;
+	u32 fin_seq, right;
+
+	fin = th->flags & XTCP_FLAG_FIN;
+	fin_seq = cb->end_seq - 1;
+	if (!(1 << sk->sk_state &
+	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
+		return false;
+	if (!datalen && !fin)
+		return false;
+
+	if (sock_flag(sk, SOCK_DEAD) && datalen &&
+	    xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+		/* Data for a closed socket: RFC 9293 3.10.4. */
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
+		xtcp_send_active_reset(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+		*reason = SKB_DROP_REASON_TCP_ABORT_ON_DATA;
+		return false;
+	}
+
+	/*
+	 * Text past the window's right edge is trimmed, and a FIN with it:
+	 * we never acknowledge beyond what we offered.
+	 */
+	right = xsk->rcv_nxt + xtcp_receive_window(xsk);
+	if (xtcp_seq_after(cb->seq + datalen + fin, right)) {
+		if (!xtcp_seq_after(right, cb->seq)) {
+			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ZEROWINDOWDROP);
+			xtcp_send_ack(sk);
+			*reason = SKB_DROP_REASON_TCP_ZEROWINDOW;
+			return false;
+		}
+		datalen = min(datalen, right - cb->seq);
+		if (pskb_trim_rcsum(skb, hdrlen + datalen)) {
+			*reason = SKB_DROP_REASON_NOMEM;
+			return false;
+		}
+		fin = false;
+		cb->flags &= ~XTCP_FLAG_FIN;
+		cb->end_seq = cb->seq + datalen;
+	}
+
+	/* The peer's segment size; of a large skb, the size of its parts. */
+	if (datalen)
+		xsk->rcv_mss = clamp_t(u32, skb_shinfo(skb)->gso_size ?: datalen,
+				       xsk->rcv_mss, xsk->advmss);
+
+	if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
+		/* A hole before it: hold it until the hole fills. */
+		xtcp_ofo_add(sk, skb, hdrlen);
+		xsk->quickacks = XTCP_QUICKACKS;
+		xtcp_send_ack(sk);
+		return true;
+	}
+
+	if (datalen && xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
+		queued = xtcp_data_queue(sk, skb, hdrlen);
+		if (!queued) {
+			xtcp_send_ack(sk);
+			*reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
+			return false;
+		}
+	} else if (!fin) {
+		/* All of it seen before: the peer lost our ACK. */
+		xtcp_send_ack(sk);
+		*reason = SKB_DROP_REASON_TCP_OLD_DATA;
+		return false;
+	}
+	had_ofo = !skb_queue_empty(&xsk->ofo_queue);
+	if (fin && fin_seq == xsk->rcv_nxt)
+		xtcp_rcv_fin(sk);
+	else
+		xtcp_ofo_drain(sk);
+	xtcp_ack_snd_check(sk, fin || had_ofo);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return queued;
+}
+
+/*
+ * SYN_SENT, RFC 9293 3.10.7.3.  Returns as xtcp_rcv_synchronized(): true
+ * when the text of a SYN-ACK was queued.
+ */
+static bool xtcp_syn_sent_rcv(struct sock *sk, struct sk_buff *skb,
+			      const struct xtcp_opts *opts,
+			      enum skb_drop_reason *reason)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcphdr *th = xtcp_hdr(skb);
+	bool ack = th->flags & XTCP_FLAG_ACK;
+	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	if (ack && (!xtcp_seq_after(cb->ack_seq, xsk->iss) ||
+		    xtcp_seq_after(cb->ack_seq, xsk->snd_nxt))) {
+		if (!(th->flags & XTCP_FLAG_RST))
+			xtcp_v4_send_reset(sock_net(sk), skb);
+		*reason = SKB_DROP_REASON_TCP_INVALID_ACK_SEQUENCE;
+		return false;
+	}
+	if (th->flags & XTCP_FLAG_RST) {
+		if (ack)
+			xtcp_reset(sk);
+		else
+			*reason = SKB_DROP_REASON_TCP_RESET;
+		return false;
+	}
+	if (!(th->flags & XTCP_FLAG_SYN)) {
+		*reason = SKB_DROP_REASON_TCP_FLAGS;
+		return false;
+	}
+
+	xsk->irs = cb->seq;
+	xsk->rcv_nxt = cb->seq + 1;
+	xsk->copied_seq = xsk->rcv_nxt;
+	xsk->rcv_wup = xsk->rcv_nxt;
+	xsk->rcv_wnd = 0;
+	xtcp_agree_options(sk, opts);
+	xtcp_set_mss(xsk, opts);
+	xsk->snd_wnd = ntohs(th->window);
+	xsk->max_window = xsk->snd_wnd;
+	xsk->snd_wl1 = cb->seq;
+	xsk->snd_wl2 = cb->ack_seq;
+
+	if (ack) {
+		/* As tcp_finish_connect(): the LSM labels the connection. */
+		security_inet_conn_established(sk, skb);
+		xtcp_set_state(sk, TCP_ESTABLISHED);
+		xtcp_clean_rtx_queue(sk, cb->ack_seq, opts);
+		xtcp_send_ack(sk);
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		xtcp_push(sk);
+		/*
+		 * Text or a FIN after the SYN: on from the sixth step
+		 * (3.10.7.3).  Linux TCP drops the text, for the peer to
+		 * send again a retransmission timeout later.
+		 */
+		if (cb->end_seq - cb->seq > 1) {
+			cb->seq++;
+			return xtcp_rcv_text(sk, skb, reason);
+		}
+		return false;
+	}
+
+	/* Simultaneous open: our SYN goes again, now as a SYN-ACK. */
+	xtcp_set_state(sk, TCP_SYN_RECV);
+	xsk->snd_wl2 = xsk->iss;
+	xtcp_retransmit_head(sk);
+	return false;
+}
+
+/*
  * RFC 9293 3.10.7.4, the synchronized states and SYN_RECV.  Returns true
  * when the skb was queued to the receive queue (the caller must not free
  * it); otherwise *@reason says why it is dropped, or stays SKB_CONSUMED
@@ -834,11 +947,9 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct xtcphdr *th = xtcp_hdr(skb);
-	unsigned int hdrlen = xtcp_hdrlen(th);
-	u32 ack = cb->ack_seq, fin_seq, right, prior_una;
+	u32 datalen = skb->len - xtcp_hdrlen(th);
 	struct xtcp_sock *xsk = xtcp_sk(sk);
-	bool queued = false, fin, had_ofo;
-	u32 datalen = skb->len - hdrlen;
+	u32 ack = cb->ack_seq, prior_una;
 
 	/* PAWS (RFC 7323 5.3): an old duplicate. */
 	if (xtcp_paws_reject(xsk, skb, opts)) {
@@ -981,81 +1092,7 @@ static bool xtcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	}
 
 	/* Seventh: the segment text; eighth: FIN. */
-	fin = th->flags & XTCP_FLAG_FIN;
-	fin_seq = cb->end_seq - 1;
-	if (!(1 << sk->sk_state &
-	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)))
-		return false;
-	if (!datalen && !fin)
-		return false;
-
-	if (sock_flag(sk, SOCK_DEAD) && datalen &&
-	    xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
-		/* Data for a closed socket: RFC 9293 3.10.4. */
-		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTONDATA);
-		xtcp_send_active_reset(sk, GFP_ATOMIC);
-		xtcp_done(sk);
-		*reason = SKB_DROP_REASON_TCP_ABORT_ON_DATA;
-		return false;
-	}
-
-	/*
-	 * Text past the window's right edge is trimmed, and a FIN with it:
-	 * we never acknowledge beyond what we offered.
-	 */
-	right = xsk->rcv_nxt + xtcp_receive_window(xsk);
-	if (xtcp_seq_after(cb->seq + datalen + fin, right)) {
-		if (!xtcp_seq_after(right, cb->seq)) {
-			XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ZEROWINDOWDROP);
-			xtcp_send_ack(sk);
-			*reason = SKB_DROP_REASON_TCP_ZEROWINDOW;
-			return false;
-		}
-		datalen = min(datalen, right - cb->seq);
-		if (pskb_trim_rcsum(skb, hdrlen + datalen)) {
-			*reason = SKB_DROP_REASON_NOMEM;
-			return false;
-		}
-		fin = false;
-		cb->flags &= ~XTCP_FLAG_FIN;
-		cb->end_seq = cb->seq + datalen;
-	}
-
-	/* The peer's segment size; of a large skb, the size of its parts. */
-	if (datalen)
-		xsk->rcv_mss = clamp_t(u32, skb_shinfo(skb)->gso_size ?: datalen,
-				       xsk->rcv_mss, xsk->advmss);
-
-	if (xtcp_seq_after(cb->seq, xsk->rcv_nxt)) {
-		/* A hole before it: hold it until the hole fills. */
-		xtcp_ofo_add(sk, skb, hdrlen);
-		xsk->quickacks = XTCP_QUICKACKS;
-		xtcp_send_ack(sk);
-		return true;
-	}
-
-	if (datalen && xtcp_seq_after(cb->seq + datalen, xsk->rcv_nxt)) {
-		queued = xtcp_data_queue(sk, skb, hdrlen);
-		if (!queued) {
-			xtcp_send_ack(sk);
-			*reason = SKB_DROP_REASON_SOCKET_RCVBUFF;
-			return false;
-		}
-	} else if (!fin) {
-		/* All of it seen before: the peer lost our ACK. */
-		xtcp_send_ack(sk);
-		*reason = SKB_DROP_REASON_TCP_OLD_DATA;
-		return false;
-	}
-	had_ofo = !skb_queue_empty(&xsk->ofo_queue);
-	if (fin && fin_seq == xsk->rcv_nxt)
-		xtcp_rcv_fin(sk);
-	else
-		xtcp_ofo_drain(sk);
-	xtcp_ack_snd_check(sk, fin || had_ofo);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk->sk_data_ready(sk);
-	return queued;
+	return xtcp_rcv_text(sk, skb, reason);
 }
 
 /**
@@ -1107,7 +1144,7 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 			queued = xtcp_listen_rcv(sk, skb, &opts);
 			local_bh_enable();
 		} else {
-			xtcp_syn_sent_rcv(sk, skb, &opts);
+			queued = xtcp_syn_sent_rcv(sk, skb, &opts, &reason);
 		}
 		break;
 	default:
