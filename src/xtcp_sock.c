@@ -1073,6 +1073,17 @@ static int xtcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	do {
+		/*
+		 * Another reader took data while a peek slept: go on from
+		 * what is left, or the peek would look for data that is gone
+		 * and wait for ever.  As TCP, an application's race.
+		 */
+		if ((flags & MSG_PEEK) && peek_seq - copied != xsk->copied_seq) {
+			net_dbg_ratelimited("XTCP(%s:%d): application bug, race in MSG_PEEK\n",
+					    current->comm,
+					    task_pid_nr(current));
+			peek_seq = xsk->copied_seq;
+		}
 		last = skb_peek_tail(&sk->sk_receive_queue);
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			offset = *seq - XTCP_SKB_CB(skb)->seq;

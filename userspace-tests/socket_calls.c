@@ -751,6 +751,69 @@ static void test_data(void)
 	close(s);
 }
 
+/*
+ * A reader and a blocked MSG_PEEK|MSG_WAITALL share a socket.  The first
+ * 100 bytes arrive and wake both; when the reader takes them before the
+ * peek looks, the peek's place is gone: it must go on from what is left
+ * (as TCP's "race in MSG_PEEK"), not wait for it for ever.  The next 300
+ * bytes then end the peek: all from them, or, when the peek saw the first
+ * 100 before the reader took them, those and 200.  Each round's order is
+ * the scheduler's; every round must end with 300 bytes.
+ */
+static void test_peek_race(void)
+{
+	unsigned char a[100], b[300], buf[300];
+	int rounds = 10, late = 0, early = 0, bad = 0;
+	int i, c, s, status;
+	pid_t reader, peeker;
+
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	for (i = 0; i < rounds; i++) {
+		pair(&c, &s);
+		set_timeo(s, SO_RCVTIMEO, 5000);
+		reader = fork();
+		if (reader < 0)
+			tap_bail("fork: %s", strerror(errno));
+		if (!reader)
+			_exit(recv(s, buf, sizeof(a), MSG_WAITALL) ==
+			      sizeof(a) ? 0 : 1);
+		peeker = fork();
+		if (peeker < 0)
+			tap_bail("fork: %s", strerror(errno));
+		if (!peeker) {
+			ssize_t n = recv(s, buf, sizeof(buf),
+					 MSG_PEEK | MSG_WAITALL);
+
+			if (n != sizeof(buf))
+				_exit(3);
+			if (!memcmp(buf, b, sizeof(b)))
+				_exit(0);
+			_exit(!memcmp(buf, a, sizeof(a)) &&
+			      !memcmp(buf + sizeof(a), b, 200) ? 1 : 2);
+		}
+		/* Both wait in recv() before the data comes. */
+		usleep(50000);
+		send(c, a, sizeof(a), 0);
+		waitpid(reader, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+		send(c, b, sizeof(b), 0);
+		waitpid(peeker, &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			late++;
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+			early++;
+		else
+			bad++;
+		close(c);
+		close(s);
+	}
+	tap_ok(!bad && late + early == rounds,
+	       "a peek racing a reader ends with 300 bytes every round (%d rounds: %d after the reader, %d before it, %d wrong or stuck)",
+	       rounds, late, early, bad);
+}
+
 /* XTCP_INFO (xtcp mode), then TCP_INFO (both) of an established connection. */
 static void test_info(void)
 {
@@ -1832,6 +1895,7 @@ int main(void)
 	test_connect();
 	test_syncnt();
 	test_data();
+	test_peek_race();
 	test_info();
 	test_full_buffers();
 	test_errors();
