@@ -527,6 +527,8 @@ static bool xtcp_tw_port_held(const struct sock *sk,
 {
 	u32 n = sk->sk_reuse != SK_NO_REUSE ? b->tw_noreuse : b->tw_bound;
 
+	lockdep_assert_held(&b->lock);
+
 	return n && xtcp_tw_port_conflict(sk, port);
 }
 
@@ -748,6 +750,77 @@ void xtcp_inherit_port(struct sock *parent, struct sock *child)
 
 /* One lockdep class per table: connect() nests ehash inside bhash. */
 static struct lock_class_key xtcp_ehash_key, xtcp_lhash_key, xtcp_bhash_key;
+
+#define XTCP_END_BATCH	16
+
+/*
+ * Up to XTCP_END_BATCH kernel sockets of @net in bucket @b not yet in
+ * @tried, referenced, into @out; how many.
+ */
+static unsigned int xtcp_kernel_socks(struct xtcp_hbucket *b,
+				      const struct net *net,
+				      struct sock **out, unsigned int tried)
+{
+	unsigned int n = 0, seen = 0;
+	struct sock *sk;
+
+	spin_lock_bh(&b->lock);
+	sk_for_each(sk, &b->chain) {
+		if (!net_eq(sock_net(sk), net) || sk->sk_net_refcnt)
+			continue;
+		if (seen++ < tried)
+			continue;
+		sock_hold(sk);
+		out[n++] = sk;
+		if (n == XTCP_END_BATCH)
+			break;
+	}
+	spin_unlock_bh(&b->lock);
+	return n;
+}
+
+static void xtcp_end_bucket(struct xtcp_hbucket *b, const struct net *net)
+{
+	struct sock *batch[XTCP_END_BATCH];
+	unsigned int n, i, tried = 0;
+
+	while ((n = xtcp_kernel_socks(b, net, batch, tried))) {
+		for (i = 0; i < n; i++) {
+			/* One still hashed when done is not met again. */
+			if (xtcp_diag_destroy(batch[i], ECONNABORTED) ||
+			    !sk_unhashed(batch[i]))
+				tried++;
+			sock_put(batch[i]);
+		}
+		cond_resched();
+	}
+}
+
+/**
+ * xtcp_net_end_sockets - end the sockets a dying namespace still has
+ * @net: the namespace, in its pre_exit
+ *
+ * Only kernel sockets (sock_create_kern()) can be left: they hold no
+ * reference on their namespace, and neither do the children and orphans
+ * they leave, while a user's socket keeps its namespace alive until it
+ * is freed.  Each is ended as SOCK_DESTROY ends a socket
+ * (xtcp_diag_destroy(): a reset where one is due, ECONNABORTED to its
+ * owner, an orphan freed), so that none of their timers runs and none of
+ * their segments is sent once the namespace's state is gone.  Its
+ * TIME_WAIT entries go with the namespace (xtcp_tw_exit_net()).
+ */
+void xtcp_net_end_sockets(struct net *net)
+{
+	unsigned int i;
+
+	if (sock_prot_inuse_get(net, &xtcp_prot) <= 0)
+		return;
+	for (i = 0; i <= xtcp_tables.lhash_mask; i++)
+		xtcp_end_bucket(&xtcp_tables.lhash[i], net);
+	for (i = 0; i <= xtcp_tables.ehash_mask; i++)
+		xtcp_end_bucket(&xtcp_tables.ehash[i], net);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_end_sockets);
 
 static struct xtcp_hbucket *xtcp_alloc_buckets(unsigned int n,
 					       struct lock_class_key *key)

@@ -70,6 +70,7 @@ struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 int xtcp_hash_established(struct sock *sk, struct xtcp_tw_inherit *inh);
 int xtcp_hash_listener(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
+void xtcp_net_end_sockets(struct net *net);
 int xtcp_bind_port(struct sock *sk, u16 port);
 int xtcp_bind_connect_port(struct sock *sk, struct xtcp_tw_inherit *inh);
 void xtcp_put_port(struct sock *sk);

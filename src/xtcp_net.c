@@ -203,6 +203,12 @@ out_mib:
 	return err;
 }
 
+/* Before the namespace's devices go: its kernel sockets end. */
+static void __net_exit xtcp_net_pre_exit(struct net *net)
+{
+	xtcp_net_end_sockets(net);
+}
+
 static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
@@ -217,6 +223,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 static struct pernet_operations xtcp_net_ops = {
 	.init	= xtcp_net_init,
+	.pre_exit = xtcp_net_pre_exit,
 	.exit	= xtcp_net_exit,
 	.id	= &xtcp_net_id,
 	.size	= sizeof(struct xtcp_net),
