@@ -1112,6 +1112,8 @@ int xtcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_opts opts;
 	bool queued = false;
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	xsk->segs_in++;
 	/* Validated already: this cannot fail but for a bug. */
 	if (xtcp_parse_options((const u8 *)(th + 1),

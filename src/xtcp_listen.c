@@ -525,6 +525,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_defer_to_secs);
  */
 void xtcp_synq_timeout(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	__xtcp_synq_timeout(sk, ktime_get_ns());
 }
 
@@ -1072,6 +1074,8 @@ bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_request *req;
 	int ret;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	if (WARN_ON_ONCE(!q))
 		return false;

@@ -102,6 +102,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_forced_mem_schedule);
  */
 void xtcp_orphan(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	sock_orphan(sk);
 	percpu_counter_inc(&xtcp_orphan_count);
 }
@@ -140,6 +142,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_too_many_orphans);
 bool xtcp_check_oom(const struct sock *sk, int shift)
 {
 	bool too_many = xtcp_too_many_orphans(shift), no_memory;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	no_memory = sk->sk_wmem_queued > SOCK_MIN_SNDBUF &&
 		    sk_memory_allocated(sk) > sk_prot_mem_limits(sk, 2);

@@ -417,6 +417,8 @@ int xtcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	u8 flags;
 	u32 win;
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (clone) {
 		/* A clone still in flight owns the headroom: copy. */
 		if (skb_cloned(skb))
@@ -657,6 +659,8 @@ void xtcp_mark_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (cb->sacked & (XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RXT_OUT))
 		return;
 	cb->sacked |= XTCP_SKB_LOST;
@@ -678,6 +682,8 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	int err;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	err = xtcp_transmit_skb(sk, skb, true);
 	if (err)
@@ -929,6 +935,8 @@ void __xtcp_push(struct sock *sk, bool push_held)
 	struct sk_buff *skb;
 	bool syn, fin;
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (xsk->lost_out)
 		xtcp_retransmit_lost(sk);
 
@@ -1137,6 +1145,8 @@ void xtcp_send_window_part(struct sock *sk)
 	struct xtcp_sock *xsk = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb;
 	u32 wnd_end, len;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	if (!skb || !skb->len)
 		return;

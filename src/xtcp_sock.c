@@ -159,6 +159,8 @@ void xtcp_set_state(struct sock *sk, int state)
 	struct net *net = sock_net(sk);
 	int old = sk->sk_state;
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED) {
 		XTCP_INC_STATS(net, XTCP_MIB_CURRESTAB);
 		/* Quick ACKs while the peer's window opens; keepalive. */
@@ -201,6 +203,8 @@ static void xtcp_write_queue_purge(struct sock *sk)
  */
 void xtcp_destroy_sock(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	WARN_ON_ONCE(sk->sk_state != TCP_CLOSE);
 	WARN_ON_ONCE(!sock_flag(sk, SOCK_DEAD));
 	WARN_ON_ONCE(xtcp_sk(sk)->parent);
@@ -229,6 +233,8 @@ void xtcp_destroy_sock(struct sock *sk)
  */
 void xtcp_done(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV)
 		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ATTEMPTFAILS);
 

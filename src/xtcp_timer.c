@@ -41,6 +41,8 @@ static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u64 ns)
 {
 	int ret = hrtimer_try_to_cancel(t);
 
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (ret == 0 || (ret < 0 && !hrtimer_is_queued(t)))
 		sock_hold(sk);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_PINNED_SOFT);
@@ -126,6 +128,8 @@ static void __xtcp_probe_timer_arm(struct sock *sk)
 void xtcp_probe_timer_arm(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	if (xsk->rtx_mode == XTCP_TIMER_PROBE &&
 	    (hrtimer_active(&xsk->rtx_timer) ||
@@ -477,6 +481,8 @@ static void xtcp_rto_timeout(struct sock *sk)
 /* The retransmission timer expired; the socket lock is held, not owned. */
 void xtcp_rtx_timeout(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	if (sk->sk_state == TCP_LISTEN) {
 		xtcp_synq_timeout(sk);
 		return;
@@ -534,6 +540,8 @@ static void xtcp_keepalive_timeout(struct sock *sk)
  */
 void xtcp_state_timeout(struct sock *sk)
 {
+	lockdep_assert(lockdep_sock_is_held(sk));
+
 	switch (sk->sk_state) {
 	case TCP_FIN_WAIT2:
 		if (!sock_flag(sk, SOCK_DEAD)) {
@@ -554,6 +562,8 @@ void xtcp_state_timeout(struct sock *sk)
 static void xtcp_delack_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xsk = xtcp_sk(sk);
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	if (!xsk->ack_pending ||
 	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))

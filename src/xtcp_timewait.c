@@ -155,6 +155,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_reusable);
 VISIBLE_IF_KUNIT void __xtcp_twq_add(struct xtcp_twq *q, struct xtcp_tw *tw,
 				     u64 now)
 {
+	lockdep_assert_held(&q->lock);
+
 	tw->stamp = now;
 	list_add_tail(&tw->lnode, &q->list);
 	tw->listed = 1;
@@ -165,6 +167,8 @@ EXPORT_SYMBOL_IF_KUNIT(__xtcp_twq_add);
 VISIBLE_IF_KUNIT void __xtcp_twq_restart(struct xtcp_twq *q,
 					 struct xtcp_tw *tw, u64 now)
 {
+	lockdep_assert_held(&q->lock);
+
 	if (!tw->listed)
 		return;
 	tw->stamp = now;
@@ -175,6 +179,8 @@ EXPORT_SYMBOL_IF_KUNIT(__xtcp_twq_restart);
 /* Take an entry off the list; the caller holds q->lock. */
 VISIBLE_IF_KUNIT void xtcp_tw_unlist(struct xtcp_twq *q, struct xtcp_tw *tw)
 {
+	lockdep_assert_held(&q->lock);
+
 	list_del(&tw->lnode);
 	tw->listed = 0;
 	q->count--;
@@ -187,6 +193,8 @@ VISIBLE_IF_KUNIT bool __xtcp_twq_next(struct xtcp_twq *q, u64 len_ns,
 {
 	struct xtcp_tw *tw = list_first_entry_or_null(&q->list,
 						      struct xtcp_tw, lnode);
+
+	lockdep_assert_held(&q->lock);
 
 	if (!tw)
 		return false;
@@ -202,6 +210,8 @@ EXPORT_SYMBOL_IF_KUNIT(__xtcp_twq_next);
 static void xtcp_twq_arm(struct xtcp_twq *q, u64 len_ns, u64 floor)
 {
 	u64 due;
+
+	lockdep_assert_held(&q->lock);
 
 	if (__xtcp_twq_next(q, len_ns, &due))
 		hrtimer_start(&q->timer, ns_to_ktime(max(due, floor)),
@@ -341,6 +351,8 @@ void xtcp_time_wait(struct sock *sk)
 	struct xtcp_tw *tw = NULL;
 	struct xtcp_hbucket *b;
 	bool first;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 
 	if (READ_ONCE(q->count) < (u32)READ_ONCE(xn->sysctl.max_tw_buckets))
 		tw = kmem_cache_alloc(xtcp_tw_cache,
