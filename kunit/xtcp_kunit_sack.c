@@ -1472,6 +1472,62 @@ static void xtcp_sack_zero_window(struct kunit *test)
 }
 
 /*
+ * Urgent data from a peer (a Linux TCP one, through a translator): XTCP
+ * has no out-of-band byte, so the urgent pointer is ignored and every
+ * byte stays in the stream, SO_OOBINLINE or not; a pointer past the
+ * segment, or with no text at all, changes nothing.
+ */
+static void xtcp_sack_urgent(struct kunit *test)
+{
+	static const u8 text[DLEN] = "0123456789";
+	struct xtcp_kt_rec r[XTCP_KT_MAX_RECS];
+	static const u16 ptrs[] = { 3, 65535 };
+	unsigned int i, inline_on;
+	u8 got[DLEN];
+
+	for (inline_on = 0; inline_on < 2; inline_on++) {
+		for (i = 0; i < ARRAY_SIZE(ptrs); i++) {
+			struct sk_buff *skb, *q;
+			struct xtcp_sock *xsk;
+			struct tsk t = {};
+
+			KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED,
+							 IRS + 1, 1, SEG), 0);
+			xsk = xtcp_sk(t.sk);
+			sock_valbool_flag(t.sk, SOCK_URGINLINE, inline_on);
+			skb = xtcp_kt_make_skb(PPORT, t.lport,
+					       XTCP_FLAG_URG | ACK | PSH, IRS + 1,
+					       ISS + 1 + SEG, PEER_WND, NULL,
+					       text, DLEN);
+			KUNIT_ASSERT_NOT_NULL(test, skb);
+			xtcp_hdr(skb)->urg_ptr = htons(ptrs[i]);
+			lock_sock(t.sk);
+			xtcp_v4_do_rcv(t.sk, skb);
+			xtcp_kt_rec_take(r);
+			release_sock(t.sk);
+			KUNIT_EXPECT_EQ(test, xsk->snd_una, ISS + 1 + SEG);
+			KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1 + DLEN);
+			KUNIT_EXPECT_EQ(test, READ_ONCE(t.sk->sk_err), 0);
+			q = skb_peek(&t.sk->sk_receive_queue);
+			KUNIT_EXPECT_NOT_NULL(test, q);
+			if (q && q->len == DLEN &&
+			    !skb_copy_bits(q, 0, got, DLEN))
+				KUNIT_EXPECT_MEMEQ(test, got, text, DLEN);
+			else
+				KUNIT_FAIL(test, "the 10 bytes are not queued");
+
+			/* URG on a bare ACK: nothing moves. */
+			feed(test, &t, XTCP_FLAG_URG | ACK, IRS + 1 + DLEN,
+			     ISS + 1 + SEG, 0, PEER_WND, NULL, r);
+			KUNIT_EXPECT_EQ(test, xsk->rcv_nxt, IRS + 1 + DLEN);
+			KUNIT_EXPECT_EQ(test, t.sk->sk_state, TCP_ESTABLISHED);
+			sack_teardown(&t);
+		}
+	}
+	xtcp_kt_rec_take(NULL);
+}
+
+/*
  * Text on a SYN-ACK (RFC 9293 3.10.7.3): queued, and acknowledged with
  * the SYN; a FIN with it closes the peer's side at once.
  */
@@ -1918,6 +1974,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_zero_window),
 	KUNIT_CASE(xtcp_sack_window_update),
 	KUNIT_CASE(xtcp_sack_synack_text),
+	KUNIT_CASE(xtcp_sack_urgent),
 	KUNIT_CASE(xtcp_sack_invalid_ratelimit),
 	KUNIT_CASE(xtcp_sack_karn),
 	KUNIT_CASE(xtcp_sack_first_flight),
