@@ -30,7 +30,8 @@
 #     dport, src, dst, or, not) each select exactly the sockets expected;
 #     every line of /proc/net/xtcp (state, 4-tuple) is a line of
 #     xtcp-ss -a and the other way round, in both namespaces; -s counts
-#     per state what /proc lists.
+#     per state what /proc lists, and shows the sockets in use, orphans
+#     and TIME_WAIT entries of /proc/net/xtcp_sockstat.
 #  4. A new connection; data sent into a cut link: the sender shows Send-Q
 #     2000 exactly, timer:(on,...) with retransmissions, unacked:2000 and
 #     retrans with -i; the data arrives once the link is back.
@@ -511,13 +512,23 @@ for st in ESTAB SYN-SENT SYN-RECV FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT UNCONN \
 done
 got=
 for x in "${L[@]}"; do
-	[[ $x == Queued:* ]] && continue
+	[[ $x == Queued:* || $x == XTCP:* ]] && continue
 	read -ra f <<<"$x"
 	got+="${got:+ }${f[*]}"
 done
 [ "$got" = "$want" ] && [ "${cnt[LISTEN]:-0} ${cnt[ESTAB]:-0} ${cnt[SYN-RECV]:-0}" = "3 2 1" ]
 ok $? "3: B, -s: the count of each state, those of /proc/net/xtcp (3 LISTEN, 2 ESTAB, 1 SYN-RECV): $got" ||
 	{ show; echo "# want: $want"; }
+# The sockstat line: B's sockets in use, orphans and TIME_WAIT entries
+# as /proc/net/xtcp_sockstat has them (its memory may move meanwhile).
+got=
+for x in "${L[@]}"; do
+	[[ $x == XTCP:* ]] && got=$(cut -d' ' -f1-7 <<<"$x")
+done
+nsh $B "cut -d' ' -f1-7 /proc/net/xtcp_sockstat"
+want=$out
+[ -n "$got" ] && [ "$got" = "$want" ]
+ok $? "3: B, -s: the sockstat line ($got), as /proc/net/xtcp_sockstat ($want)"
 
 # --------------------------------------------------- 4: into a cut link
 

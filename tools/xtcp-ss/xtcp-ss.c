@@ -65,7 +65,10 @@
  *	-s, --summary	instead of the list, how many sockets are in each
  *			state ("Total: N", then "STATE COUNT" for the eleven
  *			states, then the bytes queued): those FILTER selects,
- *			of every state unless -l or a state is given.
+ *			of every state unless -l or a state is given.  Then
+ *			the line of /proc/net/xtcp_sockstat ("XTCP: inuse N
+ *			orphan N tw N alloc N mem PAGES", as ss -s tells
+ *			/proc/net/sockstat's).
  *	-K, --kill	destroy the sockets selected (SOCK_DESTROY, which
  *			needs CAP_NET_ADMIN), as ss -K does TCP's: each
  *			connection is aborted, a reset goes to its peer
@@ -153,6 +156,7 @@
 #define CONG_LEN	16	/* TCP_CA_NAME_MAX */
 #define NAME_LEN	64	/* a counter's name */
 #define IPPROTO_PATH	"/sys/module/xtcp/parameters/ipproto"
+#define SOCKSTAT_PATH	"/proc/net/xtcp_sockstat"
 
 /* TCP's state numbers, as in /proc/net/tcp and inet_diag. */
 enum {
@@ -1111,6 +1115,24 @@ static void print_entry(const struct options *o, const struct entry *e,
 	printf("\n");
 }
 
+/*
+ * The namespace's line of /proc/net/xtcp_sockstat, as ss -s shows TCP's
+ * of /proc/net/sockstat: sockets in use and TIME_WAIT entries of the
+ * namespace, orphans, sockets allocated and pages of memory of the
+ * machine.  Nothing when the module has no such file.
+ */
+static void print_sockstat(void)
+{
+	FILE *f = fopen(SOCKSTAT_PATH, "r");
+	char line[256];
+
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+}
+
 static void print_summary(const struct entries *es)
 {
 	unsigned long long rq = 0, wq = 0, acc = 0, accmax = 0;
@@ -1137,6 +1159,7 @@ static void print_summary(const struct entries *es)
 		printf("%-10s %u\n", state_name[0], count[0]);
 	printf("Queued: Recv-Q %llu Send-Q %llu bytes in connections, accept queues %llu of %llu\n",
 	       rq, wq, acc, accmax);
+	print_sockstat();
 }
 
 /* ---------------------------------------------------------- the list */
