@@ -27,8 +27,10 @@
 #  (b) curl -4 on A fetches 20 MiB (4 MiB on the debug kernel) from
 #      python3 -m http.server --bind B on B, SHA-256 compared; the server
 #      listens in /proc/net/xtcp; -v logged curl's conversion.  iperf3
-#      -4 (if installed): 3 s, its JSON has bytes received and TCP_INFO's
-#      figures (max_snd_cwnd, max_rtt) and no error.
+#      -4 (if installed): 10 s (XTCP_IPERF_SECS), its JSON has bytes
+#      received over the whole run, TCP_INFO's figures (max_snd_cwnd,
+#      max_rtt) and no error; meanwhile B took at least 1000 XTCP
+#      segments and no Linux TCP one.
 #  (e) Selective mode: socat listeners on ports P5 and P6 under
 #      XTCP_RUN_PORTS=P5: P5's is XTCP, P6's TCP.  sockproto, given
 #      SO_KEEPALIVE, SO_REUSEADDR, TCP_NODELAY, TCP_KEEPIDLE 77 and
@@ -68,6 +70,7 @@ capture_ipproto
 AA=10.233.0.1 AB=10.233.0.2
 OTHER=10.233.0.99	# an address no one has, for --addrs
 P1=7101 P2=7102 P3=7103 P4=7104 P5=7105 P6=7106 P7=7107
+IPERF_S=${XTCP_IPERF_SECS:-10}	# the iperf3 run's length
 size=$((4 << 20)) big=$((20 << 20))
 if debug_kernel; then
 	size=$((1 << 20)) big=$((4 << 20))
@@ -228,25 +231,36 @@ if command -v iperf3 >/dev/null; then
 	wait_st $hB $P4 '*' LISTEN 30
 	ok $? "(b) iperf3 -4 -s under xtcp-run listens in /proc/net/xtcp" ||
 		diag "$tmp/iperf3s.log"
-	ip netns exec $A timeout 60 "$run" iperf3 -4 -c $AB -p $P4 -t 3 -J \
-		>"$tmp/iperf3.json" 2>"$tmp/iperf3c.log"
+	# B's segments in, by protocol, around the run: XTCP's counter and
+	# Linux TCP's (the iperf3 port is left out of the capture).
+	nsh $B "awk '/^Tcp:/ && n++ { print \$11 }' /proc/net/snmp; awk '\$1 == \"XtcpInSegs\" { print \$2 }' /proc/net/xtcp_snmp"
+	read -r tcp0 xtcp0 <<<"${out//$'\n'/ }"
+	ip netns exec $A timeout 60 "$run" iperf3 -4 -c $AB -p $P4 \
+		-t $IPERF_S -J >"$tmp/iperf3.json" 2>"$tmp/iperf3c.log"
 	st=$?
-	out=$(python3 - "$tmp/iperf3.json" <<-'PY'
+	out=$(python3 - "$tmp/iperf3.json" $IPERF_S <<-'PY'
 		import json, sys
 		j = json.load(open(sys.argv[1]))
 		s = j["end"]["streams"][0]["sender"]
-		b = j["end"]["sum_received"]["bytes"]
-		print("bytes=%d max_snd_cwnd=%s max_rtt=%s retransmits=%s error=%s" % (
-		    b, s.get("max_snd_cwnd"), s.get("max_rtt"),
+		r = j["end"]["sum_received"]
+		b, secs = r["bytes"], r["seconds"]
+		print("%.1f s, bytes=%d (%.0f Mbit/s) max_snd_cwnd=%s max_rtt=%s retransmits=%s error=%s" % (
+		    secs, b, r.get("bits_per_second", 0) / 1e6,
+		    s.get("max_snd_cwnd"), s.get("max_rtt"),
 		    s.get("retransmits"), j.get("error")))
 		sys.exit(0 if b > 0 and "error" not in j and
+		         secs >= 0.9 * int(sys.argv[2]) and
 		         s.get("max_snd_cwnd", 0) > 0 and s.get("max_rtt", 0) > 0 else 1)
 		PY
 	)
 	[ $? = 0 ] && [ $st = 0 ]
-	ok $? "(b) iperf3 -4 -c under xtcp-run: status $st, $out" ||
+	ok $? "(b) iperf3 -4 -c -t $IPERF_S under xtcp-run: status $st, $out" ||
 		diag "$tmp/iperf3c.log" "$tmp/iperf3s.log"
 	wait $iperf
+	nsh $B "awk '/^Tcp:/ && n++ { print \$11 }' /proc/net/snmp; awk '\$1 == \"XtcpInSegs\" { print \$2 }' /proc/net/xtcp_snmp"
+	read -r tcp1 xtcp1 <<<"${out//$'\n'/ }"
+	[ $((tcp1 - tcp0)) = 0 ] && [ $((xtcp1 - xtcp0)) -ge 1000 ]
+	ok $? "(b) iperf3's segments were XTCP's: B took $((xtcp1 - xtcp0)) XTCP segments and $((tcp1 - tcp0)) Linux TCP ones"
 else
 	skip "(b) iperf3 -4 under xtcp-run" "iperf3 is not installed (Debian package iperf3)"
 fi
