@@ -12,6 +12,7 @@
  */
 
 #include <kunit/test.h>
+#include <kunit/static_stub.h>
 #include <linux/delay.h>
 #include <linux/ip.h>
 #include <linux/net.h>
@@ -1471,6 +1472,45 @@ static void xtcp_sack_zero_window(struct kunit *test)
 	xtcp_kt_rec_take(NULL);
 }
 
+static int xmit_refused(struct sock *sk, struct sk_buff *skb)
+{
+	kfree_skb(skb);
+	return -ENOBUFS;
+}
+
+/*
+ * A reset that IP refuses is counted in XtcpAbortFailed, as TCP's
+ * TCPAbortFailed: its peer only learns of the end from its timeouts.
+ */
+static void xtcp_sack_abort_failed(struct kunit *test)
+{
+	unsigned long failed = xtcp_kt_counter(XTCP_MIB_ABORTFAILED);
+	unsigned long rsts = xtcp_kt_counter(XTCP_MIB_OUTRSTS);
+	struct tsk t = {};
+
+	KUNIT_ASSERT_EQ(test, sack_setup(&t, TCP_ESTABLISHED, IRS + 1, 1, SEG),
+			0);
+	kunit_activate_static_stub(test, xtcp_queue_xmit, xmit_refused);
+	lock_sock(t.sk);
+	xtcp_send_active_reset(t.sk, GFP_KERNEL);
+	release_sock(t.sk);
+	/* The recorder again, for the teardown. */
+	xtcp_kt_rec_start(test);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTFAILED),
+			failed + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_OUTRSTS), rsts + 1);
+
+	/* One that leaves is not counted. */
+	lock_sock(t.sk);
+	xtcp_send_active_reset(t.sk, GFP_KERNEL);
+	release_sock(t.sk);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_counter(XTCP_MIB_ABORTFAILED),
+			failed + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_kt_rec_take(NULL), 1U);
+	sack_teardown(&t);
+	xtcp_kt_rec_take(NULL);
+}
+
 /*
  * Urgent data from a peer (a Linux TCP one, through a translator): XTCP
  * has no out-of-band byte, so the urgent pointer is ignored and every
@@ -1975,6 +2015,7 @@ static struct kunit_case xtcp_sack_cases[] = {
 	KUNIT_CASE(xtcp_sack_window_update),
 	KUNIT_CASE(xtcp_sack_synack_text),
 	KUNIT_CASE(xtcp_sack_urgent),
+	KUNIT_CASE(xtcp_sack_abort_failed),
 	KUNIT_CASE(xtcp_sack_invalid_ratelimit),
 	KUNIT_CASE(xtcp_sack_karn),
 	KUNIT_CASE(xtcp_sack_first_flight),

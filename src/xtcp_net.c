@@ -87,6 +87,7 @@ static const struct snmp_mib xtcp_snmp_list[] = {
 	SNMP_MIB_ITEM("XtcpDeferAcceptDrop", XTCP_MIB_DEFERACCEPTDROP),
 	SNMP_MIB_ITEM("XtcpBacklogDrop", XTCP_MIB_BACKLOGDROP),
 	SNMP_MIB_ITEM("XtcpAbortOnMemory", XTCP_MIB_ABORTONMEMORY),
+	SNMP_MIB_ITEM("XtcpAbortFailed", XTCP_MIB_ABORTFAILED),
 	SNMP_MIB_ITEM("XtcpMemoryPressures", XTCP_MIB_MEMORYPRESSURES),
 	SNMP_MIB_ITEM("XtcpMemoryPressuresChrono", XTCP_MIB_MEMORYPRESSURESCHRONO),
 	SNMP_MIB_ITEM("XtcpRcvCoalesce", XTCP_MIB_RCVCOALESCE),

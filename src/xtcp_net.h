@@ -87,6 +87,7 @@ enum xtcp_mib_field {
 	XTCP_MIB_DEFERACCEPTDROP,	/* bare final ACKs: TCP_DEFER_ACCEPT */
 	XTCP_MIB_BACKLOGDROP,		/* segments a full socket backlog lost */
 	XTCP_MIB_ABORTONMEMORY,		/* reset: orphans or memory beyond limits */
+	XTCP_MIB_ABORTFAILED,		/* a reset due could not be sent */
 	XTCP_MIB_MEMORYPRESSURES,	/* times XTCP entered memory pressure */
 	XTCP_MIB_MEMORYPRESSURESCHRONO,	/* ... and the ms spent under it */
 	XTCP_MIB_RCVCOALESCE,		/* segments joined to the queue's tail */

@@ -537,13 +537,21 @@ void xtcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
 	    sk->sk_state == TCP_SYN_SENT)
 		return;
+	/*
+	 * A reset that cannot go leaves the peer to its own timeouts:
+	 * counted, as TCP's TCPAbortFailed.
+	 */
 	skb = xtcp_alloc_ctl_skb(sk, gfp);
-	if (!skb)
+	if (!skb) {
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTFAILED);
 		return;
+	}
 	XTCP_SKB_CB(skb)->seq = xtcp_sk(sk)->snd_nxt;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
-	xtcp_transmit_skb(sk, skb, false);
+	if (xtcp_transmit_skb(sk, skb, false))
+		XTCP_INC_STATS(sock_net(sk), XTCP_MIB_ABORTFAILED);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_send_active_reset);
 
 /*
  * A zero-window or keepalive probe: a bare ACK carrying SND.UNA - 1, a

@@ -458,6 +458,7 @@ declare -A twin=(
 	[XtcpDeferAcceptDrop]=TcpExt:TCPDeferAcceptDrop
 	[XtcpBacklogDrop]=TcpExt:TCPBacklogDrop
 	[XtcpAbortOnMemory]=TcpExt:TCPAbortOnMemory
+	[XtcpAbortFailed]=TcpExt:TCPAbortFailed
 	[XtcpMemoryPressures]=TcpExt:TCPMemoryPressures
 	[XtcpMemoryPressuresChrono]=TcpExt:TCPMemoryPressuresChrono
 	[XtcpRcvCoalesce]=TcpExt:TCPRcvCoalesce
