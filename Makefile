@@ -89,13 +89,15 @@ check: deps
 # module loader's own too.
 check-long: deps
 	scripts/xtcp-vm --debug --timeout 7200 -- env TW_N7=10000 \
-		XTCP_FUZZ_SECS=1800 userspace-tests/run-all \
+		XTCP_FUZZ_SECS=1800 XTCP_SOCKFUZZ_SECS=600 XTCP_FI_SECS=60 \
+		userspace-tests/run-all \
 		$$(cat userspace-tests/long-on-debug userspace-tests/long-only)
 	scripts/xtcp-vm --params syncookies=2 -- userspace-tests/run-all
 	scripts/xtcp-vm --debug -- env XTCP_FI_WHOLE_LOAD=1 \
 		userspace-tests/run-all module_lifecycle.sh
 	scripts/xtcp-vm --timeout 3600 -- env XTCP_FUZZ_SECS=900 \
-		userspace-tests/run-all segment_fuzz.sh
+		XTCP_SOCKFUZZ_SECS=600 userspace-tests/run-all segment_fuzz.sh \
+		socket_fuzz
 
 demo: deps
 	scripts/demo.sh
