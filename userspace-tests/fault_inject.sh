@@ -93,13 +93,9 @@ fp=/sys/kernel/debug/fail_page_alloc
 ALLOWED="ENOMEM ENOBUFS ETIMEDOUT ECONNREFUSED ECONNRESET EAGAIN EPIPE"
 
 if [ $fam = tcp ]; then
-	prot_name=TCP
-	caches="TCP request_sock_TCP tw_sock_TCP"
 	ksys="net.ipv4.tcp_fin_timeout=2 net.ipv4.tcp_syn_retries=3
 		net.ipv4.tcp_synack_retries=2 net.ipv4.tcp_orphan_retries=1"
 else
-	prot_name=XTCP
-	caches="XTCP xtcp_request xtcp_tw"
 	ksys="net.xtcp.tw_timeout=1 net.xtcp.fin_timeout=2
 		net.xtcp.syn_retries=3 net.xtcp.synack_retries=2
 		net.xtcp.orphan_retries=1"
@@ -138,7 +134,7 @@ fi_restore() {
 	for k in "${!FI0[@]}"; do
 		echo "${FI0[$k]}" >"$k"
 	done
-	for k in $caches skbuff_head_cache; do
+	for k in $fam_caches skbuff_head_cache; do
 		[ -e /sys/kernel/slab/$k/failslab ] &&
 			echo 0 >/sys/kernel/slab/$k/failslab
 	done
@@ -170,7 +166,7 @@ fi_off() {
 		[ -e $k/probability ] && echo 0 >$k/probability
 	done
 	[ -e $fs/cache-filter ] && echo N >$fs/cache-filter
-	for k in $caches skbuff_head_cache; do
+	for k in $fam_caches skbuff_head_cache; do
 		[ -e /sys/kernel/slab/$k/failslab ] &&
 			echo 0 >/sys/kernel/slab/$k/failslab
 	done
@@ -182,52 +178,6 @@ if [ $have_fi = 1 ]; then
 fi
 
 # ------------------------------------------------------------- helpers
-
-# protocols_socks HOLDER: socks, the "sockets" column of the family's
-# line in HOLDER's /proc/net/protocols.
-protocols_socks() {
-	local name s
-
-	socks=
-	while read -r name _ s _; do
-		[ "$name" = "$prot_name" ] && socks=$s
-	done <"/proc/$1/net/protocols"
-}
-
-# slab KEY: SB[KEY.CACHE], the active objects of each cache of $caches,
-# once SLUB has given back its per-CPU slabs.
-declare -A SB
-slab() {
-	local name active
-
-	for name in $caches; do
-		[ -w "/sys/kernel/slab/$name/shrink" ] &&
-			echo 1 >"/sys/kernel/slab/$name/shrink"
-	done
-	while read -r name active _; do
-		[[ " $caches " == *" $name "* ]] && SB[$1.$name]=$active
-	done </proc/slabinfo
-}
-
-# left HOLDER: true when HOLDER's /proc/net table holds no socket (for
-# Linux TCP, none but TIME_WAIT); lst, the states seen.
-left() {
-	local sl st bad=0
-
-	local -A nst=()
-
-	lst=
-	while read -r sl _ _ st _; do
-		[ "$sl" = sl ] && continue
-		nst[$st]=$((${nst[$st]:-0} + 1))
-		[ $fam = tcp ] && [ "$st" = 06 ] && continue
-		bad=1
-	done <"/proc/$1/net/$proc"
-	for st in "${!nst[@]}"; do
-		lst+="${lst:+, }${nst[$st]} in state $st"
-	done
-	[ $bad = 0 ]
-}
 
 # allowed STAGE ERR: true for an errno a failed call may give.
 allowed() {
@@ -476,7 +426,7 @@ socks_a0=$socks
 protocols_socks $hB
 socks_b0=$socks
 slab s0
-echo "# slab before: $(for c in $caches; do printf '%s %s ' $c "${SB[s0.$c]:-?}"; done)"
+echo "# slab before: $(for c in $fam_caches; do printf '%s %s ' $c "${SB[s0.$c]:-?}"; done)"
 
 # ----------------------------------------------------------- 0: sanity
 
@@ -568,7 +518,7 @@ else
 
 	section "3x: every context, failslab's cache filter at $PCT %"
 	fcaches=
-	for c in $caches skbuff_head_cache; do
+	for c in $fam_caches skbuff_head_cache; do
 		[ -e /sys/kernel/slab/$c/failslab ] &&
 			echo 1 2>/dev/null >/sys/kernel/slab/$c/failslab &&
 			fcaches+=" $c"
@@ -600,9 +550,9 @@ fi
 # ------------------------------------------------------ 4: what is left
 
 section "4: faults off: nothing left"
-WAIT_STEP=0.5 wait_until 90 left $hA
+WAIT_STEP=0.5 wait_until 90 table_empty $hA
 ok $? "4: A's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
-WAIT_STEP=0.5 wait_until 90 left $hB
+WAIT_STEP=0.5 wait_until 90 table_empty $hB
 ok $? "4: B's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
 protocols_socks $hA
 [ "$socks" = "$socks_a0" ]
@@ -612,7 +562,7 @@ protocols_socks $hB
 ok $? "4: B's /proc/net/protocols: $prot_name sockets as before ($socks_b0, $socks)"
 # TIME_WAIT entries of Linux TCP live 60 s: its slab is not compared.
 slab s1
-for c in $caches; do
+for c in $fam_caches; do
 	b=${SB[s0.$c]:-} a=${SB[s1.$c]:-}
 	if [ -z "$b" ] || [ -z "$a" ]; then
 		skip "4: slab cache $c as before" "not in /proc/slabinfo (merged?)"

@@ -34,6 +34,13 @@ set -u
 fam=${XTCP_TEST_FAMILY:-xtcp}
 [ "$fam" = tcp ] || fam=xtcp
 proc=$fam
+# prot_name: its line in /proc/net/protocols; fam_caches: the slab caches
+# of its sockets, half-open requests and TIME_WAIT entries.
+if [ $fam = tcp ]; then
+	prot_name=TCP fam_caches="TCP request_sock_TCP tw_sock_TCP"
+else
+	prot_name=XTCP fam_caches="XTCP xtcp_request xtcp_tw"
+fi
 
 # debug_kernel: true on the debug kernel (XTCP_KIND, set by the harness),
 # many times slower than the stock one (as debug_kernel() of xtcp_test.h).
@@ -951,4 +958,54 @@ show_info() {
 				echo "# $n: $line"
 		done <"$tmp/$n.log"
 	done
+}
+
+# ------------------------------------------------------ nothing left over
+
+# protocols_socks HOLDER: socks, the "sockets" column of the family's
+# line in HOLDER's /proc/net/protocols.
+protocols_socks() {
+	local name s
+
+	socks=
+	while read -r name _ s _; do
+		[ "$name" = "$prot_name" ] && socks=$s
+	done <"/proc/$1/net/protocols"
+}
+
+# slab KEY: SB[KEY.CACHE], the active objects of each cache of
+# $fam_caches, once SLUB has given back its per-CPU slabs (whose free
+# objects /proc/slabinfo counts as active).
+declare -A SB
+slab() {
+	local name active
+
+	for name in $fam_caches; do
+		[ -w "/sys/kernel/slab/$name/shrink" ] &&
+			echo 1 >"/sys/kernel/slab/$name/shrink"
+	done
+	while read -r name active _; do
+		[[ " $fam_caches " == *" $name "* ]] && SB[$1.$name]=$active
+	done </proc/slabinfo
+}
+
+# table_empty HOLDER: true when HOLDER's /proc/net table holds no socket
+# (for Linux TCP, none but TIME_WAIT); lst, the states seen.
+table_empty() {
+	local sl st bad=0
+
+	local -A nst=()
+
+	lst=
+	# (ent cannot take "*" for both ports: the header line.)
+	while read -r sl _ _ st _; do
+		[ "$sl" = sl ] && continue
+		nst[$st]=$((${nst[$st]:-0} + 1))
+		[ $fam = tcp ] && [ "$st" = 06 ] && continue
+		bad=1
+	done <"/proc/$1/net/$proc"
+	for st in "${!nst[@]}"; do
+		lst+="${lst:+, }${nst[$st]} in state $st"
+	done
+	[ $bad = 0 ]
 }

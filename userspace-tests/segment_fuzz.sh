@@ -72,13 +72,11 @@ if debug_kernel; then
 fi
 
 if [ $fam = tcp ]; then
-	proto=6 prot_name=TCP
-	caches="TCP request_sock_TCP tw_sock_TCP"
+	proto=6
 	ksys="net.ipv4.tcp_fin_timeout=2 net.ipv4.tcp_synack_retries=2
 		net.ipv4.tcp_orphan_retries=1"
 else
-	proto=253 prot_name=XTCP
-	caches="XTCP xtcp_request xtcp_tw"
+	proto=253
 	ksys="net.xtcp.tw_timeout=1 net.xtcp.fin_timeout=2
 		net.xtcp.synack_retries=2 net.xtcp.orphan_retries=1"
 fi
@@ -111,54 +109,6 @@ malformed() {
 		XtcpInBadOptions; do
 		m=$((m + ${CTR[$2.$c]:-0} - ${CTR[$1.$c]:-0}))
 	done
-}
-
-# protocols_socks HOLDER: socks, the "sockets" column of the family's
-# line in HOLDER's /proc/net/protocols.
-protocols_socks() {
-	local name s
-
-	socks=
-	while read -r name _ s _; do
-		[ "$name" = "$prot_name" ] && socks=$s
-	done <"/proc/$1/net/protocols"
-}
-
-# slab KEY: SB[KEY.CACHE], the active objects of each cache of $caches,
-# once SLUB has given back its per-CPU slabs (whose free objects
-# /proc/slabinfo counts as active).
-declare -A SB
-slab() {
-	local name active
-
-	for name in $caches; do
-		[ -w "/sys/kernel/slab/$name/shrink" ] &&
-			echo 1 >"/sys/kernel/slab/$name/shrink"
-	done
-	while read -r name active _; do
-		[[ " $caches " == *" $name "* ]] && SB[$1.$name]=$active
-	done </proc/slabinfo
-}
-
-# left HOLDER: true when HOLDER's /proc/net table holds no socket (for
-# Linux TCP, none but TIME_WAIT); lst, the states seen.
-left() {
-	local sl st bad=0
-
-	local -A nst=()
-
-	lst=
-	# (lib.bash's ent cannot take "*" for both ports: the header line.)
-	while read -r sl _ _ st _; do
-		[ "$sl" = sl ] && continue
-		nst[$st]=$((${nst[$st]:-0} + 1))
-		[ $fam = tcp ] && [ "$st" = 06 ] && continue
-		bad=1
-	done <"/proc/$1/net/$proc"
-	for st in "${!nst[@]}"; do
-		lst+="${lst:+, }${nst[$st]} in state $st"
-	done
-	[ $bad = 0 ]
 }
 
 # lane N PORT: connections from A to B on PORT one after another until
@@ -357,9 +307,9 @@ wait $srv
 # -------------------------------------------------------- 4: what is left
 
 section "4: nothing left"
-WAIT_STEP=0.5 wait_until 90 left $hA
+WAIT_STEP=0.5 wait_until 90 table_empty $hA
 ok $? "4: A's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
-WAIT_STEP=0.5 wait_until 90 left $hB
+WAIT_STEP=0.5 wait_until 90 table_empty $hB
 ok $? "4: B's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
 protocols_socks $hA
 [ "$socks" = "$socks_a0" ]
@@ -368,7 +318,7 @@ protocols_socks $hB
 [ "$socks" = "$socks_b0" ]
 ok $? "4: B's /proc/net/protocols: $prot_name sockets as before ($socks_b0, $socks)"
 slab s1
-for c in $caches; do
+for c in $fam_caches; do
 	b=${SB[s0.$c]:-} a=${SB[s1.$c]:-}
 	if [ -z "$b" ] || [ -z "$a" ]; then
 		skip "4: slab cache $c as before" "not in /proc/slabinfo (merged?)"
