@@ -280,7 +280,16 @@ bulk_one() {
 	sv=$!
 	if ! waitfile "$tmp/b$n.ready" $sv 60; then
 		wait $sv
-		echo "bad $i listener: $(tr '\n' ' ' <"$tmp/b$n.srv.log")"
+		w=$(tr '\n' ' ' <"$tmp/b$n.srv.log")
+		# Its own socket(), bind() or listen() may fail too, when
+		# allocations fail in every context.
+		e=${w#fail bind/listen: } e=${e%% *}
+		if [[ $w == "fail bind/listen: "* ]] &&
+			{ allowed listen "$e" || allowed socket "$e"; }; then
+			echo "failed $i listener: $w"
+		else
+			echo "bad $i listener: $w"
+		fi
 		return
 	fi
 	ip netns exec $A timeout $BOUND "$peer" -a $BOUND "$@" bulk connect \
