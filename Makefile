@@ -86,7 +86,8 @@ check: deps
 # What check leaves out for time: the tests of
 # userspace-tests/long-on-debug, on the debug kernel; the stock run with
 # syncookies=2; module_lifecycle failing every allocation of a load, the
-# module loader's own too.
+# module loader's own too; the fuzzers at length on stock; teardown with
+# 10000 connections in a 4-CPU debug guest.
 check-long: deps
 	scripts/xtcp-vm --debug --timeout 7200 -- env TW_N7=10000 \
 		XTCP_FUZZ_SECS=1800 XTCP_SOCKFUZZ_SECS=600 XTCP_FI_SECS=60 \
@@ -98,6 +99,9 @@ check-long: deps
 	scripts/xtcp-vm --timeout 3600 -- env XTCP_FUZZ_SECS=900 \
 		XTCP_SOCKFUZZ_SECS=600 userspace-tests/run-all segment_fuzz.sh \
 		socket_fuzz
+	scripts/xtcp-vm --debug --smp 4 --mem 4096 --timeout 3600 -- env \
+		XTCP_TD_CONNS=10000 XTCP_TD_CONNS2=1000 \
+		userspace-tests/run-all teardown_load.sh
 
 demo: deps
 	scripts/demo.sh
