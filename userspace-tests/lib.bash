@@ -1009,3 +1009,40 @@ table_empty() {
 	done
 	[ $bad = 0 ]
 }
+
+# nothing_left LABEL KEY0 SLACK [NAME HOLDER SOCKS0]...: that a test left
+# nothing behind, once its programs are gone: each HOLDER's /proc/net
+# table empty (for Linux TCP, but TIME_WAIT; 90 s at most), the sockets
+# of its /proc/net/protocols line SOCKS0 again, then the family's slab
+# caches within SLACK objects of what "slab KEY0" saw (with
+# nl_tcp_tw_skip=1, Linux TCP's TIME_WAIT cache is not compared: its
+# entries last 60 s, more than SLACK of them).
+nothing_left() {
+	local label=$1 key0=$2 slack=$3 name h s0 c a b
+
+	shift 3
+	while [ $# -ge 3 ]; do
+		name=$1 h=$2 s0=$3
+		shift 3
+		WAIT_STEP=0.5 wait_until 90 table_empty "$h"
+		ok $? "$label: $name's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
+		protocols_socks "$h"
+		[ "$socks" = "$s0" ]
+		ok $? "$label: $name's /proc/net/protocols: $prot_name sockets as before ($s0, $socks)"
+	done
+	slab "$key0.after"
+	for c in $fam_caches; do
+		b=${SB[$key0.$c]:-} a=${SB[$key0.after.$c]:-}
+		if [ -z "$b" ] || [ -z "$a" ]; then
+			skip "$label: slab cache $c as before" "not in /proc/slabinfo (merged?)"
+			continue
+		fi
+		if [ $fam = tcp ] && [ $c = tw_sock_TCP ] &&
+			[ "${nl_tcp_tw_skip:-0}" = 1 ]; then
+			skip "$label: slab cache $c as before" "Linux TCP's TIME_WAIT lasts 60 s"
+			continue
+		fi
+		[ $((a - b)) -le "$slack" ]
+		ok $? "$label: slab cache $c: $a active objects, $((a - b)) more than before (at most $slack)"
+	done
+}

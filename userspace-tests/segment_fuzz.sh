@@ -307,25 +307,6 @@ wait $srv
 # -------------------------------------------------------- 4: what is left
 
 section "4: nothing left"
-WAIT_STEP=0.5 wait_until 90 table_empty $hA
-ok $? "4: A's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
-WAIT_STEP=0.5 wait_until 90 table_empty $hB
-ok $? "4: B's /proc/net/$proc empty${lst:+ but TIME_WAIT} (${lst:-none})"
-protocols_socks $hA
-[ "$socks" = "$socks_a0" ]
-ok $? "4: A's /proc/net/protocols: $prot_name sockets as before ($socks_a0, $socks)"
-protocols_socks $hB
-[ "$socks" = "$socks_b0" ]
-ok $? "4: B's /proc/net/protocols: $prot_name sockets as before ($socks_b0, $socks)"
-slab s1
-for c in $fam_caches; do
-	b=${SB[s0.$c]:-} a=${SB[s1.$c]:-}
-	if [ -z "$b" ] || [ -z "$a" ]; then
-		skip "4: slab cache $c as before" "not in /proc/slabinfo (merged?)"
-		continue
-	fi
-	[ $((a - b)) -le $SLAB_SLACK ]
-	ok $? "4: slab cache $c: $a active objects, $((a - b)) more than before (at most $SLAB_SLACK)"
-done
+nothing_left 4 s0 $SLAB_SLACK A $hA "$socks_a0" B $hB "$socks_b0"
 
 tap_end
