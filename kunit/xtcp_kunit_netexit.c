@@ -53,8 +53,8 @@ static void xtcp_netexit_kernel_sockets(struct kunit *test)
 	struct msghdr msg = {};
 	char data[100] = {};
 	struct kvec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	int base, before, err;
 	struct proto *prot;
-	int base, err;
 	__be16 cport;
 
 	if (!xtcp_kt_lo_up())
@@ -81,8 +81,8 @@ static void xtcp_netexit_kernel_sockets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kernel_sendmsg(cli, &msg, &iov, 1, sizeof(data)),
 			(int)sizeof(data));
 	sock_release(cli);
-	KUNIT_EXPECT_EQ(test, sock_prot_inuse_get(&init_net, prot),
-			base + 4);
+	before = sock_prot_inuse_get(&init_net, prot);
+	KUNIT_EXPECT_GE(test, before, base + 4);
 
 	xtcp_net_end_sockets(&init_net);
 
@@ -97,12 +97,16 @@ static void xtcp_netexit_kernel_sockets(struct kunit *test)
 	err = READ_ONCE(child->sk->sk_err);
 	KUNIT_EXPECT_TRUE_MSG(test, err == ECONNABORTED || err == EPIPE,
 			      "sk_err %d", err);
-	/* The orphan is freed: in no table, not counted. */
+	/*
+	 * The orphan is freed: in no table, not counted.  (Kernel sockets
+	 * an earlier case left to end, orphans of its own, may go with it:
+	 * what init_net counted before is an upper bound, not a value.)
+	 */
 	KUNIT_EXPECT_NULL(test, xtcp_lookup_conn(&init_net, XTCP_KT_ADDR,
 						 htons(PORT_K), XTCP_KT_ADDR,
 						 ntohs(cport)));
-	KUNIT_EXPECT_EQ(test, sock_prot_inuse_get(&init_net, prot),
-			base + 3);
+	KUNIT_EXPECT_LE(test, sock_prot_inuse_get(&init_net, prot),
+			before - 1);
 	/* The user's socket still listens. */
 	KUNIT_EXPECT_EQ(test, READ_ONCE(user->sk->sk_state), TCP_LISTEN);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(user->sk->sk_err), 0);
@@ -110,8 +114,7 @@ static void xtcp_netexit_kernel_sockets(struct kunit *test)
 	sock_release(child);
 	sock_release(lsn);
 	sock_release(user);
-	KUNIT_EXPECT_EQ(test, sock_prot_inuse_get(&init_net, prot),
-			base);
+	KUNIT_EXPECT_LE(test, sock_prot_inuse_get(&init_net, prot), base);
 }
 
 static struct kunit_case xtcp_netexit_cases[] = {
